@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { LabelGate } from './events/label-gate.js';
+import type { Store } from './store/db.js';
+
+/** What every layer is handed instead of reading globals: configuration, database, clock, logger and seams. */
+export interface AppContext {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Blocking webhooks on label updates (the delivery engine installs the real one). */
+  labelGate: LabelGate;
+  /** Called after a transaction that wrote events commits, to wake the dispatcher without waiting for a poll. */
+  eventsCommitted: () => void;
+}

@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { VERSION } from '../version.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerServeCommand } from './commands/serve.js';
+
+/** Entry point of the `labelhook` command. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command();
+  program.name('labelhook').description('labeling projects with dependable webhook notifications').version(VERSION);
+  registerServeCommand(program);
+  registerMigrateCommand(program);
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,74 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { UnauthorizedError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { DatabaseSchema } from '../store/schema.js';
+import type { Principal } from './principal.js';
+
+type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+
+/** SHA-256 hex of an API key: what is stored, so the database never holds a usable key. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** A new random API key (`lh_` + 32 random bytes, base64url). */
+export function generateApiKey(): string {
+  return `lh_${randomBytes(32).toString('base64url')}`;
+}
+
+/** Stores a key for a member (the given one, or a new random one) and returns it; it is shown once. */
+export async function issueApiKey(
+  db: Db,
+  input: { teamId: string; memberId: string; name: string; key?: string },
+  now: number,
+): Promise<{ id: string; key: string }> {
+  const key = input.key ?? generateApiKey();
+  const id = newId('key', now);
+  await db
+    .insertInto('api_keys')
+    .values({
+      id,
+      team_id: input.teamId,
+      member_id: input.memberId,
+      key_hash: hashApiKey(key),
+      prefix: key.slice(0, 8),
+      name: input.name,
+      created_at: now,
+      revoked_at: null,
+    })
+    .execute();
+  return { id, key };
+}
+
+/** Resolves an API key to its member; throws UnauthorizedError for an unknown or revoked key. */
+export async function authenticate(db: Db, key: string): Promise<Principal> {
+  const row = await db
+    .selectFrom('api_keys as k')
+    .innerJoin('members as m', 'm.id', 'k.member_id')
+    .innerJoin('teams as t', 't.id', 'k.team_id')
+    .select([
+      'k.id as keyId',
+      'k.revoked_at',
+      'm.id as memberId',
+      'm.email',
+      'm.name',
+      'm.role',
+      'm.instance_admin',
+      't.id as teamId',
+      't.name as teamName',
+    ])
+    .where('k.key_hash', '=', hashApiKey(key))
+    .executeTakeFirst();
+  if (!row || row.revoked_at !== null) throw new UnauthorizedError('The API key is unknown or revoked.');
+  return {
+    teamId: row.teamId,
+    teamName: row.teamName,
+    memberId: row.memberId,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    instanceAdmin: row.instance_admin === 1,
+    apiKeyId: row.keyId,
+  };
+}

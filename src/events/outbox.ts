@@ -1,0 +1,55 @@
+import type { Kysely, Transaction } from 'kysely';
+import { newId } from '../ids.js';
+import type { DatabaseSchema } from '../store/schema.js';
+import type { EventType } from './catalog.js';
+import type { Actor, ProjectRef, StoredEvent, TeamRef } from './event.js';
+import type { EventDataByType } from './payloads.js';
+
+/** What a domain change hands to the outbox; written in the change's own transaction. */
+export interface NewEvent<T extends EventType = EventType> {
+  type: T;
+  team: TeamRef;
+  project: ProjectRef | null;
+  actor: Actor | null;
+  data: EventDataByType[T];
+}
+
+type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+
+/**
+ * Appends an event to the outbox. Call it with the transaction that makes the change, so the change and
+ * its event commit or roll back together (the transactional outbox of DESIGN §1).
+ */
+export async function appendEvent<T extends EventType>(trx: Db, input: NewEvent<T>, now: number): Promise<StoredEvent> {
+  const id = newId('evt', now);
+  const envelope = {
+    id,
+    type: input.type,
+    timestamp: new Date(now).toISOString(),
+    team: input.team,
+    project: input.project,
+    actor: input.actor,
+    data: input.data as unknown as Record<string, unknown>,
+  };
+  const row = await trx
+    .insertInto('events')
+    .values({
+      id,
+      team_id: input.team.id,
+      project_id: input.project?.id ?? null,
+      type: input.type,
+      actor: input.actor ? JSON.stringify(input.actor) : null,
+      data: JSON.stringify(envelope),
+      created_at: now,
+      dispatched_at: null,
+    })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return { ...envelope, seq: Number(row.seq) };
+}
+
+/** Rebuilds a StoredEvent from its outbox row. */
+export function eventFromRow(row: { seq: number; data: string }): StoredEvent {
+  const parsed = JSON.parse(row.data) as Omit<StoredEvent, 'seq'>;
+  return { ...parsed, seq: Number(row.seq) };
+}

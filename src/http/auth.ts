@@ -1,0 +1,29 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticate } from '../domain/api-keys.js';
+import type { Principal } from '../domain/principal.js';
+import { UnauthorizedError } from '../errors.js';
+import type { Store } from '../store/db.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** Authenticates every `/api/v1` request from `Authorization: Bearer <key>`. */
+export function installAuth(app: FastifyInstance, store: Store): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/v1/')) return;
+    const header = request.headers.authorization;
+    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!m) throw new UnauthorizedError();
+    request.principal = await authenticate(store.db, m[1]!);
+  });
+}
+
+/** The caller of an authenticated route. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new UnauthorizedError();
+  return request.principal;
+}

@@ -1,0 +1,41 @@
+import { BadRequestError } from '../errors.js';
+
+/** Query-string schema fragment for cursor pagination. */
+export const pageQuerySchema = {
+  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  cursor: { type: 'string', maxLength: 200 },
+} as const;
+
+/** A list answer: `{data, nextCursor}`; nextCursor is null on the last page. */
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/** Decodes an opaque cursor back to the last id seen. */
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[a-z]+_[0-9a-z]+$/.test(text) && !/^\d+$/.test(text)) throw new BadRequestError('The cursor is not valid.', { cursor }, 'invalid_cursor');
+  return text;
+}
+
+/** Makes a page from `limit + 1` rows fetched in order: the extra row only says whether more exist. */
+export function toPage<R, T>(rows: R[], limit: number, keyOf: (r: R) => string | number, render: (r: R) => T): Page<T> {
+  const more = rows.length > limit;
+  const pageRows = more ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    data: pageRows.map(render),
+    nextCursor: more && last !== undefined ? Buffer.from(String(keyOf(last))).toString('base64url') : null,
+  };
+}
+
+/** JSON schema of a list answer whose items follow `item`. */
+export function pageSchema(item: object): object {
+  return {
+    type: 'object',
+    required: ['data', 'nextCursor'],
+    properties: { data: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+  };
+}

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+
+/** `/healthz` (the process answers) and `/readyz` (the database answers too). */
+export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await ctx.store.ping();
+      return { status: 'ready', database: ctx.store.dialect };
+    } catch (err) {
+      return reply.status(503).send({
+        error: { code: 'database_unavailable', message: 'The database does not answer.', details: { reason: (err as Error).message } },
+      });
+    }
+  });
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppContext } from './app-context.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { bootstrap, type BootstrapResult } from './domain/bootstrap.js';
+import { openGate } from './events/label-gate.js';
+import { buildApp } from './http/app.js';
+import { migrate, openStore } from './store/db.js';
+
+/** A running labelhook: the HTTP app, its context and how to stop it. */
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  bootstrap: BootstrapResult;
+  /** The port actually listened on (useful with port 0). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Run the dispatcher and delivery workers in this process (default true). */
+  worker?: boolean;
+  /** Listen on config.port; false builds the app only (tests use inject). */
+  listen?: boolean;
+}
+
+/** Opens the database, migrates, bootstraps, builds the app and (optionally) listens. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const store = openStore(config.databaseUrl);
+  await migrate(store);
+  const clock = options.clock ?? systemClock;
+  const boot = await bootstrap(store.db, config.adminKey, clock());
+  const ctx: AppContext = { config, store, clock, logger, labelGate: openGate, eventsCommitted: () => undefined };
+  const app = await buildApp(ctx);
+  let port = config.port;
+  if (options.listen !== false) {
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    if (address && typeof address === 'object') port = address.port;
+  }
+  return {
+    app,
+    ctx,
+    bootstrap: boot,
+    port,
+    stop: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
