@@ -12,6 +12,8 @@ export interface NewEvent<T extends EventType = EventType> {
   project: ProjectRef | null;
   actor: Actor | null;
   data: EventDataByType[T];
+  /** Preset id, when the event was shown to someone (a blocking gate) before it was stored. */
+  id?: string;
 }
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -21,7 +23,7 @@ type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
  * its event commit or roll back together (the transactional outbox of DESIGN §1).
  */
 export async function appendEvent<T extends EventType>(trx: Db, input: NewEvent<T>, now: number): Promise<StoredEvent> {
-  const id = newId('evt', now);
+  const id = input.id ?? newId('evt', now);
   const envelope = {
     id,
     type: input.type,
@@ -46,6 +48,21 @@ export async function appendEvent<T extends EventType>(trx: Db, input: NewEvent<
     .returning('seq')
     .executeTakeFirstOrThrow();
   return { ...envelope, seq: Number(row.seq) };
+}
+
+/** An event envelope built before it is stored (for the label gate), with the id appendEvent will keep. */
+export function draftEvent<T extends EventType>(input: NewEvent<T>, now: number): StoredEvent {
+  const id = input.id ?? newId('evt', now);
+  return {
+    id,
+    seq: 0,
+    type: input.type,
+    timestamp: new Date(now).toISOString(),
+    team: input.team,
+    project: input.project,
+    actor: input.actor,
+    data: input.data as unknown as Record<string, unknown>,
+  };
 }
 
 /** Rebuilds a StoredEvent from its outbox row. */
