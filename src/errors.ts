@@ -61,3 +61,10 @@ export class ConfigError extends LabelhookError {
     super('config_invalid', 500, message, details);
   }
 }
+
+/** The SSRF guard refused a webhook target address at connect time; the code mimics Node's socket error codes so delivery outcomes classify it like ECONNREFUSED. */
+export class SsrfBlockedError extends LabelhookError {
+  constructor(message: string, details?: unknown) {
+    super('LABELHOOK_SSRF_BLOCKED', 422, message, details);
+  }
+}
