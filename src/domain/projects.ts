@@ -1,12 +1,227 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { NotFoundError } from '../errors.js';
+import type { AppContext } from '../app-context.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import type { ProjectRef, TeamRef } from '../events/event.js';
+import { appendEvent } from '../events/outbox.js';
+import { newId } from '../ids.js';
+import type { DialectName } from '../store/dialect.js';
 import type { DatabaseSchema, ProjectTable } from '../store/schema.js';
+import { normalizeLabelSet, normalizeTags, type LabelSetItemInput } from './label-set.js';
+import { actorOf, requireAdmin } from './permissions.js';
+import type { Principal } from './principal.js';
+import { toProjectRef } from './views.js';
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+
+/** A project as the API shows it: the event shape plus counts the console lists. */
+export interface ProjectView extends ProjectRef {
+  documentCount: number;
+  labelCount: number;
+}
+
+export interface NewProjectInput {
+  name: string;
+  tags?: string[];
+  labelSet?: LabelSetItemInput[];
+}
+
+export type ProjectPatch = Partial<NewProjectInput>;
 
 /** The project row `id` of team `teamId`; throws NotFoundError when it is missing or belongs to another team. */
 export async function getProject(db: Db, teamId: string, id: string): Promise<Selectable<ProjectTable>> {
   const row = await db.selectFrom('projects').selectAll().where('id', '=', id).where('team_id', '=', teamId).executeTakeFirst();
   if (!row) throw new NotFoundError('Project', id);
   return row;
+}
+
+/**
+ * Like getProject, but holds a row lock until `trx` ends on PostgreSQL, so concurrent changes to one project
+ * serialise (SQLite serialises writers already and has no `FOR UPDATE`).
+ */
+export async function lockProject(trx: Transaction<DatabaseSchema>, dialect: DialectName, teamId: string, id: string): Promise<Selectable<ProjectTable>> {
+  let q = trx.selectFrom('projects').selectAll().where('id', '=', id).where('team_id', '=', teamId);
+  if (dialect === 'postgres') q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw new NotFoundError('Project', id);
+  return row;
+}
+
+/**
+ * Moves a CREATED project to IN_PROGRESS (call it in the transaction that imports documents or saves labels);
+ * later statuses are left alone. Returns the row as it is now.
+ */
+export async function markProjectInProgress(trx: Db, project: Selectable<ProjectTable>, now: number): Promise<Selectable<ProjectTable>> {
+  if (project.status !== 'CREATED') return project;
+  await trx.updateTable('projects').set({ status: 'IN_PROGRESS', updated_at: now }).where('id', '=', project.id).where('status', '=', 'CREATED').execute();
+  return { ...project, status: 'IN_PROGRESS', updated_at: now };
+}
+
+/** Document and label counts of the given projects (0 when a project has none). */
+export async function projectCounts(db: Db, ids: string[]): Promise<Map<string, { documentCount: number; labelCount: number }>> {
+  const out = new Map(ids.map((id) => [id, { documentCount: 0, labelCount: 0 }]));
+  if (ids.length === 0) return out;
+  const docs = await db
+    .selectFrom('documents')
+    .select(['project_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('project_id', 'in', ids)
+    .groupBy('project_id')
+    .execute();
+  for (const d of docs) out.get(d.project_id)!.documentCount = Number(d.n);
+  const labels = await db
+    .selectFrom('labels')
+    .select(['project_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('project_id', 'in', ids)
+    .groupBy('project_id')
+    .execute();
+  for (const l of labels) out.get(l.project_id)!.labelCount = Number(l.n);
+  return out;
+}
+
+/** A project row with its counts, as the API answers it. */
+export async function toProjectView(db: Db, row: Selectable<ProjectTable>): Promise<ProjectView> {
+  const counts = (await projectCounts(db, [row.id])).get(row.id)!;
+  return { ...toProjectRef(row), ...counts };
+}
+
+function teamOf(p: Principal): TeamRef {
+  return { id: p.teamId, name: p.teamName };
+}
+
+function cleanName(name: string): string {
+  const n = name.trim();
+  if (!n) throw new ValidationError('A project needs a non-blank name.', { field: 'name' }, 'name_required');
+  return n;
+}
+
+/** `POST /projects` (admins): creates a project in status CREATED and emits PROJECT_CREATED in the same transaction. */
+export async function createProject(ctx: AppContext, p: Principal, input: NewProjectInput): Promise<ProjectView> {
+  requireAdmin(p, 'create projects');
+  const name = cleanName(input.name);
+  const tags = normalizeTags(input.tags ?? []);
+  const labelSet = normalizeLabelSet(input.labelSet ?? []);
+  const now = ctx.clock();
+  const row: Selectable<ProjectTable> = {
+    id: newId('prj', now),
+    team_id: p.teamId,
+    name,
+    tags: JSON.stringify(tags),
+    label_set: JSON.stringify(labelSet),
+    status: 'CREATED',
+    created_at: now,
+    updated_at: now,
+  };
+  const project = toProjectRef(row);
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await trx.insertInto('projects').values(row).execute();
+    await appendEvent(trx, { type: 'PROJECT_CREATED', team: teamOf(p), project, actor: actorOf(p), data: { project } }, now);
+  });
+  ctx.eventsCommitted();
+  return { ...project, documentCount: 0, labelCount: 0 };
+}
+
+/** The caller's team's projects in creation order: `limit + 1` views after `afterId` (any role). */
+export async function listProjects(ctx: AppContext, p: Principal, page: { limit: number; afterId?: string }): Promise<ProjectView[]> {
+  let q = ctx.store.db.selectFrom('projects').selectAll().where('team_id', '=', p.teamId);
+  if (page.afterId) q = q.where('id', '>', page.afterId);
+  const rows = await q.orderBy('id').limit(page.limit + 1).execute();
+  const counts = await projectCounts(ctx.store.db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...toProjectRef(r), ...counts.get(r.id)! }));
+}
+
+/** `GET /projects/{id}` (any role). */
+export async function readProject(ctx: AppContext, p: Principal, id: string): Promise<ProjectView> {
+  return toProjectView(ctx.store.db, await getProject(ctx.store.db, p.teamId, id));
+}
+
+/**
+ * `PATCH /projects/{id}` (admins): changes name, tags and/or label set. Emits PROJECT_UPDATED with the
+ * `before` values and names of the fields that really changed; a patch that changes nothing writes nothing.
+ * A label set item that labels still use cannot be removed (409 `label_set_item_in_use`).
+ */
+export async function updateProject(ctx: AppContext, p: Principal, id: string, patch: ProjectPatch): Promise<ProjectView> {
+  requireAdmin(p, 'change projects');
+  if (patch.name === undefined && patch.tags === undefined && patch.labelSet === undefined) {
+    throw new ValidationError('Send at least one of name, tags, labelSet.', { fields: ['name', 'tags', 'labelSet'] }, 'empty_patch');
+  }
+  const next = {
+    name: patch.name === undefined ? undefined : cleanName(patch.name),
+    tags: patch.tags === undefined ? undefined : normalizeTags(patch.tags),
+    labelSet: patch.labelSet === undefined ? undefined : normalizeLabelSet(patch.labelSet),
+  };
+  const now = ctx.clock();
+  let wroteEvent = false;
+  const row = await ctx.store.db.transaction().execute(async (trx) => {
+    const current = await lockProject(trx, ctx.store.dialect, p.teamId, id);
+    const old = toProjectRef(current);
+    const before: Partial<Pick<ProjectRef, 'name' | 'tags' | 'labelSet'>> = {};
+    const changed: ('name' | 'tags' | 'labelSet')[] = [];
+    if (next.name !== undefined && next.name !== old.name) {
+      before.name = old.name;
+      changed.push('name');
+    }
+    if (next.tags !== undefined && JSON.stringify(next.tags) !== JSON.stringify(old.tags)) {
+      before.tags = old.tags;
+      changed.push('tags');
+    }
+    if (next.labelSet !== undefined && JSON.stringify(next.labelSet) !== JSON.stringify(old.labelSet)) {
+      await refuseRemovingUsedItems(trx, current.id, old.labelSet, next.labelSet);
+      before.labelSet = old.labelSet;
+      changed.push('labelSet');
+    }
+    if (changed.length === 0) return current;
+    const updated: Selectable<ProjectTable> = {
+      ...current,
+      name: next.name ?? current.name,
+      tags: next.tags ? JSON.stringify(next.tags) : current.tags,
+      label_set: next.labelSet ? JSON.stringify(next.labelSet) : current.label_set,
+      updated_at: now,
+    };
+    await trx
+      .updateTable('projects')
+      .set({ name: updated.name, tags: updated.tags, label_set: updated.label_set, updated_at: now })
+      .where('id', '=', current.id)
+      .execute();
+    const project = toProjectRef(updated);
+    await appendEvent(trx, { type: 'PROJECT_UPDATED', team: teamOf(p), project, actor: actorOf(p), data: { project, before, changed } }, now);
+    wroteEvent = true;
+    return updated;
+  });
+  if (wroteEvent) ctx.eventsCommitted();
+  return toProjectView(ctx.store.db, row);
+}
+
+async function refuseRemovingUsedItems(trx: Db, projectId: string, oldSet: ProjectRef['labelSet'], newSet: ProjectRef['labelSet']): Promise<void> {
+  const kept = new Set(newSet.map((i) => i.id));
+  const removed = oldSet.map((i) => i.id).filter((i) => !kept.has(i));
+  if (removed.length === 0) return;
+  const used = await trx
+    .selectFrom('labels')
+    .select(['label_set_item_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('project_id', '=', projectId)
+    .where('label_set_item_id', 'in', removed)
+    .groupBy('label_set_item_id')
+    .execute();
+  if (used.length === 0) return;
+  throw new ConflictError(
+    `Label set items still used by labels cannot be removed: ${used.map((u) => u.label_set_item_id).join(', ')}.`,
+    { items: used.map((u) => ({ id: u.label_set_item_id, labelCount: Number(u.n) })) },
+    'label_set_item_in_use',
+  );
+}
+
+/** `DELETE /projects/{id}` (admins): deletes the project with its documents and labels; PROJECT_DELETED carries the full project. */
+export async function deleteProject(ctx: AppContext, p: Principal, id: string): Promise<{ project: ProjectRef; documentCount: number }> {
+  requireAdmin(p, 'delete projects');
+  const now = ctx.clock();
+  const result = await ctx.store.db.transaction().execute(async (trx) => {
+    const row = await lockProject(trx, ctx.store.dialect, p.teamId, id);
+    const documentCount = (await projectCounts(trx, [row.id])).get(row.id)!.documentCount;
+    // Documents, completions, annotations and labels go with it (ON DELETE CASCADE).
+    await trx.deleteFrom('projects').where('id', '=', row.id).execute();
+    const project = toProjectRef(row);
+    await appendEvent(trx, { type: 'PROJECT_DELETED', team: teamOf(p), project, actor: actorOf(p), data: { project, documentCount } }, now);
+    return { project, documentCount };
+  });
+  ctx.eventsCommitted();
+  return result;
 }
