@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
-import { isUniqueViolation } from '../store/constraint-errors.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import type { DatabaseSchema, MemberTable } from '../store/schema.js';
 import { issueApiKey } from './api-keys.js';
 import { requireAdmin } from './permissions.js';
