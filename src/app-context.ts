@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { CommitSignal } from './events/commit-signal.js';
 import type { LabelGate } from './events/label-gate.js';
 import type { Store } from './store/db.js';
 
@@ -14,4 +15,9 @@ export interface AppContext {
   labelGate: LabelGate;
   /** Called after a transaction that wrote events commits, to wake the dispatcher without waiting for a poll. */
   eventsCommitted: () => void;
+  /**
+   * Pub/sub that `eventsCommitted` notifies (src/events/commit-signal.ts): the dispatcher and event streams subscribe.
+   * Absent in some tests; subscribers then fall back to polling the events table.
+   */
+  commitSignal?: CommitSignal;
 }

@@ -4,6 +4,7 @@ import type { AppContext } from './app-context.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { bootstrap, type BootstrapResult } from './domain/bootstrap.js';
+import { createCommitSignal } from './events/commit-signal.js';
 import { openGate } from './events/label-gate.js';
 import { buildApp } from './http/app.js';
 import { migrate, openStore } from './store/db.js';
@@ -35,7 +36,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   await migrate(store);
   const clock = options.clock ?? systemClock;
   const boot = await bootstrap(store.db, config.adminKey, clock());
-  const ctx: AppContext = { config, store, clock, logger, labelGate: openGate, eventsCommitted: () => undefined };
+  // One in-process signal: eventsCommitted notifies it, the dispatcher and open event streams subscribe to it.
+  const commitSignal = createCommitSignal();
+  const ctx: AppContext = { config, store, clock, logger, labelGate: openGate, eventsCommitted: commitSignal.notify, commitSignal };
   const app = await buildApp(ctx);
   let port = config.port;
   if (options.listen !== false) {
