@@ -180,6 +180,10 @@ export interface DeliveryTable {
   created_at: number;
   updated_at: number;
   completed_at: number | null;
+  /** JSON array of the records of a batch still open (batch_open = 1), null otherwise (migration 003). */
+  batch_records: string | null;
+  /** attempt_count when the current retry schedule started: replay and redelivery start a fresh one (migration 003). */
+  schedule_start: number;
 }
 
 export interface AttemptTable {
