@@ -6,6 +6,7 @@ import { VERSION } from '../version.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerEventStreamRoutes } from './routes/event-stream.js';
 
 /** Builds the HTTP app without listening (tests use `inject`). */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -29,5 +30,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installAuth(app, ctx.store);
   registerHealthRoutes(app, ctx);
   // Route modules register below, one per resource.
+  registerEventStreamRoutes(app, ctx);
   return app;
 }

@@ -1,0 +1,132 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { AppContext } from '../../app-context.js';
+import { resolveStreamFilter } from '../../domain/event-stream-filter.js';
+import { BadRequestError } from '../../errors.js';
+import { latestEventSeq, streamEvents } from '../../events/event-stream.js';
+import { OpenStreams } from '../../events/open-streams.js';
+import { principalOf } from '../auth.js';
+import { errorResponses } from '../error-schema.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The event streams open right now (tests check that a closed client leaves nothing behind). */
+    eventStreams: OpenStreams;
+  }
+}
+
+export interface EventStreamRouteOptions {
+  /** Comment lines sent while nothing happens, so proxies keep the connection and clients notice a dead one. */
+  heartbeatMs?: number;
+  pollIntervalMs?: number;
+}
+
+const HEARTBEAT_MS = 15_000;
+
+/** `GET /api/v1/events/stream`: the team's events as server-sent events, resumable by seq (what `labelhook listen` reads). */
+export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext, options: EventStreamRouteOptions = {}): void {
+  const streams = new OpenStreams();
+  app.decorate('eventStreams', streams);
+  // Streams never end on their own: close them before the server waits for its connections to finish.
+  app.addHook('preClose', async () => streams.closeAll());
+
+  app.get(
+    '/api/v1/events/stream',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Stream the team’s events (server-sent events)',
+        description:
+          'A temporary, team-scoped subscription that lasts as long as the connection. Each message has `id: <seq>`, ' +
+          '`event: <type>` and `data: <event JSON>`; the first message (`event: ready`) carries the position the stream ' +
+          'starts from. Resume after a disconnect with the `Last-Event-ID` header (or `since`): stored events after that ' +
+          'seq are replayed first, then new ones follow as they commit. Comment lines are sent every 15 s as heartbeats.',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            types: { type: 'string', maxLength: 2000, description: 'Comma-separated event types (default: all).' },
+            projectId: { type: 'string', maxLength: 100 },
+            since: { type: 'integer', minimum: 0, description: 'Replay events after this seq (Last-Event-ID wins when both are sent).' },
+          },
+        },
+        response: {
+          200: { description: 'An endless text/event-stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const query = request.query as { types?: string; projectId?: string; since?: number };
+      const filter = await resolveStreamFilter(ctx.store.db, p, query);
+      const afterSeq = parseLastEventId(request.headers['last-event-id']) ?? query.since ?? (await latestEventSeq(ctx.store));
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        // Reverse proxies (nginx) buffer responses by default, which would hold events back.
+        'x-accel-buffering': 'no',
+      });
+      const abort = new AbortController();
+      const unregister = streams.add({
+        teamId: p.teamId,
+        close: () => {
+          abort.abort();
+          if (!res.writableEnded) res.end();
+        },
+      });
+      // The subscription lives exactly as long as the connection.
+      res.on('close', () => abort.abort());
+      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
+      res.write(`retry: 1000\nid: ${afterSeq}\nevent: ready\ndata: ${JSON.stringify({ seq: afterSeq })}\n\n`);
+      try {
+        const events = streamEvents({
+          store: ctx.store,
+          filter,
+          afterSeq,
+          signal: abort.signal,
+          commitSignal: ctx.commitSignal,
+          pollIntervalMs: options.pollIntervalMs,
+          clock: ctx.clock,
+        });
+        for await (const event of events) {
+          const flushed = res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+          // A slow client must not make the server buffer the whole backlog in memory.
+          if (!flushed) await drained(res, abort.signal);
+        }
+      } catch (err) {
+        if (!abort.signal.aborted) request.log.error({ err }, 'event stream failed');
+      } finally {
+        clearInterval(heartbeat);
+        unregister();
+        if (!res.writableEnded) res.end();
+      }
+    },
+  );
+}
+
+function parseLastEventId(header: string | string[] | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const value = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
+  if (value === '') return undefined;
+  if (!/^\d{1,15}$/.test(value)) {
+    throw new BadRequestError(`Last-Event-ID "${value}" is not an event seq.`, { lastEventId: value }, 'invalid_last_event_id');
+  }
+  return Number(value);
+}
+
+function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.once('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
