@@ -68,3 +68,17 @@ export class SsrfBlockedError extends LabelhookError {
     super('LABELHOOK_SSRF_BLOCKED', 422, message, details);
   }
 }
+
+/** The CLI was used wrongly or its input is bad (a missing option, a malformed line of an import file). */
+export class CliUsageError extends LabelhookError {
+  constructor(message: string, details?: unknown, code = 'cli_usage') {
+    super(code, 2, message, details);
+  }
+}
+
+/** The labelhook server answered a CLI request with an error; `code` and `status` are the server's. */
+export class RemoteApiError extends LabelhookError {
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(code, status, `${code}: ${message} (HTTP ${status})`, details);
+  }
+}
