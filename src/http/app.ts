@@ -7,6 +7,10 @@ import { installAuth } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerEventStreamRoutes } from './routes/event-stream.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerMemberRoutes } from './routes/members.js';
+import { registerProjectRoutes } from './routes/projects.js';
+import { registerTeamRoutes } from './routes/teams.js';
 
 /** Builds the HTTP app without listening (tests use `inject`). */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -30,6 +34,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installAuth(app, ctx.store);
   registerHealthRoutes(app, ctx);
   // Route modules register below, one per resource.
+  registerTeamRoutes(app, ctx);
+  registerMemberRoutes(app, ctx);
+  registerProjectRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
   registerEventStreamRoutes(app, ctx);
   return app;
 }

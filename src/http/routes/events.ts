@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { getEvent, listEvents } from '../../domain/event-log.js';
+import { BadRequestError } from '../../errors.js';
+import { EVENT_TYPES, type EventType } from '../../events/catalog.js';
+import { principalOf } from '../auth.js';
+import { errorResponses } from '../error-schema.js';
+import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
+
+/** JSON schema of the StoredEvent envelope; `data`, `project` and `actor` vary by type, so they pass through whole. */
+export const eventSchema = {
+  type: 'object',
+  required: ['id', 'seq', 'type', 'timestamp', 'team', 'project', 'actor', 'data'],
+  properties: {
+    id: { type: 'string' },
+    seq: { type: 'integer', description: 'Position in the log; ascending in commit order.' },
+    type: { type: 'string', enum: [...EVENT_TYPES] },
+    timestamp: { type: 'string', format: 'date-time' },
+    team: { type: 'object', additionalProperties: true, properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    project: { type: ['object', 'null'], additionalProperties: true },
+    actor: { type: ['object', 'null'], additionalProperties: true },
+    data: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+interface EventListQuery {
+  limit: number;
+  cursor?: string;
+  type?: EventType[];
+  projectId?: string;
+  since?: string;
+  order: 'asc' | 'desc';
+}
+
+/** Parses `since` (ISO 8601) to epoch ms, with a 400 naming the parameter when it is not a time. */
+function parseSince(since: string | undefined): number | undefined {
+  if (since === undefined) return undefined;
+  const ms = Date.parse(since);
+  if (Number.isNaN(ms)) throw new BadRequestError(`since: "${since}" is not an ISO 8601 time.`, { parameter: 'since' }, 'invalid_since');
+  return ms;
+}
+
+/** The event log: `GET /api/v1/events` and `GET /api/v1/events/{id}`, scoped to the caller's team. */
+export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    '/api/v1/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: "The team's event log, oldest first by default (resume with nextCursor); filter by type, projectId, since",
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...pageQuerySchema,
+            type: { type: 'array', items: { type: 'string', enum: [...EVENT_TYPES] }, description: 'Repeat to match several types.' },
+            projectId: { type: 'string', maxLength: 100 },
+            since: { type: 'string', maxLength: 64, description: 'ISO 8601 time; events at or after it.' },
+            order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
+          },
+        },
+        response: { 200: pageSchema(eventSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query as EventListQuery;
+      const cursor = decodeCursor(q.cursor);
+      if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new BadRequestError('The cursor is not valid.', { cursor: q.cursor }, 'invalid_cursor');
+      const events = await listEvents(ctx, principalOf(request), {
+        types: q.type,
+        projectId: q.projectId,
+        since: parseSince(q.since),
+        order: q.order,
+        limit: q.limit,
+        afterSeq: cursor === undefined ? undefined : Number(cursor),
+      });
+      return toPage(events, q.limit, (e) => e.seq, (e) => e);
+    },
+  );
+
+  app.get(
+    '/api/v1/events/:id',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Get one event',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } },
+        response: { 200: eventSchema, ...errorResponses },
+      },
+    },
+    async (request) => getEvent(ctx, principalOf(request), (request.params as { id: string }).id),
+  );
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { createMember, listMembers, ROLES, toMemberView, type NewMemberInput } from '../../domain/members.js';
+import { principalOf } from '../auth.js';
+import { errorResponses } from '../error-schema.js';
+import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
+
+/** JSON schema of a member as the API shows it. */
+export const memberSchema = {
+  type: 'object',
+  required: ['id', 'teamId', 'email', 'name', 'role', 'instanceAdmin', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    teamId: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string', enum: [...ROLES] },
+    instanceAdmin: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+/** `POST /api/v1/members`, `GET /api/v1/members` (admins) and `GET /api/v1/me` (anyone: who am I). */
+export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post(
+    '/api/v1/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: "Add a member to the caller's team (admins); answers the member's API key, shown once",
+        body: {
+          type: 'object',
+          required: ['email', 'role'],
+          additionalProperties: false,
+          properties: {
+            email: { type: 'string', minLength: 3, maxLength: 320, pattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$' },
+            name: { type: 'string', maxLength: 200 },
+            role: { type: 'string', enum: [...ROLES] },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            required: [...memberSchema.required, 'apiKey'],
+            properties: { ...memberSchema.properties, apiKey: { type: 'string', description: 'Shown once; store it.' } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { member, apiKey } = await createMember(ctx, principalOf(request), request.body as NewMemberInput);
+      return reply.status(201).send({ ...member, apiKey });
+    },
+  );
+
+  app.get(
+    '/api/v1/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: "List the caller's team's members (admins)",
+        querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuerySchema } },
+        response: { 200: pageSchema(memberSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query as { limit: number; cursor?: string };
+      const rows = await listMembers(ctx, principalOf(request), { limit: q.limit, afterId: decodeCursor(q.cursor) });
+      return toPage(rows, q.limit, (r) => r.id, toMemberView);
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'The caller: its member record and team',
+        response: {
+          200: {
+            type: 'object',
+            required: ['member', 'team'],
+            properties: {
+              member: {
+                type: 'object',
+                required: ['id', 'email', 'name', 'role', 'instanceAdmin'],
+                properties: {
+                  id: { type: 'string' },
+                  email: { type: 'string' },
+                  name: { type: 'string' },
+                  role: { type: 'string', enum: [...ROLES] },
+                  instanceAdmin: { type: 'boolean' },
+                },
+              },
+              team: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      return {
+        member: { id: p.memberId, email: p.email, name: p.name, role: p.role, instanceAdmin: p.instanceAdmin },
+        team: { id: p.teamId, name: p.teamName },
+      };
+    },
+  );
+}

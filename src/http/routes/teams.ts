@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { createTeam, type NewTeamInput } from '../../domain/teams.js';
+import { principalOf } from '../auth.js';
+import { errorResponses } from '../error-schema.js';
+import { memberSchema } from './members.js';
+
+/** `POST /api/v1/teams` (instance admin only). */
+export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post(
+    '/api/v1/teams',
+    {
+      schema: {
+        tags: ['teams'],
+        summary: 'Create a team and its first admin (instance admin only); answers an admin API key, shown once',
+        body: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            adminEmail: { type: 'string', minLength: 3, maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' },
+            adminName: { type: 'string', maxLength: 200 },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            required: ['id', 'name', 'apiKey', 'createdAt', 'admin'],
+            properties: {
+              id: { type: 'string' },
+              name: { type: 'string' },
+              apiKey: { type: 'string', description: 'An admin key of the new team; store it, it is not shown again.' },
+              createdAt: { type: 'string', format: 'date-time' },
+              admin: memberSchema,
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const team = await createTeam(ctx, principalOf(request), request.body as NewTeamInput);
+      return reply.status(201).send(team);
+    },
+  );
+}
