@@ -1,0 +1,185 @@
+// Shapes of the labelhook REST API (DESIGN §10) as the console reads them. Optional fields are ones
+// the console can live without, so it keeps working while the API grows.
+
+export type Role = 'admin' | 'labeler' | 'reviewer';
+
+export interface Me {
+  id?: string;
+  memberId?: string;
+  email: string;
+  name?: string;
+  role: Role;
+  team?: { id: string; name: string };
+  teamId?: string;
+  teamName?: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface LabelSetItem {
+  id: string;
+  label: string;
+  color?: string | null;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  tags: string[];
+  labelSet: LabelSetItem[];
+  status: 'CREATED' | 'IN_PROGRESS' | 'COMPLETED' | 'REVIEWED';
+  documentCount?: number;
+  labelCount?: number;
+  createdAt: string;
+  updatedAt?: string;
+}
+
+export interface DocumentItem {
+  id: string;
+  projectId: string;
+  key: string | null;
+  name: string;
+  status: 'active' | 'excluded';
+  labelCount?: number;
+  completed?: boolean;
+  reviewed?: boolean;
+  completedAt?: string | null;
+  reviewedAt?: string | null;
+  createdAt: string;
+}
+
+export interface EventItem {
+  id: string;
+  type: string;
+  timestamp: string;
+  project: { id: string; name: string } | null;
+  actor: { id: string; email: string; name: string } | null;
+  data: Record<string, unknown>;
+}
+
+export type WebhookFormat = 'standard' | 'datasaur' | 'label-studio' | 'labelator';
+
+export interface BatchOptions {
+  maxSize: number;
+  maxWaitMs: number;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string;
+  projectId: string | null;
+  enabled: boolean;
+  events: string[];
+  format: WebhookFormat;
+  headers: Record<string, string>;
+  sendPayload: boolean;
+  batch: BatchOptions | null;
+  ordered: boolean;
+  blocking: boolean;
+  failMode: 'open' | 'closed';
+  disabledReason?: string | null;
+  createdAt: string;
+  updatedAt?: string;
+}
+
+/** What the create and edit forms send. */
+export interface WebhookInput {
+  url: string;
+  description: string;
+  projectId?: string | null;
+  enabled: boolean;
+  events: string[];
+  format: WebhookFormat;
+  headers: Record<string, string>;
+  sendPayload: boolean;
+  batch: BatchOptions | null;
+  ordered: boolean;
+  blocking: boolean;
+  failMode: 'open' | 'closed';
+  secret?: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Attempt {
+  id?: string;
+  attemptNo?: number;
+  at: string | number;
+  requestUrl?: string;
+  requestHeaders: Record<string, string> | null;
+  requestBody: string | null;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  durationMs: number;
+  error: string | null;
+  outcome?: string;
+}
+
+export interface Delivery {
+  id: string;
+  webhookId: string;
+  messageId?: string;
+  eventType: string;
+  eventIds?: string[];
+  projectId?: string | null;
+  status: DeliveryStatus;
+  attemptCount: number;
+  itemCount?: number;
+  nextAttemptAt?: string | number | null;
+  lastStatus?: number | null;
+  lastError?: string | null;
+  payload?: string;
+  createdAt: string | number;
+  completedAt?: string | number | null;
+  attempts?: Attempt[];
+}
+
+export interface SecretAnswer {
+  secret: string;
+  previousSecret?: string | null;
+  previousSecretExpiresAt?: string | number | null;
+}
+
+export interface ReplayAnswer {
+  count: number;
+  dryRun?: boolean;
+}
+
+export interface StatsBucket {
+  /** Bucket start, epoch ms. */
+  t: number;
+  succeeded: number;
+  failed: number;
+  retrying: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+export interface DeliveryStats {
+  window: 'hour' | 'day';
+  bucketMs: number;
+  from: number;
+  to: number;
+  buckets: StatsBucket[];
+}
+
+export interface WebhookHealth {
+  webhookId: string;
+  succeeded: number;
+  failed: number;
+  total: number;
+  successRate: number | null;
+}
+
+export interface FormatSample {
+  format: WebhookFormat;
+  eventType: string;
+  contentType?: string;
+  body: string;
+  headers?: Record<string, string>;
+}

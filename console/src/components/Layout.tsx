@@ -1,0 +1,49 @@
+import type { ComponentChildren } from 'preact';
+import { useSession } from '../api/context.ts';
+import { href, useRoute } from '../router.ts';
+
+const NAV = [
+  { path: '/webhooks', label: 'Webhooks', match: ['webhooks', 'webhook', 'webhook-new', 'webhook-edit'] },
+  { path: '/deliveries', label: 'Deliveries', match: ['deliveries', 'delivery'] },
+  { path: '/projects', label: 'Projects', match: ['projects', 'project'] },
+];
+
+/** The frame around every signed-in page: product name, navigation, who is signed in. */
+export function Layout({ children }: { children: ComponentChildren }) {
+  const { me, signOut } = useSession();
+  const route = useRoute();
+  const team = me.team?.name ?? me.teamName;
+  return (
+    <div class="shell">
+      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to content
+      </a>
+      <header class="topbar">
+        <a class="brand" href={href('/webhooks')}>labelhook</a>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.path}>
+                <a href={href(n.path)} aria-current={n.match.includes(route.name) ? 'page' : undefined}>
+                  {n.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="who">
+          <span title={me.email}>
+            {me.email}
+            {team ? ` · ${team}` : ''} · {me.role}
+          </span>
+          <button type="button" class="link" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

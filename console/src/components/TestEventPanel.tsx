@@ -1,0 +1,41 @@
+import { useState } from 'preact/hooks';
+import { useSession } from '../api/context.ts';
+import type { Attempt } from '../api/types.ts';
+import { AttemptView } from './AttemptView.tsx';
+import { ErrorMessage } from './ErrorMessage.tsx';
+
+/** Sends a PING to the webhook now and shows the receiver's answer inline. */
+export function TestEventPanel({ webhookId, onSent }: { webhookId: string; onSent?: () => void }) {
+  const { api } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [attempt, setAttempt] = useState<Attempt | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  return (
+    <section class="panel" aria-labelledby={`test-${webhookId}`}>
+      <h2 id={`test-${webhookId}`}>Test</h2>
+      <p class="dim">Sends a signed PING event right now, outside the queue.</p>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            setAttempt(await api.sendTest(webhookId));
+            onSent?.();
+          } catch (err) {
+            setError(err instanceof Error ? err : new Error(String(err)));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {busy ? 'Sending…' : 'Send test event'}
+      </button>
+      <div aria-live="polite" class="test-result">
+        {error ? <ErrorMessage error={error} /> : null}
+        {attempt ? <AttemptView attempt={attempt} title="Test PING" open /> : null}
+      </div>
+    </section>
+  );
+}
