@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { postgresDatabase, sqliteDatabase, type BenchDatabase } from '../database.js';
+import { drain, type DrainResult } from '../drain.js';
+import { scaled } from '../options.js';
+import type { Figure } from '../report.js';
+import type { BenchContext, Scenario } from '../scenario.js';
+import { median } from '../stats.js';
+
+/** True once the scale-out issue has added `labelhook worker`. */
+export function workerCommandExists(): boolean {
+  return existsSync(fileURLToPath(new URL('../../src/cli/commands/worker.ts', import.meta.url)));
+}
+
+function note(results: DrainResult[]): string | undefined {
+  const short = results.filter((r) => r.timedOut);
+  if (short.length === 0) return undefined;
+  return `timed out: ${short.map((r) => `${r.delivered}/${r.expected}`).join(', ')} delivered`;
+}
+
+async function repeatDrain(ctx: BenchContext, makeDb: (i: number) => Promise<BenchDatabase>, events: number): Promise<DrainResult[]> {
+  const results: DrainResult[] = [];
+  for (let r = 0; r < ctx.options.repeats; r++) {
+    const db = await makeDb(r);
+    try {
+      const result = await drain(ctx, { db, webhookGroups: ['delivery'], events, timeoutMs: 300_000 });
+      ctx.log(`  ${db.label} run ${r + 1}: ${result.delivered}/${result.expected} in ${(result.elapsedMs / 1000).toFixed(2)} s → ${Math.round(result.perSecond)}/s`);
+      results.push(result);
+    } finally {
+      await db.drop();
+    }
+  }
+  return results;
+}
+
+/** Scenario 2: 20,000 committed events, one webhook, deliveries per second until all have succeeded. */
+export const deliveryScenario: Scenario = {
+  name: 'delivery',
+  async run(ctx): Promise<Figure[]> {
+    const events = scaled(ctx.options, 20_000, 100);
+    const figures: Figure[] = [];
+    ctx.log(`delivery: ${events} events, one webhook, SQLite × ${ctx.options.repeats}`);
+    const sqlite = await repeatDrain(ctx, async (r) => sqliteDatabase(ctx.tmpDir, `delivery-${r}`), events);
+    figures.push({
+      scenario: 'delivery',
+      figure: `deliveries/s, ${events} events, SQLite`,
+      value: median(sqlite.map((r) => r.perSecond)),
+      unit: 'deliveries/s',
+      relativeToLimit: true,
+      goal: { on: 'ratio', op: '>=', target: 0.5 },
+      note: note(sqlite),
+    });
+    const pgUrl = ctx.options.postgresUrl;
+    if (pgUrl === null) {
+      figures.push({ scenario: 'delivery', figure: 'deliveries/s, PostgreSQL', value: null, unit: 'deliveries/s', note: 'skipped: LABELHOOK_BENCH_POSTGRES_URL not set' });
+      return figures;
+    }
+    ctx.log(`delivery: ${events} events, one webhook, PostgreSQL (1 process) × ${ctx.options.repeats}`);
+    const pg1 = await repeatDrain(ctx, () => postgresDatabase(pgUrl), events);
+    figures.push({
+      scenario: 'delivery',
+      figure: `deliveries/s, ${events} events, PostgreSQL, 1 worker`,
+      value: median(pg1.map((r) => r.perSecond)),
+      unit: 'deliveries/s',
+      relativeToLimit: true,
+      note: note(pg1),
+    });
+    figures.push({
+      scenario: 'delivery',
+      figure: 'deliveries/s, PostgreSQL, 3 workers',
+      value: null,
+      unit: 'deliveries/s',
+      note: workerCommandExists() ? 'not measured yet' : 'skipped: `labelhook worker` does not exist yet (scale-out issue)',
+    });
+    return figures;
+  },
+};

@@ -1,0 +1,77 @@
+import { Pool } from 'undici';
+import { apiClient } from '../api.js';
+import { sqliteDatabase } from '../database.js';
+import type { Figure } from '../report.js';
+import type { Scenario } from '../scenario.js';
+import { BENCH_ADMIN_KEY, startServerProcess } from '../server.js';
+import { percentile } from '../stats.js';
+
+const RATE = 500;
+const PROJECTS = 16;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Scenario 4: an open-loop load of 500 API changes per second for 20 s (each one event); for each event, the time
+ * from its timestamp (taken in the committing transaction) to the moment the receiver has read the request.
+ */
+export const latencyScenario: Scenario = {
+  name: 'latency',
+  async run(ctx): Promise<Figure[]> {
+    const seconds = Math.max(5, Math.round(20 * Math.min(1, ctx.options.scale * 2)));
+    const total = RATE * seconds;
+    const db = sqliteDatabase(ctx.tmpDir, 'latency');
+    const server = await startServerProcess({ databaseUrl: db.url, cpuProfDir: ctx.options.cpuProfDir });
+    const pool = new Pool(server.origin, { connections: 64, pipelining: 1 });
+    try {
+      const api = apiClient(server.origin);
+      const projects: string[] = [];
+      for (let i = 0; i < PROJECTS; i++) projects.push((await api.createProject(`Latency project ${i}`)).id);
+      await api.createWebhook(ctx.receiver.url('latency'), { events: ['PROJECT_UPDATED'] });
+      await api.close();
+      await ctx.receiver.reset();
+      ctx.log(`latency: ${RATE} events/s for ${seconds} s (${total} events)`);
+      const headers = { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' };
+      let failed = 0;
+      const inFlight: Promise<void>[] = [];
+      const start = performance.now();
+      let sent = 0;
+      // Open loop: requests leave on schedule whether or not earlier ones have been answered.
+      while (sent < total) {
+        const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE) + 1);
+        for (; sent < due; sent++) {
+          const i = sent;
+          inFlight.push(
+            pool
+              .request({ method: 'PATCH', path: `/api/v1/projects/${projects[i % PROJECTS]}`, headers, body: JSON.stringify({ name: `Latency ${i}` }) })
+              .then(async (res) => {
+                await res.body.dump();
+                if (res.statusCode >= 300) failed++;
+              })
+              .catch(() => {
+                failed++;
+              }),
+          );
+        }
+        await sleep(1);
+      }
+      await Promise.all(inFlight);
+      const sendSeconds = (performance.now() - start) / 1000;
+      const accepted = total - failed;
+      const waited = await ctx.receiver.waitFor('latency', accepted, 120_000);
+      const stats = (await ctx.receiver.stats(true)).latency;
+      const lat = stats?.latencies ?? [];
+      ctx.log(`  sent in ${sendSeconds.toFixed(1)} s (${failed} failed); delivered ${stats?.distinct ?? 0}; p50 ${percentile(lat, 50)} ms, p99 ${percentile(lat, 99)} ms`);
+      const note = waited.reached ? (failed > 0 ? `${failed} API calls failed` : undefined) : `timed out: ${stats?.distinct ?? 0}/${accepted} delivered`;
+      const fig = (figure: string, value: number, goal?: Figure['goal']): Figure => ({ scenario: 'latency', figure, value, unit: 'ms', goal, note });
+      return [
+        fig(`commit → received, p50, ${RATE}/s for ${seconds} s`, percentile(lat, 50)),
+        fig('commit → received, p99', percentile(lat, 99), { on: 'value', op: '<=', target: 25 }),
+        fig('commit → received, max', lat.length ? Math.max(...lat) : Number.NaN),
+      ];
+    } finally {
+      await pool.close();
+      await server.stop();
+    }
+  },
+};
