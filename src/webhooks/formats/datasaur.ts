@@ -9,6 +9,7 @@ import type {
   DatasaurWebhookBody,
 } from '../../../sdk/types.js';
 import { signDatasaur } from '../sign-datasaur.js';
+import { eventProject } from './event-refs.js';
 import type { FormatOptions, PayloadFormat } from './format.js';
 import { renderBodies } from './render-json.js';
 
@@ -113,13 +114,9 @@ function convertField(key: string, value: unknown): unknown {
   }
 }
 
-function projectOf(event: StoredEvent): ProjectRef | null {
-  return event.project ?? (event.data.project as ProjectRef | undefined) ?? null;
-}
-
 /** The Datasaur body of one event. */
 export function datasaurBody(event: StoredEvent, options: FormatOptions): DatasaurWebhookBody {
-  const project = projectOf(event);
+  const project = eventProject(event);
   const timestamp = event.timestamp;
   if (!options.sendPayload) {
     return { eventType: event.type, data: { timestamp, ...(project ? { project: { id: project.id } } : {}), team: { id: event.team.id } } };

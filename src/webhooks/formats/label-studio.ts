@@ -1,6 +1,7 @@
 import type { DocumentRef, LabelView, ProjectRef, StoredEvent, TeamRef } from '../../events/event.js';
 import type { AnnotationPayload, DocumentPayload, EventDataByType } from '../../events/payloads.js';
 import type { LabelStudioAnnotation, LabelStudioProject, LabelStudioResult, LabelStudioTask, LabelStudioWebhookBody } from '../../../sdk/types.js';
+import { eventProject, labelName } from './event-refs.js';
 import type { FormatOptions, PayloadFormat } from './format.js';
 import { renderBodies } from './render-json.js';
 
@@ -60,7 +61,7 @@ export function lsTask(doc: DocumentRef | DocumentPayload, isLabeled: boolean): 
 
 /** One labelhook label as a Label Studio result item: spans become `labels`, row and document labels `choices`. */
 export function lsResult(label: LabelView, labelSet: LabelSet): LabelStudioResult {
-  const name = labelSet.find((i) => i.id === label.labelSetItemId)?.label ?? label.labelSetItemId;
+  const name = labelName(label, labelSet);
   const origin = label.labeledBy === 'PREDICTION' ? 'prediction' : 'manual';
   const score = label.confidenceScore === null ? {} : { score: label.confidenceScore };
   if (label.type === 'SPAN') {
@@ -96,7 +97,7 @@ function lsAnnotation(a: AnnotationPayload, labelSet: LabelSet): LabelStudioAnno
 /** The Label Studio body of one event. */
 export function labelStudioBody(event: StoredEvent, options: FormatOptions): LabelStudioWebhookBody {
   if (!options.sendPayload) return { action: event.type };
-  const projectRef = event.project ?? (event.data.project as ProjectRef | undefined) ?? null;
+  const projectRef = eventProject(event);
   const labelSet = projectRef?.labelSet ?? [];
   const project = projectRef ? lsProject(projectRef, event.team) : undefined;
   const d = event.data;

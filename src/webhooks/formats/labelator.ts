@@ -2,6 +2,7 @@ import type { EventType } from '../../events/catalog.js';
 import type { DocumentRef, LabelView, ProjectRef, StoredEvent } from '../../events/event.js';
 import type { EventDataByType } from '../../events/payloads.js';
 import type { LabelatorDoc, LabelatorModified } from '../../../sdk/types.js';
+import { eventProject, labelName } from './event-refs.js';
 import type { FormatOptions, PayloadFormat } from './format.js';
 import { renderBodies } from './render-json.js';
 import { standardBody } from './standard.js';
@@ -12,18 +13,14 @@ import { standardBody } from './standard.js';
 const DOCS_TYPES: ReadonlySet<EventType> = new Set(['TASKS_CREATED', 'TASKS_EXCLUDED']);
 const MODIFIED_TYPES: ReadonlySet<EventType> = new Set(['ANNOTATION_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATIONS_DELETED']);
 
-function labelNames(labels: LabelView[], labelSet: ProjectRef['labelSet']): string[] {
-  return labels.map((l) => labelSet.find((i) => i.id === l.labelSetItemId)?.label ?? l.labelSetItemId);
-}
-
 /** The modified record of a document: its labels, model predictions under `predicted_labels` as Labelator does. */
 function modifiedRecord(doc: DocumentRef, labels: LabelView[], labelSet: ProjectRef['labelSet'], sendPayload: boolean): LabelatorModified {
   const record: LabelatorModified = { id: doc.id, key: doc.key };
   if (!sendPayload) return record;
   const predicted = labels.filter((l) => l.labeledBy === 'PREDICTION');
   const manual = labels.filter((l) => l.labeledBy !== 'PREDICTION');
-  if (manual.length > 0 || predicted.length === 0) record.labels = labelNames(manual, labelSet);
-  if (predicted.length > 0) record.predicted_labels = labelNames(predicted, labelSet);
+  if (manual.length > 0 || predicted.length === 0) record.labels = manual.map((l) => labelName(l, labelSet));
+  if (predicted.length > 0) record.predicted_labels = predicted.map((l) => labelName(l, labelSet));
   return record;
 }
 
@@ -34,7 +31,7 @@ export function labelatorRecords(event: StoredEvent, options: FormatOptions): un
     return documents.map((d): LabelatorDoc => ({ id: d.id, key: d.key }));
   }
   if (MODIFIED_TYPES.has(event.type)) {
-    const labelSet = event.project?.labelSet ?? [];
+    const labelSet = eventProject(event)?.labelSet ?? [];
     const { document } = event.data as EventDataByType['ANNOTATIONS_DELETED'];
     // The member's labels after the change: all of them are gone once the annotation is deleted.
     const labels = event.type === 'ANNOTATIONS_DELETED' ? [] : (event.data as EventDataByType['ANNOTATION_CREATED']).annotation.labels;
