@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerListenCommand } from './commands/listen.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
 
@@ -9,5 +10,6 @@ export async function main(argv: string[]): Promise<void> {
   program.name('labelhook').description('labeling projects with dependable webhook notifications').version(VERSION);
   registerServeCommand(program);
   registerMigrateCommand(program);
+  registerListenCommand(program);
   await program.parseAsync(argv);
 }
