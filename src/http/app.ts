@@ -5,7 +5,11 @@ import type { AppContext } from '../app-context.js';
 import { VERSION } from '../version.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
+import { registerConsoleRoutes } from './routes/console.js';
+import { registerFormatRoutes } from './routes/formats.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerDocumentRoutes } from './routes/documents.js';
+import { registerLabelRoutes } from './routes/labels.js';
 import { registerEventStreamRoutes } from './routes/event-stream.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMemberRoutes } from './routes/members.js';
@@ -34,10 +38,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installAuth(app, ctx.store);
   registerHealthRoutes(app, ctx);
   // Route modules register below, one per resource.
+  registerDocumentRoutes(app, ctx);
+  registerLabelRoutes(app, ctx);
   registerTeamRoutes(app, ctx);
   registerMemberRoutes(app, ctx);
   registerProjectRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerEventStreamRoutes(app, ctx);
+  registerFormatRoutes(app, ctx);
+  registerConsoleRoutes(app, ctx); // last: its GET catch-all serves the console's index.html
   return app;
 }

@@ -124,6 +124,6 @@ export class Api {
   deliveryStats = (query: { window: 'hour' | 'day'; webhookId?: string }) =>
     this.request<DeliveryStats>('GET', '/stats/deliveries', undefined, query);
   webhookHealth = () => this.request<{ data: WebhookHealth[] }>('GET', '/stats/webhooks');
-  formatSample = (format: string, eventType: string) =>
-    this.request<FormatSample>('GET', `/formats/${encodeURIComponent(format)}/sample`, undefined, { event: eventType });
+  formatSample = (format: string, eventType: string, sendPayload: boolean) =>
+    this.request<FormatSample>('GET', `/formats/${encodeURIComponent(format)}/sample`, undefined, { event: eventType, sendPayload });
 }

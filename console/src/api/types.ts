@@ -4,14 +4,8 @@
 export type Role = 'admin' | 'labeler' | 'reviewer';
 
 export interface Me {
-  id?: string;
-  memberId?: string;
-  email: string;
-  name?: string;
-  role: Role;
-  team?: { id: string; name: string };
-  teamId?: string;
-  teamName?: string;
+  member: { id: string; email: string; name: string; role: Role; instanceAdmin: boolean };
+  team: { id: string; name: string };
 }
 
 export interface Page<T> {
@@ -94,7 +88,7 @@ export interface WebhookInput {
   enabled: boolean;
   events: string[];
   format: WebhookFormat;
-  headers: Record<string, string>;
+  headers?: Record<string, string>;
   sendPayload: boolean;
   batch: BatchOptions | null;
   ordered: boolean;
@@ -182,4 +176,5 @@ export interface FormatSample {
   contentType?: string;
   body: string;
   headers?: Record<string, string>;
+  batched?: boolean;
 }

@@ -6,9 +6,9 @@ import { HeadersTable } from './HeadersTable.tsx';
 import { Loading } from './Loading.tsx';
 
 /** The body a receiver gets for one event in one format, rendered by the server's own formatter. */
-export function FormatSample({ format, eventType }: { format: string; eventType: string }) {
+export function FormatSample({ format, eventType, sendPayload }: { format: string; eventType: string; sendPayload: boolean }) {
   const { api } = useSession();
-  const sample = useAsync(() => api.formatSample(format, eventType), [api, format, eventType]);
+  const sample = useAsync(() => api.formatSample(format, eventType, sendPayload), [api, format, eventType, sendPayload]);
   return (
     <div class="sample" aria-live="polite">
       {sample.error ? <ErrorMessage error={sample.error} onRetry={sample.reload} /> : null}
@@ -21,6 +21,7 @@ export function FormatSample({ format, eventType }: { format: string; eventType:
               <HeadersTable headers={sample.data.headers} caption="Sample headers" />
             </details>
           ) : null}
+          {sample.data.batched ? <p class="dim small">This format batches records, so one request carries a batch like this.</p> : null}
           <CodeBlock label={`Sample ${eventType} body in the ${format} format`} body={sample.data.body} />
         </>
       ) : null}

@@ -12,7 +12,6 @@ const NAV = [
 export function Layout({ children }: { children: ComponentChildren }) {
   const { me, signOut } = useSession();
   const route = useRoute();
-  const team = me.team?.name ?? me.teamName;
   return (
     <div class="shell">
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
@@ -32,9 +31,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
           </ul>
         </nav>
         <div class="who">
-          <span title={me.email}>
-            {me.email}
-            {team ? ` · ${team}` : ''} · {me.role}
+          <span title={`${me.member.email} (${me.member.role}) in ${me.team.name}`}>
+            {me.member.email} · {me.team.name} · {me.member.role}
           </span>
           <button type="button" class="link" onClick={signOut}>
             Sign out

@@ -80,7 +80,7 @@ export function DeliveryPage({ id }: { id: string }) {
               </div>
             ) : null}
           </dl>
-          {me.role === 'admin' ? (
+          {me.member.role === 'admin' ? (
             <div class="actions">
               <button
                 type="button"

@@ -20,6 +20,8 @@ interface FormState {
   events: string[];
   format: WebhookFormat;
   headers: HeaderRow[];
+  /** Header values come back redacted, so headers are only sent when the person edited them. */
+  headersTouched: boolean;
   sendPayload: boolean;
   batching: boolean;
   maxSize: string;
@@ -39,6 +41,7 @@ const EMPTY: FormState = {
   events: ['*'],
   format: 'standard',
   headers: [],
+  headersTouched: true,
   sendPayload: true,
   batching: false,
   maxSize: '100',
@@ -58,7 +61,9 @@ function fromWebhook(w: Webhook): FormState {
     enabled: w.enabled,
     events: w.events,
     format: w.format,
-    headers: Object.entries(w.headers ?? {}).map(([name, value]) => ({ name, value })),
+    // The API never shows header values; the rows start empty and must be filled in again to change them.
+    headers: Object.keys(w.headers ?? {}).map((name) => ({ name, value: '' })),
+    headersTouched: false,
     sendPayload: w.sendPayload,
     batching: w.batch !== null && w.batch !== undefined,
     maxSize: String(w.batch?.maxSize ?? 100),
@@ -83,6 +88,7 @@ export function validateWebhookForm(f: FormState): Record<string, string> {
   const names = f.headers.map((h) => h.name.trim().toLowerCase()).filter(Boolean);
   if (new Set(names).size !== names.length) errors.headers = 'Each header name may appear once.';
   if (f.headers.some((h) => !h.name.trim() && h.value)) errors.headers = 'Every header needs a name.';
+  if (f.headersTouched && f.headers.some((h) => h.name.trim() && !h.value)) errors.headers = 'Every header needs a value.';
   if (f.blocking && !(f.events.includes('*') || f.events.includes('BEFORE_UPDATE_LABELS'))) {
     errors.blocking = 'A blocking webhook must subscribe to BEFORE_UPDATE_LABELS.';
   }
@@ -105,6 +111,7 @@ function toInput(f: FormState, creating: boolean): WebhookInput {
     failMode: f.failMode,
   };
   if (creating && f.secret.trim()) input.secret = f.secret.trim();
+  if (!f.headersTouched) delete input.headers;
   if (creating && input.projectId === null) delete input.projectId;
   return input;
 }
@@ -237,11 +244,15 @@ export function WebhookFormPage({ id }: { id?: string }) {
                 </select>
               </div>
             </div>
-            <FormatSample format={form.format} eventType={shownSample} />
+            <FormatSample format={form.format} eventType={shownSample} sendPayload={form.sendPayload} />
           </div>
         </fieldset>
 
-        <HeadersEditor rows={form.headers} onChange={(headers) => set({ headers })} />
+        <HeadersEditor
+          rows={form.headers}
+          onChange={(headers) => set({ headers, headersTouched: true })}
+          note={!creating && !form.headersTouched && form.headers.length ? 'Saved values are hidden. Leave the rows untouched to keep them; editing any row replaces all headers, so re-enter every value.' : undefined}
+        />
         {err('headers')}
 
         <fieldset>

@@ -20,7 +20,7 @@ export function WebhookPage({ id, query }: { id: string; query: URLSearchParams 
   const webhook = useAsync(() => api.getWebhook(id), [api, id]);
   const [actionError, setActionError] = useState<Error | null>(null);
   const [logKey, setLogKey] = useState(0);
-  const admin = me.role === 'admin';
+  const admin = me.member.role === 'admin';
   const w = webhook.data;
 
   const act = async (fn: () => Promise<unknown>) => {

@@ -24,7 +24,7 @@ export function WebhooksPage() {
     <section>
       <div class="title-row">
         <h1>Webhooks</h1>
-        {me.role === 'admin' ? (
+        {me.member.role === 'admin' ? (
           <a class="button" href={href('/webhooks/new')}>
             New webhook
           </a>
@@ -35,7 +35,7 @@ export function WebhooksPage() {
       {webhooks.data && webhooks.data.data.length === 0 ? (
         <EmptyState title="No webhooks yet">
           A webhook sends your team's events (documents imported, labels applied, projects completed…) to a URL of yours.{' '}
-          {me.role === 'admin' ? <a href={href('/webhooks/new')}>Create the first one</a> : 'Ask a team admin to create one.'}
+          {me.member.role === 'admin' ? <a href={href('/webhooks/new')}>Create the first one</a> : 'Ask a team admin to create one.'}
         </EmptyState>
       ) : null}
       {webhooks.data && webhooks.data.data.length > 0 ? (

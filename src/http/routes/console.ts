@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+
+/** Where the built console lives: `console/dist` next to the package.json above this file (works from src/ and dist/src/). */
+export function defaultConsoleDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'console', 'dist');
+    const up = dirname(dir);
+    if (up === dir) return join(process.cwd(), 'console', 'dist');
+    dir = up;
+  }
+}
+
+const NOT_BUILT = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>labelhook</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
+<h1>labelhook is running</h1>
+<p>The web console has not been built. Run <code>npm run build</code> in the labelhook directory and reload this page.</p>
+<p>The REST API is at <code>/api/v1</code>; its documentation is at <a href="/docs">/docs</a>.</p>
+</body></html>`;
+
+function apiNotFound(reply: FastifyReply, method: string, url: string): FastifyReply {
+  // Same answer as the app's not-found handler: API clients must never get the console's HTML.
+  return reply.status(404).send({ error: { code: 'route_not_found', message: `No route ${method} ${url}.`, details: null } });
+}
+
+/**
+ * Serves the web console (DESIGN §8) at `/`: hashed assets with long caching, and index.html for every
+ * other GET outside `/api`, so reloading any console address works. Register after the API routes.
+ */
+export function registerConsoleRoutes(app: FastifyInstance, _ctx: AppContext, options: { dir?: string } = {}): void {
+  const dir = options.dir ?? defaultConsoleDir();
+  const built = existsSync(join(dir, 'index.html'));
+  if (built) {
+    void app.register(fastifyStatic, {
+      root: dir,
+      prefix: '/',
+      // Only the files present at start-up get routes; everything else falls through to the SPA route below.
+      wildcard: false,
+      index: false,
+      decorateReply: false,
+      schemaHide: true,
+      setHeaders: (reply, path) => {
+        reply.header('cache-control', path.includes(join('assets', '')) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (path === '/api' || path.startsWith('/api/')) return apiNotFound(reply, request.method, request.url);
+    if (!built) return reply.status(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(NOT_BUILT);
+    // Read per request (it is small): a rebuilt console is served without restarting labelhook.
+    const html = await readFile(join(dir, 'index.html'));
+    return reply.status(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+  });
+}

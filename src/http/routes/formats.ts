@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { EVENT_TYPES, type EventType } from '../../events/catalog.js';
+import { FORMAT_NAMES, getFormat } from '../../webhooks/formats/registry.js';
+import { sampleEvent } from '../../webhooks/sample-events.js';
+import { principalOf } from '../auth.js';
+import { errorResponses } from '../error-schema.js';
+
+// Datasaur's own documentation uses this secret for its test vector; samples are illustrations, never real signatures.
+const SAMPLE_SECRET = 'secret';
+
+/** `GET /api/v1/formats/{format}/sample`: the body a receiver gets for a sample event, rendered by the real formatter. */
+export function registerFormatRoutes(app: FastifyInstance, _ctx: AppContext): void {
+  app.get(
+    '/api/v1/formats/:format/sample',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'A sample request body (and format-specific headers) of one event type in one payload format',
+        params: { type: 'object', required: ['format'], properties: { format: { type: 'string', enum: [...FORMAT_NAMES] } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            event: { type: 'string', enum: [...EVENT_TYPES], default: 'PROJECT_CREATED' },
+            sendPayload: { type: 'boolean', default: true },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['format', 'eventType', 'contentType', 'body', 'headers', 'batched'],
+            properties: {
+              format: { type: 'string' },
+              eventType: { type: 'string' },
+              contentType: { type: 'string' },
+              body: { type: 'string', description: 'The request body exactly as sent (JSON text).' },
+              headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Headers this format adds (signed with the sample secret "secret").' },
+              batched: { type: 'boolean', description: 'True when the format batches by default, so the body holds a batch.' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      principalOf(request);
+      const { format: name } = request.params as { format: string };
+      const q = request.query as { event: EventType; sendPayload: boolean };
+      const format = getFormat(name);
+      const batched = format.defaultBatch !== undefined;
+      const records = format.records(sampleEvent(q.event), { sendPayload: q.sendPayload });
+      const body = format.render(records, q.event, batched);
+      return { format: format.name, eventType: q.event, contentType: 'application/json', body, headers: format.headers(body, SAMPLE_SECRET), batched };
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import type { EventType } from '../events/catalog.js';
+import type { Actor, DocumentRef, LabelView, ProjectRef, StoredEvent, TeamRef } from '../events/event.js';
+import type { AnnotationPayload, EventDataByType } from '../events/payloads.js';
+
+// Made-up but realistic events, one per type, so the console can show what a receiver gets in each
+// format by running the real formatters (a sample table kept by hand would drift from them).
+
+const AT = '2025-01-15T09:30:00.000Z';
+const TEAM: TeamRef = { id: 'team_sample', name: 'Acme ML' };
+const ACTOR: Actor = { id: 'mem_sample', email: 'ada@example.com', name: 'Ada Lovelace', role: 'labeler' };
+const PROJECT: ProjectRef = {
+  id: 'prj_sample',
+  name: 'Support tickets NER',
+  tags: ['ner', 'support'],
+  status: 'IN_PROGRESS',
+  labelSet: [
+    { id: 'per', label: 'PERSON', color: '#ff6b6b' },
+    { id: 'org', label: 'ORG', color: '#4dabf7' },
+  ],
+  createdAt: '2025-01-10T08:00:00.000Z',
+  updatedAt: AT,
+};
+const DOC: DocumentRef = {
+  id: 'doc_sample1',
+  projectId: PROJECT.id,
+  key: 'ticket-1042',
+  name: 'ticket-1042.txt',
+  status: 'active',
+  createdAt: '2025-01-10T08:05:00.000Z',
+  updatedAt: AT,
+};
+const DOC2: DocumentRef = { ...DOC, id: 'doc_sample2', key: 'ticket-1043', name: 'ticket-1043.txt' };
+
+function label(id: string, item: string, start: number, end: number, labeledBy = 'LABELER'): LabelView {
+  return {
+    id,
+    documentId: DOC.id,
+    type: 'SPAN',
+    startCellIndex: 0,
+    startCellLine: 0,
+    startTokenIndex: start,
+    startCharIndex: 0,
+    endCellIndex: 0,
+    endCellLine: 0,
+    endTokenIndex: end,
+    endCharIndex: 5,
+    counter: 0,
+    layer: 0,
+    labeledBy,
+    labelSetItemId: item,
+    confidenceScore: labeledBy === 'PREDICTION' ? 0.93 : null,
+    labeledByUserId: ACTOR.id,
+  };
+}
+const LABEL = label('lbl_sample1', 'per', 0, 1);
+const LABEL2 = label('lbl_sample2', 'org', 4, 5);
+const ANNOTATION: AnnotationPayload = {
+  id: 'ann_sample',
+  documentId: DOC.id,
+  projectId: PROJECT.id,
+  memberId: ACTOR.id,
+  labels: [LABEL, LABEL2],
+  createdAt: AT,
+  updatedAt: AT,
+};
+
+const DATA: { [T in EventType]: EventDataByType[T] } = {
+  PROJECT_CREATED: { project: PROJECT },
+  PROJECT_UPDATED: { project: PROJECT, before: { name: 'Support tickets' }, changed: ['name'] },
+  PROJECT_DELETED: { project: PROJECT, documentCount: 2 },
+  TASKS_CREATED: { documents: [{ ...DOC, text: 'Ada from Acme called about her order.' }, { ...DOC2, text: 'Refund for Globex.' }], count: 2 },
+  TASKS_DELETED: { documents: [DOC2], count: 1 },
+  TASKS_EXCLUDED: { documents: [DOC2], count: 1 },
+  BEFORE_UPDATE_LABELS: { document: DOC, isReviewDocument: false, labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL2] } },
+  ANNOTATION_CREATED: { annotation: ANNOTATION, document: DOC, isReviewDocument: false, labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL, LABEL2] } },
+  ANNOTATION_UPDATED: {
+    annotation: ANNOTATION,
+    document: DOC,
+    isReviewDocument: false,
+    labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL2] },
+    before: { labels: [LABEL] },
+  },
+  ANNOTATIONS_DELETED: {
+    annotations: [{ id: ANNOTATION.id, documentId: DOC.id, memberId: ACTOR.id, labels: [LABEL, LABEL2] }],
+    document: DOC,
+    isReviewDocument: false,
+    labelUpdateList: { toDeleteList: [LABEL, LABEL2], toUpsertList: [] },
+  },
+  TASK_COMPLETED: { document: DOC, mode: 'labeler' },
+  TASK_REVIEWED: { document: DOC, mode: 'reviewer' },
+  PROJECT_COMPLETED: { project: { ...PROJECT, status: 'COMPLETED' }, mode: 'labeler' },
+  PROJECT_REVIEWED: { project: { ...PROJECT, status: 'REVIEWED' }, mode: 'reviewer' },
+  PING: { message: 'This is a test event from labelhook.', webhookId: 'wh_sample' },
+};
+
+/** A sample event of `type`, shaped exactly like a real one (envelope and `data`). */
+export function sampleEvent(type: EventType): StoredEvent {
+  const projectScoped = type !== 'PING';
+  return {
+    id: 'evt_sample',
+    seq: 1,
+    type,
+    timestamp: AT,
+    team: TEAM,
+    project: projectScoped ? PROJECT : null,
+    actor: type === 'PING' ? null : type === 'TASK_REVIEWED' || type === 'PROJECT_REVIEWED' ? { ...ACTOR, role: 'reviewer' } : ACTOR,
+    data: DATA[type] as unknown as Record<string, unknown>,
+  };
+}
