@@ -46,16 +46,6 @@ export async function lockProject(trx: Transaction<DatabaseSchema>, dialect: Dia
   return row;
 }
 
-/**
- * Moves a CREATED project to IN_PROGRESS (call it in the transaction that imports documents or saves labels);
- * later statuses are left alone. Returns the row as it is now.
- */
-export async function markProjectInProgress(trx: Db, project: Selectable<ProjectTable>, now: number): Promise<Selectable<ProjectTable>> {
-  if (project.status !== 'CREATED') return project;
-  await trx.updateTable('projects').set({ status: 'IN_PROGRESS', updated_at: now }).where('id', '=', project.id).where('status', '=', 'CREATED').execute();
-  return { ...project, status: 'IN_PROGRESS', updated_at: now };
-}
-
 /** Document and label counts of the given projects (0 when a project has none). */
 export async function projectCounts(db: Db, ids: string[]): Promise<Map<string, { documentCount: number; labelCount: number }>> {
   const out = new Map(ids.map((id) => [id, { documentCount: 0, labelCount: 0 }]));
