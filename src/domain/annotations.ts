@@ -1,0 +1,138 @@
+import type { Insertable, Selectable, Transaction } from 'kysely';
+import type { Actor, LabelView, ProjectRef, TeamRef } from '../events/event.js';
+import { appendEvent } from '../events/outbox.js';
+import type { AnnotationPayload, LabelUpdateList } from '../events/payloads.js';
+import { newId } from '../ids.js';
+import type { AnnotationTable, DatabaseSchema, LabelTable } from '../store/schema.js';
+import { chunked } from './chunked.js';
+import { labelColumns } from './labels.js';
+import type { LabelPlan } from './label-validation.js';
+import { toDocumentRef, toLabelView } from './views.js';
+
+/** Envelope fields shared by the annotation events of one label update. */
+export interface EventContext {
+  team: TeamRef;
+  project: ProjectRef;
+  actor: Actor;
+}
+
+/** What one label update does to one member's annotation on the document. */
+interface AnnotationChange {
+  memberId: string;
+  row: Selectable<AnnotationTable> | null;
+  before: LabelView[];
+  after: LabelView[];
+  list: LabelUpdateList;
+}
+
+const iso = (ms: number): string => new Date(Number(ms)).toISOString();
+
+/** Splits a plan by the annotations it touches: the caller's (creates, own labels) and other members' (their labels). */
+function changesOf(plan: LabelPlan, callerId: string, annotations: Selectable<AnnotationTable>[]): AnnotationChange[] {
+  const changes = new Map<string, AnnotationChange>();
+  const changeOf = (memberId: string): AnnotationChange => {
+    let c = changes.get(memberId);
+    if (!c) {
+      const before = plan.existing.filter((l) => l.memberId === memberId).map((l) => toLabelView(l.row));
+      c = { memberId, row: annotations.find((a) => a.member_id === memberId) ?? null, before, after: [], list: { toDeleteList: [], toUpsertList: [] } };
+      changes.set(memberId, c);
+    }
+    return c;
+  };
+  for (const d of plan.deletes) changeOf(d.memberId).list.toDeleteList.push(toLabelView(d.row));
+  for (const u of plan.updates) changeOf(u.before.memberId).list.toUpsertList.push(u.after);
+  for (const c of plan.creates) changeOf(callerId).list.toUpsertList.push(c);
+  for (const c of changes.values()) {
+    const deleted = new Set(c.list.toDeleteList.map((l) => l.id));
+    const upserted = new Map(c.list.toUpsertList.map((l) => [l.id, l]));
+    const kept = c.before.filter((l) => !deleted.has(l.id)).map((l) => upserted.get(l.id) ?? l);
+    const added = c.list.toUpsertList.filter((l) => !c.before.some((b) => b.id === l.id));
+    c.after = [...kept, ...added].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+  return [...changes.values()];
+}
+
+/**
+ * Applies a validated label plan inside the caller's transaction and appends the annotation events: a member's
+ * first label creates their annotation (`ANNOTATION_CREATED`), later changes update it (`ANNOTATION_UPDATED`, with
+ * the labels before), and removing its last label deletes it (one `ANNOTATIONS_DELETED` for all such annotations).
+ */
+export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: LabelPlan, callerId: string, env: EventContext, now: number): Promise<void> {
+  const doc = plan.document;
+  const annotations = await trx.selectFrom('annotations').selectAll().where('document_id', '=', doc.id).execute();
+  const changes = changesOf(plan, callerId, annotations);
+
+  for (const part of chunked(plan.deletes.map((d) => d.row.id))) await trx.deleteFrom('labels').where('id', 'in', part).execute();
+  for (const u of plan.updates) {
+    await trx.updateTable('labels').set({ ...labelColumns(u.after), updated_at: now }).where('id', '=', u.after.id).execute();
+  }
+  for (const c of changes) {
+    if (c.row === null) {
+      const row = { id: newId('ann', now), team_id: doc.team_id, project_id: doc.project_id, document_id: doc.id, member_id: c.memberId, created_at: now, updated_at: now };
+      await trx.insertInto('annotations').values(row).execute();
+      c.row = row;
+    } else if (c.after.length === 0) {
+      await trx.deleteFrom('annotations').where('id', '=', c.row.id).execute();
+    } else {
+      await trx.updateTable('annotations').set({ updated_at: now }).where('id', '=', c.row.id).execute();
+    }
+  }
+  const callerAnnotation = changes.find((c) => c.memberId === callerId)?.row;
+  if (plan.creates.length > 0 && callerAnnotation) {
+    const rows: Insertable<LabelTable>[] = plan.creates.map((l) => ({
+      id: l.id,
+      team_id: doc.team_id,
+      project_id: doc.project_id,
+      document_id: doc.id,
+      annotation_id: callerAnnotation.id,
+      ...labelColumns(l),
+      created_at: now,
+      updated_at: now,
+    }));
+    for (const part of chunked(rows)) await trx.insertInto('labels').values(part).execute();
+  }
+
+  const document = toDocumentRef(doc);
+  const isReviewDocument = plan.mode === 'reviewer';
+  const payload = (c: AnnotationChange, existed: boolean): AnnotationPayload => ({
+    id: c.row!.id,
+    documentId: doc.id,
+    projectId: doc.project_id,
+    memberId: c.memberId,
+    labels: c.after,
+    createdAt: existed ? iso(c.row!.created_at) : iso(now),
+    updatedAt: iso(now),
+  });
+  const existedBefore = new Set(annotations.map((a) => a.member_id));
+  for (const c of changes) {
+    if (!existedBefore.has(c.memberId)) {
+      await appendEvent(trx, { ...env, type: 'ANNOTATION_CREATED', data: { annotation: payload(c, false), document, isReviewDocument, labelUpdateList: c.list } }, now);
+    } else if (c.after.length > 0) {
+      await appendEvent(
+        trx,
+        { ...env, type: 'ANNOTATION_UPDATED', data: { annotation: payload(c, true), document, isReviewDocument, labelUpdateList: c.list, before: { labels: c.before } } },
+        now,
+      );
+    }
+  }
+  const gone = changes.filter((c) => existedBefore.has(c.memberId) && c.after.length === 0);
+  if (gone.length > 0) {
+    await appendEvent(
+      trx,
+      {
+        ...env,
+        type: 'ANNOTATIONS_DELETED',
+        data: {
+          annotations: gone.map((c) => ({ id: c.row!.id, documentId: doc.id, memberId: c.memberId, labels: c.before })),
+          document,
+          isReviewDocument,
+          labelUpdateList: {
+            toDeleteList: gone.flatMap((c) => c.list.toDeleteList),
+            toUpsertList: gone.flatMap((c) => c.list.toUpsertList),
+          },
+        },
+      },
+      now,
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import type { AppContext } from '../app-context.js';
+import { appendEvent } from '../events/outbox.js';
+import { chunked } from './chunked.js';
+import { completionsOf, requireProjectDocuments, toDocumentPayload, toDocumentView, type DocumentView } from './documents.js';
+import { actorOf, requireRole } from './permissions.js';
+import type { Principal } from './principal.js';
+import { getProject } from './projects.js';
+import { toProjectRef } from './views.js';
+
+/**
+ * Deletes documents of a project with their labels, annotations and completions, and emits ONE `TASKS_DELETED`
+ * carrying each deleted document's id, key and name. Admins only; an unknown id deletes nothing (404).
+ */
+export async function deleteDocuments(ctx: AppContext, p: Principal, projectId: string, ids: string[]): Promise<{ deleted: number; ids: string[] }> {
+  requireRole(p, 'delete documents');
+  const now = ctx.clock();
+  const deleted = await ctx.store.db.transaction().execute(async (trx) => {
+    const project = await getProject(trx, p.teamId, projectId);
+    const rows = await requireProjectDocuments(trx, projectId, ids);
+    // Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite honours only with foreign_keys on.
+    for (const part of chunked(rows.map((r) => r.id))) {
+      await trx.deleteFrom('labels').where('document_id', 'in', part).execute();
+      await trx.deleteFrom('annotations').where('document_id', 'in', part).execute();
+      await trx.deleteFrom('completions').where('document_id', 'in', part).execute();
+      await trx.deleteFrom('documents').where('id', 'in', part).execute();
+    }
+    await appendEvent(
+      trx,
+      {
+        type: 'TASKS_DELETED',
+        team: { id: p.teamId, name: p.teamName },
+        project: toProjectRef(project),
+        actor: actorOf(p),
+        data: { documents: rows.map((r) => toDocumentPayload(r, false)), count: rows.length },
+      },
+      now,
+    );
+    return rows.map((r) => r.id);
+  });
+  ctx.eventsCommitted();
+  return { deleted: deleted.length, ids: deleted };
+}
+
+/**
+ * Excludes documents from a project (they stay listed as `excluded` and can no longer be labeled or completed) and
+ * emits ONE `TASKS_EXCLUDED` for the documents whose status changed; already excluded ones change nothing.
+ */
+export async function excludeDocuments(ctx: AppContext, p: Principal, projectId: string, ids: string[]): Promise<DocumentView[]> {
+  requireRole(p, 'exclude documents');
+  const now = ctx.clock();
+  let emitted = false;
+  const views = await ctx.store.db.transaction().execute(async (trx) => {
+    const project = await getProject(trx, p.teamId, projectId);
+    const rows = await requireProjectDocuments(trx, projectId, ids);
+    const changing = rows.filter((r) => r.status !== 'excluded');
+    for (const part of chunked(changing.map((r) => r.id))) {
+      await trx.updateTable('documents').set({ status: 'excluded', updated_at: now }).where('id', 'in', part).execute();
+    }
+    const after = rows.map((r) => (r.status === 'excluded' ? r : { ...r, status: 'excluded' as const, updated_at: now }));
+    const changingIds = new Set(changing.map((r) => r.id));
+    const changed = after.filter((r) => changingIds.has(r.id));
+    if (changed.length > 0) {
+      await appendEvent(
+        trx,
+        {
+          type: 'TASKS_EXCLUDED',
+          team: { id: p.teamId, name: p.teamName },
+          project: toProjectRef(project),
+          actor: actorOf(p),
+          data: { documents: changed.map((r) => toDocumentPayload(r, false)), count: changed.length },
+        },
+        now,
+      );
+      emitted = true;
+    }
+    const completions = await completionsOf(trx, after.map((r) => r.id));
+    return after.map((r) => toDocumentView(r, completions.get(r.id)));
+  });
+  if (emitted) ctx.eventsCommitted();
+  return views;
+}

@@ -1,0 +1,181 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { completeDocument } from '../../domain/document-completion.js';
+import { importDocuments, MAX_IMPORT_DOCUMENTS, type DocumentInput } from '../../domain/document-import.js';
+import { deleteDocuments, excludeDocuments } from '../../domain/document-removal.js';
+import { getDocument, listDocuments } from '../../domain/documents.js';
+import { principalOf } from '../auth.js';
+import { errorResponses } from '../error-schema.js';
+import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+/** A document as every document route answers it. */
+export const documentSchema = {
+  type: 'object',
+  required: ['id', 'projectId', 'key', 'name', 'text', 'data', 'status', 'createdAt', 'updatedAt', 'completions'],
+  properties: {
+    id: { type: 'string' },
+    projectId: { type: 'string' },
+    key: nullableString,
+    name: { type: 'string' },
+    text: nullableString,
+    data: { description: 'Any JSON value given at import, or null.' },
+    status: { type: 'string', enum: ['active', 'excluded'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    completions: {
+      type: 'array',
+      description: 'Who marked the document complete (labeler mode) or reviewed (reviewer mode).',
+      items: {
+        type: 'object',
+        required: ['memberId', 'mode', 'completedAt'],
+        properties: { memberId: { type: 'string' }, mode: { type: 'string', enum: ['labeler', 'reviewer'] }, completedAt: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
+const idsBody = {
+  type: 'object',
+  required: ['ids'],
+  additionalProperties: false,
+  properties: { ids: { type: 'array', minItems: 1, maxItems: MAX_IMPORT_DOCUMENTS, items: { type: 'string', minLength: 1, maxLength: 200 } } },
+} as const;
+const modeBody = {
+  type: 'object',
+  required: ['mode'],
+  additionalProperties: false,
+  properties: { mode: { type: 'string', enum: ['labeler', 'reviewer'] } },
+} as const;
+
+/** Documents: bulk import, list, read, delete, exclude, and completion per document. */
+export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Params: { id: string }; Body: { documents: DocumentInput[] } }>(
+    '/api/v1/projects/:id/documents',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'Import documents (bulk, one TASKS_CREATED event per import; admins)',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['documents'],
+          additionalProperties: false,
+          properties: {
+            documents: {
+              type: 'array',
+              // The 0 and too-many cases are checked by the domain, for their own error codes.
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  key: { type: ['string', 'null'], minLength: 1, maxLength: 1000, description: 'Your id for the document; unique within the project.' },
+                  name: { type: ['string', 'null'], minLength: 1, maxLength: 1000 },
+                  text: nullableString,
+                  data: { description: 'Any JSON value (e.g. the row of a table).' },
+                },
+              },
+            },
+          },
+        },
+        response: { 201: { type: 'object', required: ['data'], properties: { data: { type: 'array', items: documentSchema } } }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const data = await importDocuments(ctx, principalOf(request), request.params.id, request.body.documents);
+      return reply.status(201).send({ data });
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; status?: 'active' | 'excluded' } }>(
+    '/api/v1/projects/:id/documents',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: "List a project's documents in import order",
+        params: idParams,
+        querystring: { type: 'object', properties: { ...pageQuerySchema, status: { type: 'string', enum: ['active', 'excluded'] } } },
+        response: { 200: pageSchema(documentSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, status } = request.query;
+      const rows = await listDocuments(ctx.store.db, principalOf(request).teamId, request.params.id, { limit, status, afterId: decodeCursor(cursor) });
+      return toPage(rows, limit, (d) => d.id, (d) => d);
+    },
+  );
+
+  app.delete<{ Params: { id: string }; Body: { ids: string[] } }>(
+    '/api/v1/projects/:id/documents',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'Delete documents with their labels (one TASKS_DELETED event; admins)',
+        params: idParams,
+        body: idsBody,
+        response: {
+          200: { type: 'object', required: ['deleted', 'ids'], properties: { deleted: { type: 'integer' }, ids: { type: 'array', items: { type: 'string' } } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => deleteDocuments(ctx, principalOf(request), request.params.id, request.body.ids),
+  );
+
+  app.post<{ Params: { id: string }; Body: { ids: string[] } }>(
+    '/api/v1/projects/:id/documents/exclude',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'Exclude documents from labeling (one TASKS_EXCLUDED event; admins)',
+        params: idParams,
+        body: idsBody,
+        response: { 200: { type: 'object', required: ['data'], properties: { data: { type: 'array', items: documentSchema } } }, ...errorResponses },
+      },
+    },
+    async (request) => ({ data: await excludeDocuments(ctx, principalOf(request), request.params.id, request.body.ids) }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/documents/:id',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'A document with its content, status and completions',
+        params: idParams,
+        response: { 200: documentSchema, ...errorResponses },
+      },
+    },
+    async (request) => getDocument(ctx.store.db, principalOf(request).teamId, request.params.id),
+  );
+
+  app.post<{ Params: { id: string }; Body: { mode: 'labeler' | 'reviewer' } }>(
+    '/api/v1/documents/:id/complete',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'Mark a document complete (TASK_COMPLETED) or reviewed (TASK_REVIEWED; reviewers and admins)',
+        params: idParams,
+        body: modeBody,
+        response: {
+          201: {
+            type: 'object',
+            required: ['id', 'documentId', 'projectId', 'memberId', 'mode', 'completedAt'],
+            properties: {
+              id: { type: 'string' },
+              documentId: { type: 'string' },
+              projectId: { type: 'string' },
+              memberId: { type: 'string' },
+              mode: { type: 'string', enum: ['labeler', 'reviewer'] },
+              completedAt: { type: 'string', format: 'date-time' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await completeDocument(ctx, principalOf(request), request.params.id, request.body.mode)),
+  );
+}
