@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
+import type { DatasaurWebhookBody } from '../../sdk/types.js';
 import { verifyWebhook } from '../../sdk/verify.js';
 import { appendEvent } from '../../src/events/outbox.js';
 import { openStore } from '../../src/store/db.js';
@@ -63,7 +64,7 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     receiver = await startReceiver();
     const { out, secret } = await startListen([]);
     const names = ['Alpha', 'Beta', 'Gamma'];
-    const projects = [];
+    const projects: { id: string }[] = [];
     for (const name of names) projects.push(await api('POST', '/projects', { name }));
     await receiver.waitForCount(3);
     const bodies = verified(secret);
@@ -88,8 +89,8 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     await api('PATCH', `/projects/${project.id}`, { name: 'Delta 2' });
     await api('POST', '/projects', { name: 'Epsilon' });
     await receiver.waitForCount(2);
-    const bodies = receiver.requests.map((r) =>
-      verifyWebhook({ format: 'datasaur', body: r.body, headers: { 'x-datasaur-signature': r.headers['x-datasaur-signature'] }, secret }),
+    const bodies = receiver.requests.map(
+      (r) => verifyWebhook({ format: 'datasaur', body: r.body, headers: { 'x-datasaur-signature': r.headers['x-datasaur-signature'] }, secret }) as DatasaurWebhookBody,
     );
     expect(bodies.map((b) => [b.eventType, b.data.project?.name])).toEqual([
       ['PROJECT_CREATED', 'Delta'],
