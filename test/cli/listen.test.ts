@@ -92,7 +92,7 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     const bodies = receiver.requests.map(
       (r) => verifyWebhook({ format: 'datasaur', body: r.body, headers: { 'x-datasaur-signature': r.headers['x-datasaur-signature'] }, secret }) as DatasaurWebhookBody,
     );
-    expect(bodies.map((b) => [b.eventType, b.data.project?.name])).toEqual([
+    expect(bodies.map((b) => [b.eventType, (b.data as { project?: { name: string } }).project?.name])).toEqual([
       ['PROJECT_CREATED', 'Delta'],
       ['PROJECT_CREATED', 'Epsilon'],
     ]);
