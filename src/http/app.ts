@@ -6,8 +6,10 @@ import { VERSION } from '../version.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerConsoleRoutes } from './routes/console.js';
+import { registerDeliveriesListRoutes } from './routes/deliveries-list.js';
 import { registerFormatRoutes } from './routes/formats.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerStatsRoutes } from './routes/stats.js';
 import { registerDocumentRoutes } from './routes/documents.js';
 import { registerLabelRoutes } from './routes/labels.js';
 import { registerEventStreamRoutes } from './routes/event-stream.js';
@@ -46,6 +48,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerEventRoutes(app, ctx);
   registerEventStreamRoutes(app, ctx);
   registerFormatRoutes(app, ctx);
+  registerStatsRoutes(app, ctx);
+  registerDeliveriesListRoutes(app, ctx);
   registerConsoleRoutes(app, ctx); // last: its GET catch-all serves the console's index.html
   return app;
 }

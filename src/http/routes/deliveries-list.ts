@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { EVENT_TYPES } from '../../events/catalog.js';
+import { listTeamDeliveries, type TeamDeliveryFilter } from '../../webhooks/team-deliveries.js';
+import { toDeliveryView } from '../../webhooks/webhook-views.js';
+import { principalOf } from '../auth.js';
+import { errorResponses } from '../error-schema.js';
+import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
+
+const deliveryItemSchema = { type: 'object', additionalProperties: true, properties: { id: { type: 'string' } } } as const;
+
+/** `GET /api/v1/deliveries`: the delivery log across every webhook of the team. */
+export function registerDeliveriesListRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    '/api/v1/deliveries',
+    {
+      schema: {
+        tags: ['deliveries'],
+        summary: "The team's delivery log across all webhooks, newest first; filter by status, eventType, since, webhookId (admins)",
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...pageQuerySchema,
+            status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'failed', 'cancelled'] },
+            eventType: { type: 'string', enum: [...EVENT_TYPES] },
+            since: { type: 'string', maxLength: 64, description: 'ISO 8601 time; deliveries created at or after it.' },
+            webhookId: { type: 'string', maxLength: 100 },
+          },
+        },
+        response: { 200: pageSchema(deliveryItemSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query as Omit<TeamDeliveryFilter, 'beforeId'> & { cursor?: string };
+      const rows = await listTeamDeliveries(ctx, principalOf(request), { ...q, beforeId: decodeCursor(q.cursor) });
+      return toPage(rows, q.limit, (r) => r.id, toDeliveryView);
+    },
+  );
+}
