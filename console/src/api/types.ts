@@ -101,6 +101,8 @@ export type DeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed' |
 
 export interface Attempt {
   id?: string;
+  /** Set on the answer of `POST /webhooks/{id}/test`: the delivery the test was logged as. */
+  deliveryId?: string;
   attemptNo?: number;
   at: string | number;
   requestUrl?: string;

@@ -1,9 +1,6 @@
 import { useId } from 'preact/hooks';
+import type { HeaderRow } from '../header-row.ts';
 
-export interface HeaderRow {
-  name: string;
-  value: string;
-}
 
 /** Rows of custom headers sent with every request (e.g. an API token); add and remove with the keyboard too. */
 export function HeadersEditor({ rows, onChange, note }: { rows: HeaderRow[]; onChange: (rows: HeaderRow[]) => void; note?: string }) {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useSession } from '../api/context.ts';
 import type { Attempt } from '../api/types.ts';
+import { href } from '../router.ts';
 import { AttemptView } from './AttemptView.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 
@@ -35,6 +36,11 @@ export function TestEventPanel({ webhookId, onSent }: { webhookId: string; onSen
       <div aria-live="polite" class="test-result">
         {error ? <ErrorMessage error={error} /> : null}
         {attempt ? <AttemptView attempt={attempt} title="Test PING" open /> : null}
+        {attempt?.deliveryId ? (
+          <p class="small">
+            Logged as <a href={href(`/deliveries/${attempt.deliveryId}`)}>a delivery</a>.
+          </p>
+        ) : null}
       </div>
     </section>
   );
