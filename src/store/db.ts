@@ -74,9 +74,14 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
 
 /** Applies pending migrations under the migrator's lock (an advisory lock on PostgreSQL). */
 export async function migrate(store: Store): Promise<string[]> {
+  // Name the schema on PostgreSQL: without it Kysely takes a migration table in ANY schema (another tenant's or
+  // test's) as ours, skips creating its own, then fails to find it on the search_path.
+  const schema =
+    store.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s : undefined;
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrationsFor(store.dialect) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
