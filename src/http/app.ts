@@ -17,6 +17,8 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerProjectRoutes } from './routes/projects.js';
 import { registerTeamRoutes } from './routes/teams.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerDeliveryRoutes } from './routes/deliveries.js';
 
 /** Builds the HTTP app without listening (tests use `inject`). */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -50,6 +52,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerFormatRoutes(app, ctx);
   registerStatsRoutes(app, ctx);
   registerDeliveriesListRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  registerDeliveryRoutes(app, ctx);
   registerConsoleRoutes(app, ctx); // last: its GET catch-all serves the console's index.html
   return app;
 }

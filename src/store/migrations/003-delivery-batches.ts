@@ -13,4 +13,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // The dispatcher looks up the open batch of a (webhook, project, event type) for every fan-out.
   await db.schema.createIndex('deliveries_open_batch').on('deliveries').columns(['webhook_id', 'batch_open']).execute();
+  // Retention prunes attempt bodies by age across all webhooks.
+  await db.schema.createIndex('attempts_at_all').on('attempts').column('at').execute();
 }

@@ -1,0 +1,200 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from '../app-context.js';
+import { chunked } from '../domain/chunked.js';
+import { claimDeliveries, nextDueAt } from './delivery-claim.js';
+import { retryAfterCap, writeResults, type FinishedAttempt } from './delivery-results.js';
+import { buildRequest } from './outgoing-request.js';
+import { sendAttempt, type SentAttempt } from './send-attempt.js';
+import { createWaker } from './waker.js';
+import type { WebhookRuntime } from './webhook-runtime.js';
+import { decodeWebhook, type Webhook } from './webhook-store.js';
+import type { DeliveryRow } from './webhook-views.js';
+
+export interface DeliveryWorkerOptions {
+  /** Lease owner id; unique per process by default. */
+  owner?: string;
+  /** Most deliveries taken per claim. */
+  claimBatch?: number;
+  /** Most requests in flight in this worker, all webhooks together. */
+  maxInFlight?: number;
+  /** Jitter source for retry delays. */
+  random?: () => number;
+}
+
+/** A running delivery worker. */
+export interface DeliveryWorker {
+  /** New work may be due: claim now. */
+  wake(): void;
+  /** Something becomes due at `at` (a retry, a batch's maxWaitMs). */
+  wakeAt(at: number): void;
+  /** Requests in flight right now. */
+  inFlight(): number;
+  /** Stops claiming, lets in-flight requests finish for up to drainMs, records their results. */
+  stop(drainMs: number): Promise<void>;
+}
+
+/** A lease owner id naming this process: host, pid and a random suffix. */
+export function workerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Starts the delivery loop: claim due deliveries in batches, start every request without awaiting it (a slow
+ * receiver never holds up the next claim), keep each webhook within its concurrency limit, and record results
+ * in batches (one transaction per flush, however many attempts finished meanwhile).
+ */
+export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, options: DeliveryWorkerOptions = {}): DeliveryWorker {
+  const owner = options.owner ?? workerId();
+  const claimBatch = options.claimBatch ?? 100;
+  const maxInFlight = options.maxInFlight ?? 1000;
+  const random = options.random ?? Math.random;
+  const { config, logger } = ctx;
+  const waker = createWaker(ctx.clock);
+  const perWebhook = new Map<string, number>();
+  const cache = new Map<string, { updatedAt: number; webhook: Webhook }>();
+  let total = 0;
+  let stopping = false;
+  let closed = false;
+  const results: FinishedAttempt[] = [];
+  let flushing: Promise<void> | null = null;
+  let drained: (() => void) | null = null;
+  const sendOptions = {
+    timeoutMs: config.requestTimeoutMs,
+    bodyCapBytes: config.responseBodyCapBytes,
+    retryAfterCapMs: retryAfterCap(config.retryScheduleMs),
+    clock: ctx.clock,
+  };
+
+  async function loadWebhooks(ids: string[]): Promise<Map<string, Webhook>> {
+    const out = new Map<string, Webhook>();
+    for (const part of chunked(ids)) {
+      const rows = await ctx.store.db.selectFrom('webhooks').selectAll().where('id', 'in', part).execute();
+      for (const row of rows) {
+        const hit = cache.get(row.id);
+        // Decrypt once per webhook version, not once per delivery.
+        if (hit && hit.updatedAt === Number(row.updated_at)) {
+          out.set(row.id, hit.webhook);
+          continue;
+        }
+        const webhook = decodeWebhook(row, runtime.box);
+        cache.set(row.id, { updatedAt: Number(row.updated_at), webhook });
+        out.set(row.id, webhook);
+      }
+    }
+    return out;
+  }
+
+  async function flushResults(): Promise<void> {
+    while (results.length > 0 && !closed) {
+      const batch = results.splice(0, 500);
+      try {
+        const report = await writeResults(ctx, owner, batch, random);
+        if (report.nextRetryAt !== null) waker.wakeAt(report.nextRetryAt);
+        for (const id of report.disabledWebhooks) logger.warn({ webhookId: id }, 'webhook disabled');
+      } catch (err) {
+        if (closed) return;
+        // The database hiccuped: keep the results (the leases still hold the deliveries) and try again shortly.
+        logger.error({ err }, 'could not record delivery results; retrying');
+        results.unshift(...batch);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  function scheduleFlush(): void {
+    flushing ??= flushResults().finally(() => {
+      flushing = null;
+      if (results.length > 0) scheduleFlush();
+      waker.wake();
+    });
+  }
+
+  function finished(delivery: DeliveryRow, sent: SentAttempt): void {
+    if (closed) return;
+    results.push({ delivery, sent });
+    scheduleFlush();
+  }
+
+  function start(delivery: DeliveryRow, webhook: Webhook): void {
+    total += 1;
+    perWebhook.set(webhook.id, (perWebhook.get(webhook.id) ?? 0) + 1);
+    const run = async (): Promise<void> => {
+      const req = buildRequest(webhook, delivery.message_id, delivery.payload, ctx.clock());
+      finished(delivery, await sendAttempt(runtime.agent(), req, sendOptions));
+    };
+    run()
+      .catch((err: unknown) => logger.error({ err, deliveryId: delivery.id }, 'delivery attempt failed unexpectedly; its lease will expire and it will be retried'))
+      .finally(() => {
+        total -= 1;
+        const n = (perWebhook.get(webhook.id) ?? 1) - 1;
+        if (n <= 0) perWebhook.delete(webhook.id);
+        else perWebhook.set(webhook.id, n);
+        if (total === 0) drained?.();
+        waker.wake();
+      });
+  }
+
+  async function claimAndStart(): Promise<number> {
+    const capacity = maxInFlight - total;
+    if (capacity <= 0) return 0;
+    const rows = await claimDeliveries(ctx.store, {
+      now: ctx.clock(),
+      owner,
+      leaseMs: config.leaseMs,
+      limit: Math.min(capacity, claimBatch),
+      perWebhookLimit: config.webhookConcurrency,
+      inFlight: perWebhook,
+    });
+    if (rows.length === 0) return 0;
+    const webhooks = await loadWebhooks([...new Set(rows.map((r) => r.webhook_id))]);
+    for (const row of rows) {
+      const webhook = webhooks.get(row.webhook_id);
+      // Deleted between claim and load: its deliveries went with it.
+      if (webhook) start(row, webhook);
+    }
+    return rows.length;
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopping) {
+      try {
+        if ((await claimAndStart()) > 0) continue;
+        const due = await nextDueAt(ctx.store, ctx.clock());
+        if (due !== null) waker.wakeAt(due);
+      } catch (err) {
+        if (stopping) break;
+        logger.error({ err }, 'delivery claim failed; retrying after the poll interval');
+      }
+      if (stopping) break;
+      await waker.wait(config.pollIntervalMs);
+    }
+  }
+
+  const running = loop();
+
+  return {
+    wake: () => waker.wake(),
+    wakeAt: (at) => waker.wakeAt(at),
+    inFlight: () => total,
+    async stop(drainMs) {
+      stopping = true;
+      waker.wake();
+      await running;
+      if (total > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            drained = resolve;
+          }),
+          new Promise((resolve) => setTimeout(resolve, drainMs).unref()),
+        ]);
+      }
+      while (flushing || results.length > 0) {
+        if (!flushing) scheduleFlush();
+        await flushing;
+      }
+      // Requests still running past the drain keep their leases and are sent again after the lease expires.
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { AppContext } from '../app-context.js';
+import { startDeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
+import { startDispatchLoop } from './dispatch-loop.js';
+import { createLabelGate } from './gate.js';
+import { startRetention } from './retention.js';
+import type { ResolveAll } from './ssrf-guard.js';
+import { webhookRuntime } from './webhook-runtime.js';
+
+export interface EngineOptions {
+  /** Run the dispatcher and delivery workers here (false: API-only process, only the gate). */
+  worker: boolean;
+  /** Resolver for webhook hosts (tests inject one; the system resolver otherwise). */
+  lookup?: ResolveAll;
+  workerOptions?: DeliveryWorkerOptions;
+}
+
+/** The running webhook engine of one process. */
+export interface Engine {
+  /** Wakes the dispatcher and the workers (what ctx.eventsCommitted does once the engine runs). */
+  wake(): void;
+  /** Stops fan-out and claiming, drains in-flight requests (up to config.drainTimeoutMs), closes the HTTP pool. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the webhook engine on `ctx`: installs the label gate, and with `worker` the dispatcher, the delivery
+ * worker and attempt retention; commits in this process wake it at once, polling covers other processes.
+ * Resolves the secret key first, so a missing LABELHOOK_SECRET_KEY fails start-up with a clear message.
+ */
+export function startEngine(ctx: AppContext, options: EngineOptions): Engine {
+  const runtime = webhookRuntime(ctx, options.lookup);
+  const previousGate = ctx.labelGate;
+  ctx.labelGate = createLabelGate(ctx, runtime);
+  if (!options.worker) {
+    return {
+      wake: () => undefined,
+      stop: async () => {
+        ctx.labelGate = previousGate;
+        await runtime.close();
+      },
+    };
+  }
+  const worker = startDeliveryWorker(ctx, runtime, options.workerOptions);
+  const dispatch = startDispatchLoop(ctx, (report) => {
+    worker.wake();
+    if (report.nextBatchDueAt !== null) worker.wakeAt(report.nextBatchDueAt);
+  });
+  const retention = startRetention(ctx);
+  const wake = (): void => {
+    dispatch.wake();
+    worker.wake();
+  };
+  // Subscribe to the commit signal when the app has one; otherwise chain onto eventsCommitted.
+  const previousCommitted = ctx.eventsCommitted;
+  let unsubscribe: () => void;
+  if (ctx.commitSignal) {
+    unsubscribe = ctx.commitSignal.subscribe(wake);
+  } else {
+    ctx.eventsCommitted = () => {
+      previousCommitted();
+      wake();
+    };
+    unsubscribe = () => {
+      ctx.eventsCommitted = previousCommitted;
+    };
+  }
+  let stopped: Promise<void> | null = null;
+  return {
+    wake,
+    stop() {
+      stopped ??= (async () => {
+        unsubscribe();
+        await dispatch.stop();
+        await worker.stop(ctx.config.drainTimeoutMs);
+        await retention.stop();
+        ctx.labelGate = previousGate;
+        await runtime.close();
+      })();
+      return stopped;
+    },
+  };
+}

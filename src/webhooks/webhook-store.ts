@@ -1,0 +1,82 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { NotFoundError } from '../errors.js';
+import type { DatabaseSchema, WebhookTable } from '../store/schema.js';
+import type { WebhookFormatName } from './formats/format.js';
+import type { SecretBox } from './secret-box.js';
+
+export type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+export type WebhookRow = Selectable<WebhookTable>;
+
+/** Batching of a webhook: one request per `maxSize` records or `maxWaitMs`, whichever comes first. */
+export interface BatchSettings {
+  maxSize: number;
+  maxWaitMs: number;
+}
+
+/** A webhook with its JSON columns parsed and its secrets and headers decrypted: what the sender needs. */
+export interface Webhook {
+  id: string;
+  teamId: string;
+  projectId: string | null;
+  url: string;
+  description: string;
+  enabled: boolean;
+  events: string[];
+  format: WebhookFormatName;
+  headers: Record<string, string>;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
+  sendPayload: boolean;
+  batch: BatchSettings | null;
+  ordered: boolean;
+  blocking: boolean;
+  failMode: 'open' | 'closed';
+  disabledReason: string | null;
+  failingSince: number | null;
+  ephemeral: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Parses a webhook row, decrypting its secrets and custom headers with `box`. */
+export function decodeWebhook(row: WebhookRow, box: SecretBox): Webhook {
+  return {
+    id: row.id,
+    teamId: row.team_id,
+    projectId: row.project_id,
+    url: row.url,
+    description: row.description,
+    enabled: row.enabled === 1,
+    events: JSON.parse(row.events) as string[],
+    format: row.format,
+    headers: row.headers_enc ? (JSON.parse(box.open(row.headers_enc)) as Record<string, string>) : {},
+    secret: box.open(row.secret_enc),
+    previousSecret: row.previous_secret_enc ? box.open(row.previous_secret_enc) : null,
+    previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : Number(row.previous_secret_expires_at),
+    sendPayload: row.send_payload === 1,
+    batch: row.batch ? (JSON.parse(row.batch) as BatchSettings) : null,
+    ordered: row.ordered === 1,
+    blocking: row.blocking === 1,
+    failMode: row.fail_mode,
+    disabledReason: row.disabled_reason,
+    failingSince: row.failing_since === null ? null : Number(row.failing_since),
+    ephemeral: row.ephemeral === 1,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** The secrets a request is signed with at `now`: the current one, plus the previous one during a rotation overlap. */
+export function signingSecrets(webhook: Pick<Webhook, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>, now: number): string[] {
+  const { secret, previousSecret, previousSecretExpiresAt } = webhook;
+  if (previousSecret !== null && previousSecretExpiresAt !== null && previousSecretExpiresAt > now) return [secret, previousSecret];
+  return [secret];
+}
+
+/** The webhook row `id` of team `teamId`; NotFoundError when missing or another team's. */
+export async function findWebhookRow(db: Db, teamId: string, id: string): Promise<WebhookRow> {
+  const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).where('team_id', '=', teamId).executeTakeFirst();
+  if (!row) throw new NotFoundError('Webhook', id);
+  return row;
+}
