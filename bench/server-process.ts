@@ -3,6 +3,7 @@
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startServer } from '../src/server.js';
+import { startEngine, type Engine } from '../src/webhooks/engine.js';
 
 const worker = !process.argv.includes('--no-worker');
 const config = loadConfig(process.env);
@@ -16,12 +17,15 @@ const sampler = setInterval(() => {
 sampler.unref();
 
 const server = await startServer({ config, logger, worker });
+// Until src/server.ts starts the engine itself, the bench starts it the way it will (same context, same options).
+const engine: Engine | null = 'engine' in server ? null : startEngine(server.ctx, { worker });
 peakRss = Math.max(peakRss, process.memoryUsage.rss());
 
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  await engine?.stop().catch(() => undefined);
   await server.stop().catch(() => undefined);
   clearInterval(sampler);
   process.exit(0);
