@@ -113,3 +113,19 @@ export async function createWebhook(app: EngineApp, body: Record<string, unknown
   if (res.status !== 201) throw new Error(`webhook create failed: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json;
 }
+
+/** Changes a project's name: one PROJECT_UPDATED event per call. */
+export async function bump(app: EngineApp, projectId: string, name: string): Promise<void> {
+  const res = await app.api('PATCH', `/projects/${projectId}`, { name });
+  if (res.status !== 200) throw new Error(`project patch failed: ${res.status} ${JSON.stringify(res.json)}`);
+}
+
+/** Polls the delivery log of a webhook until `predicate` holds; answers the deliveries (newest first). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely in tests
+export async function waitForDeliveries(app: EngineApp, webhookId: string, predicate: (d: any[]) => boolean): Promise<any[]> {
+  for (;;) {
+    const res = await app.api('GET', `/webhooks/${webhookId}/deliveries?limit=1000`);
+    if (predicate(res.json.data)) return res.json.data;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
