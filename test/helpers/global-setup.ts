@@ -9,7 +9,7 @@ export default async function setup(): Promise<void> {
     await client.connect();
     await client.query('select 1');
   } catch (err) {
-    throw new Error(`LABELHOOK_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: ${(err as Error).message}`);
+    throw new Error(`LABELHOOK_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: ${(err as Error).message}`, { cause: err });
   } finally {
     await client.end().catch(() => undefined);
   }
