@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { CommitSignal } from './events/commit-signal.js';
 import type { LabelGate } from './events/label-gate.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { Store } from './store/db.js';
 
 /** What every layer is handed instead of reading globals: configuration, database, clock, logger and seams. */
@@ -20,4 +21,6 @@ export interface AppContext {
    * Absent in some tests; subscribers then fall back to polling the events table.
    */
   commitSignal?: CommitSignal;
+  /** Prometheus metrics of this process (src/metrics/metrics.ts); /metrics creates them when a test app has none. */
+  metrics?: Metrics;
 }

@@ -15,6 +15,7 @@ import { registerLabelRoutes } from './routes/labels.js';
 import { registerEventStreamRoutes } from './routes/event-stream.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMemberRoutes } from './routes/members.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerProjectRoutes } from './routes/projects.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
@@ -41,6 +42,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   installAuth(app, ctx.store);
   registerHealthRoutes(app, ctx);
+  registerMetricsRoutes(app, ctx);
   // Route modules register below, one per resource.
   registerDocumentRoutes(app, ctx);
   registerLabelRoutes(app, ctx);

@@ -1,0 +1,54 @@
+import type { DeliveryOutcome } from '../webhooks/outcome.js';
+import type { AttemptSample } from './metrics.js';
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** The creation time encoded in an id from src/ids.ts (`evt_` + 10 base-32 time characters + random), or null. */
+export function timeOfId(id: string): number | null {
+  const body = id.slice(id.indexOf('_') + 1, id.indexOf('_') + 11);
+  if (body.length !== 10) return null;
+  let t = 0;
+  for (const ch of body) {
+    const v = ALPHABET.indexOf(ch);
+    if (v < 0) return null;
+    t = t * 32 + v;
+  }
+  return t;
+}
+
+/** What the metrics need of a finished attempt: its delivery's counters, the attempt and the webhook's format. */
+export interface AttemptFacts {
+  format: string;
+  delivery: { attempt_count: number; schedule_start: number; event_ids: string };
+  sent: { at: number; durationMs: number; outcome: DeliveryOutcome };
+  /** Length of the retry schedule (config.retryScheduleMs). */
+  scheduleLength: number;
+}
+
+function firstEventTime(eventIds: string): number | null {
+  try {
+    const ids: unknown = JSON.parse(eventIds);
+    return Array.isArray(ids) && typeof ids[0] === 'string' ? timeOfId(ids[0]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Turns a finished attempt into a metrics sample. The final state follows writeResults' rule
+ * (src/webhooks/delivery-results.ts): ok succeeds, gone fails, anything else fails once the schedule is spent.
+ */
+export function attemptSample(f: AttemptFacts): AttemptSample {
+  const { outcome } = f.sent;
+  const attemptsInSchedule = f.delivery.attempt_count + 1 - f.delivery.schedule_start;
+  const final =
+    outcome.kind === 'ok' ? 'succeeded' : outcome.kind === 'gone' || attemptsInSchedule > f.scheduleLength ? 'failed' : null;
+  const eventAt = f.delivery.attempt_count === 0 ? firstEventTime(f.delivery.event_ids) : null;
+  return {
+    format: f.format,
+    outcome: outcome.kind,
+    durationMs: f.sent.durationMs,
+    final,
+    sinceEventMs: eventAt === null ? null : f.sent.at - eventAt,
+  };
+}
