@@ -50,8 +50,9 @@ export function DeliveryCharts({ webhookId }: { webhookId?: string }) {
       height: 200,
       series: [
         {},
-        { label: 'p50', stroke: '#0969da', width: 2, value: (_u, v) => formatMs(v) },
-        { label: 'p99', stroke: '#8250df', width: 2, value: (_u, v) => formatMs(v) },
+        // Points as well as lines: a bucket with attempts between empty ones would otherwise draw nothing.
+        { label: 'p50', stroke: '#0969da', width: 2, points: { show: true, size: 5 }, value: (_u, v) => formatMs(v) },
+        { label: 'p99', stroke: '#8250df', width: 2, points: { show: true, size: 5 }, value: (_u, v) => formatMs(v) },
       ],
       axes: [{}, { label: 'ms', size: 60 }],
       scales: { y: { range: (_u, _min, max) => [0, Math.max(10, max ?? 10)] } },

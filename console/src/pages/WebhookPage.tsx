@@ -18,6 +18,8 @@ import { href, navigate } from '../router.ts';
 export function WebhookPage({ id, query }: { id: string; query: URLSearchParams }) {
   const { api, me } = useSession();
   const webhook = useAsync(() => api.getWebhook(id), [api, id]);
+  const projectId = webhook.data?.projectId ?? null;
+  const project = useAsync(() => (projectId ? api.getProject(projectId).catch(() => null) : Promise.resolve(null)), [api, projectId]);
   const [actionError, setActionError] = useState<Error | null>(null);
   const [logKey, setLogKey] = useState(0);
   const admin = me.member.role === 'admin';
@@ -72,7 +74,7 @@ export function WebhookPage({ id, query }: { id: string; query: URLSearchParams 
           <dl class="facts">
             <div>
               <dt>Scope</dt>
-              <dd>{w.projectId ? <a href={href(`/projects/${w.projectId}`)}>Project {w.projectId}</a> : 'Whole team'}</dd>
+              <dd>{w.projectId ? <a href={href(`/projects/${w.projectId}`)}>Project {project.data?.name ?? w.projectId}</a> : 'Whole team'}</dd>
             </div>
             <div>
               <dt>Format</dt>
