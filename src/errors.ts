@@ -78,7 +78,11 @@ export class CliUsageError extends LabelhookError {
 
 /** The labelhook server answered a CLI request with an error; `code` and `status` are the server's. */
 export class RemoteApiError extends LabelhookError {
+  /** The server's own message, without the code and status this error's message adds. */
+  readonly serverMessage: string;
+
   constructor(status: number, code: string, message: string, details?: unknown) {
     super(code, status, `${code}: ${message} (HTTP ${status})`, details);
+    this.serverMessage = message;
   }
 }

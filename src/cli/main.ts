@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerListenCommand } from './commands/listen.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -11,5 +12,6 @@ export async function main(argv: string[]): Promise<void> {
   registerServeCommand(program);
   registerMigrateCommand(program);
   registerListenCommand(program);
+  registerImportCommand(program);
   await program.parseAsync(argv);
 }

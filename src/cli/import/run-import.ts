@@ -1,0 +1,60 @@
+import { performance } from 'node:perf_hooks';
+import { RemoteApiError } from '../../errors.js';
+import type { ApiClient } from '../api-client.js';
+import type { ProgressReporter } from './progress.js';
+import type { ImportSource } from './sources.js';
+import type { ImportDocument } from './to-document.js';
+
+/** The outcome of an import. */
+export interface ImportSummary {
+  documents: number;
+  chunks: number;
+  elapsedMs: number;
+}
+
+/**
+ * Streams `source` into a project through `POST /projects/{id}/documents`, `chunkSize` documents per request (one
+ * TASKS_CREATED event each). Reading waits for each request, so memory holds one chunk at most.
+ */
+export async function runImport(api: ApiClient, projectId: string, source: ImportSource, chunkSize: number, progress: ProgressReporter): Promise<ImportSummary> {
+  const started = performance.now();
+  let chunk: ImportDocument[] = [];
+  let firstWhere = '';
+  let lastWhere = '';
+  let documents = 0;
+  let chunks = 0;
+  let bytes = 0;
+  const send = async () => {
+    try {
+      await api.send('POST', `/projects/${encodeURIComponent(projectId)}/documents`, { documents: chunk });
+    } catch (err) {
+      if (err instanceof RemoteApiError) {
+        // Say which part of the file failed and what is already in, so the user can fix and resume.
+        throw new RemoteApiError(
+          err.status,
+          err.code,
+          `${err.serverMessage} — chunk ${chunks + 1} (${firstWhere} to ${lastWhere}) was not imported; ${documents} documents before it were`,
+          err.details,
+        );
+      }
+      throw err;
+    }
+    documents += chunk.length;
+    chunks++;
+    chunk = [];
+    progress.update({ chunk: chunks, documents, bytes, totalBytes: source.totalBytes, elapsedMs: performance.now() - started });
+  };
+  try {
+    for await (const record of source.records) {
+      if (chunk.length === 0) firstWhere = record.where;
+      lastWhere = record.where;
+      chunk.push(record.doc);
+      bytes = record.bytes;
+      if (chunk.length >= chunkSize) await send();
+    }
+    if (chunk.length > 0) await send();
+  } finally {
+    progress.stop();
+  }
+  return { documents, chunks, elapsedMs: performance.now() - started };
+}
