@@ -1,5 +1,5 @@
 import type { DeliveryOutcome } from '../webhooks/outcome.js';
-import type { AttemptSample } from './metrics.js';
+import type { AttemptSample, GateDecision } from './metrics.js';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -51,4 +51,10 @@ export function attemptSample(f: AttemptFacts): AttemptSample {
     final,
     sinceEventMs: eventAt === null ? null : f.sent.at - eventAt,
   };
+}
+
+/** A blocking webhook's answer as a gate-decision label: an unavailable webhook counts by what its failMode did. */
+export function gateDecision(answer: 'allow' | 'reject' | 'unavailable', failMode: 'open' | 'closed'): GateDecision {
+  if (answer === 'unavailable') return failMode === 'open' ? 'unavailable_open' : 'unavailable_closed';
+  return answer;
 }

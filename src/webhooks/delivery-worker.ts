@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
 import { chunked } from '../domain/chunked.js';
+import { attemptSample } from '../metrics/attempt-sample.js';
+import type { AttemptSample } from '../metrics/metrics.js';
 import { claimDeliveries, nextDueAt } from './delivery-claim.js';
 import { retryAfterCap, writeResults, type FinishedAttempt } from './delivery-results.js';
 import { buildRequest } from './outgoing-request.js';
@@ -56,7 +58,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   let total = 0;
   let stopping = false;
   let closed = false;
-  const results: FinishedAttempt[] = [];
+  const results: (FinishedAttempt & { sample: AttemptSample | null })[] = [];
   let flushing: Promise<void> | null = null;
   let drained: (() => void) | null = null;
   const sendOptions = {
@@ -90,6 +92,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       const batch = results.splice(0, 500);
       try {
         const report = await writeResults(ctx, owner, batch, random);
+        ctx.metrics?.recordAttempts(batch.flatMap((b) => (b.sample ? [b.sample] : [])));
         if (report.nextRetryAt !== null) waker.wakeAt(report.nextRetryAt);
         for (const id of report.disabledWebhooks) logger.warn({ webhookId: id }, 'webhook disabled');
       } catch (err) {
@@ -110,9 +113,10 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     });
   }
 
-  function finished(delivery: DeliveryRow, sent: SentAttempt): void {
+  function finished(delivery: DeliveryRow, sent: SentAttempt, format: string): void {
     if (closed) return;
-    results.push({ delivery, sent });
+    const sample = ctx.metrics ? attemptSample({ format, delivery, sent, scheduleLength: config.retryScheduleMs.length }) : null;
+    results.push({ delivery, sent, sample });
     scheduleFlush();
   }
 
@@ -121,7 +125,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     perWebhook.set(webhook.id, (perWebhook.get(webhook.id) ?? 0) + 1);
     const run = async (): Promise<void> => {
       const req = buildRequest(webhook, delivery.message_id, delivery.payload, ctx.clock());
-      finished(delivery, await sendAttempt(runtime.agent(), req, sendOptions));
+      finished(delivery, await sendAttempt(runtime.agent(), req, sendOptions), webhook.format);
     };
     run()
       .catch((err: unknown) => logger.error({ err, deliveryId: delivery.id }, 'delivery attempt failed unexpectedly; its lease will expire and it will be retried'))
@@ -172,6 +176,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   }
 
   const running = loop();
+  ctx.metrics?.setLocalInFlight(() => total);
 
   return {
     wake: () => waker.wake(),
@@ -195,6 +200,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       }
       // Requests still running past the drain keep their leases and are sent again after the lease expires.
       closed = true;
+      ctx.metrics?.setLocalInFlight(null);
     },
   };
 }

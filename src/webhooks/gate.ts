@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context.js';
 import type { StoredEvent } from '../events/event.js';
 import type { GateVerdict, LabelGate } from '../events/label-gate.js';
 import { newId } from '../ids.js';
+import { gateDecision } from '../metrics/attempt-sample.js';
 import { gateWantsEvent } from './event-match.js';
 import { getFormat } from './formats/registry.js';
 import { logImmediate, type ImmediateDelivery } from './manual-log.js';
@@ -87,6 +88,7 @@ export function createLabelGate(ctx: AppContext, runtime: WebhookRuntime): Label
       const hooks = rows.map((r) => decodeWebhook(r, runtime.box)).filter((w) => gateWantsEvent(w, projectId));
       if (hooks.length === 0) return { allow: true };
       const calls = await Promise.all(hooks.map((w) => callOne(ctx, runtime, w, event)));
+      ctx.metrics?.recordGateDecisions(calls.map((c, i) => gateDecision(c.answer.kind, hooks[i]!.failMode)));
       try {
         await ctx.store.db.transaction().execute((trx) => logImmediate(trx, calls.map((c) => c.log)));
       } catch (err) {
