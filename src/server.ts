@@ -8,6 +8,7 @@ import { createCommitSignal } from './events/commit-signal.js';
 import { openGate } from './events/label-gate.js';
 import { buildApp } from './http/app.js';
 import { migrate, openStore } from './store/db.js';
+import { startEngine } from './webhooks/engine.js';
 
 /** A running labelhook: the HTTP app, its context and how to stop it. */
 export interface RunningServer {
@@ -39,6 +40,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // One in-process signal: eventsCommitted notifies it, the dispatcher and open event streams subscribe to it.
   const commitSignal = createCommitSignal();
   const ctx: AppContext = { config, store, clock, logger, labelGate: openGate, eventsCommitted: commitSignal.notify, commitSignal };
+  // Before the app exists and listens: installs the label gate, resolves the secret key (a clear start-up error
+  // when it is missing), and with a worker starts fan-out and delivery, woken by commitSignal.
+  const engine = startEngine(ctx, { worker: options.worker !== false });
   const app = await buildApp(ctx);
   let port = config.port;
   if (options.listen !== false) {
@@ -52,6 +56,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     bootstrap: boot,
     port,
     stop: async () => {
+      // The engine first: it drains in-flight deliveries (up to drainTimeoutMs) while the database is still open.
+      await engine.stop();
       await app.close();
       await store.close();
     },
