@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
 import { useSession } from '../api/context.ts';
 import type { DeliveryStats } from '../api/types.ts';
 import { formatMs } from '../format.ts';
@@ -31,16 +31,23 @@ export function DeliveryCharts({ webhookId }: { webhookId?: string }) {
     if (!s) return null;
     const xs = s.buckets.map((b) => b.t / 1000);
     const per = s.bucketMs >= 60_000 * 15 ? 'per 15 minutes' : 'per minute';
-    const counts: uPlot.AlignedData = [xs, s.buckets.map((b) => b.succeeded), s.buckets.map((b) => b.failed), s.buckets.map((b) => b.retrying)];
+    // Stacked bars drawn tallest first: each series is the running total up to its outcome, so the later
+    // (shorter) bars paint over the earlier ones and the colours read as a stack. Legends show raw counts.
+    const ok = s.buckets.map((b) => b.succeeded);
+    const bad = s.buckets.map((b) => b.failed);
+    const retry = s.buckets.map((b) => b.retrying);
+    const counts: uPlot.AlignedData = [xs, s.buckets.map((b) => b.succeeded + b.failed + b.retrying), s.buckets.map((b) => b.succeeded + b.failed), ok];
+    const bars = uPlot.paths.bars!({ size: [0.8, 40] });
+    const raw = (list: number[]) => (_u: uPlot, _v: number | null, _si: number, idx: number | null) => (idx === null ? '--' : String(list[idx] ?? 0));
     const latency: uPlot.AlignedData = [xs, s.buckets.map((b) => b.p50Ms), s.buckets.map((b) => b.p99Ms)];
     const countOpts: Omit<uPlot.Options, 'width'> = {
       title: `Attempts ${per}`,
       height: 200,
       series: [
         {},
-        { label: 'succeeded', stroke: '#1a7f37', fill: 'rgba(26,127,55,0.12)', width: 2 },
-        { label: 'failed', stroke: '#cf222e', fill: 'rgba(207,34,46,0.12)', width: 2 },
-        { label: 'retrying', stroke: '#9a6700', width: 2, dash: [4, 4] },
+        { label: 'retrying', stroke: '#bf8700', fill: '#d4a72c', width: 1, paths: bars, points: { show: false }, value: raw(retry) },
+        { label: 'failed', stroke: '#cf222e', fill: '#ff8182', width: 1, paths: bars, points: { show: false }, value: raw(bad) },
+        { label: 'succeeded', stroke: '#1a7f37', fill: '#4ac26b', width: 1, paths: bars, points: { show: false }, value: raw(ok) },
       ],
       axes: [{}, { label: 'attempts', size: 50 }],
       scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },

@@ -116,8 +116,8 @@ export function WebhookPage({ id, query }: { id: string; query: URLSearchParams 
               <HeadersTable headers={w.headers} caption="Custom headers" />
             </details>
           ) : null}
+          <TestEventPanel webhookId={id} onSent={() => setLogKey(logKey + 1)} />
           <div class="panels">
-            <TestEventPanel webhookId={id} onSent={() => setLogKey(logKey + 1)} />
             <SecretPanel webhookId={id} canManage={admin} />
             {admin ? <ReplayPanel webhookId={id} onReplayed={() => setLogKey(logKey + 1)} /> : null}
           </div>
