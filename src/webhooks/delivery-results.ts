@@ -22,6 +22,15 @@ export interface ResultsReport {
   disabledWebhooks: string[];
 }
 
+/** A duration for people: `5 days`, `2 hours`, `30 minutes`, `45 seconds`, `200 ms`. */
+export function humanDuration(ms: number): string {
+  const units: [number, string][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  for (const [size, name] of units) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms === size ? '' : 's'}`;
+  }
+  return `${ms} ms`;
+}
+
 /** The longest Retry-After honoured: the longest step of the retry schedule (a receiver cannot park a delivery forever). */
 export function retryAfterCap(scheduleMs: readonly number[]): number {
   return Math.max(0, ...scheduleMs);
@@ -108,7 +117,7 @@ async function updateStreaks(trx: Transaction<DatabaseSchema>, ctx: AppContext, 
     .updateTable('webhooks')
     .set({
       enabled: 0,
-      disabled_reason: `Auto-disabled: every attempt failed for ${Math.round(ctx.config.autoDisableAfterMs / 60_000)} minutes or more. Fix the receiver and re-enable the webhook; pending deliveries resume.`,
+      disabled_reason: `Auto-disabled: every attempt failed for ${humanDuration(ctx.config.autoDisableAfterMs)} or more. Fix the receiver and re-enable the webhook; pending deliveries resume.`,
       updated_at: now,
     })
     .where('id', 'in', failing)
