@@ -4,6 +4,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerListenCommand } from './commands/listen.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerVerifyCommand } from './commands/verify.js';
 
 /** Entry point of the `labelhook` command. */
 export async function main(argv: string[]): Promise<void> {
@@ -13,5 +14,6 @@ export async function main(argv: string[]): Promise<void> {
   registerMigrateCommand(program);
   registerListenCommand(program);
   registerImportCommand(program);
+  registerVerifyCommand(program);
   await program.parseAsync(argv);
 }
