@@ -13,6 +13,7 @@ import { registerStatsRoutes } from './routes/stats.js';
 import { registerDocumentRoutes } from './routes/documents.js';
 import { registerLabelRoutes } from './routes/labels.js';
 import { registerEventStreamRoutes } from './routes/event-stream.js';
+import { registerKeyRoutes } from './routes/keys.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
@@ -51,6 +52,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerProjectRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerEventStreamRoutes(app, ctx);
+  registerKeyRoutes(app, ctx);
   registerFormatRoutes(app, ctx);
   registerStatsRoutes(app, ctx);
   registerDeliveriesListRoutes(app, ctx);
