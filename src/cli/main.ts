@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { registerListenCommand } from './commands/listen.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVerifyCommand } from './commands/verify.js';
+import { registerWebhooksCommand } from './commands/webhooks.js';
 
 /** Entry point of the `labelhook` command. */
 export async function main(argv: string[]): Promise<void> {
@@ -15,5 +17,7 @@ export async function main(argv: string[]): Promise<void> {
   registerListenCommand(program);
   registerImportCommand(program);
   registerVerifyCommand(program);
+  registerKeysCommand(program);
+  registerWebhooksCommand(program);
   await program.parseAsync(argv);
 }
