@@ -38,10 +38,8 @@ export interface DocumentItem {
   name: string;
   status: 'active' | 'excluded';
   labelCount?: number;
-  completed?: boolean;
-  reviewed?: boolean;
-  completedAt?: string | null;
-  reviewedAt?: string | null;
+  /** Who marked the document complete (labeler mode) or reviewed (reviewer mode). */
+  completions?: { memberId: string; mode: 'labeler' | 'reviewer'; completedAt: string }[];
   createdAt: string;
 }
 

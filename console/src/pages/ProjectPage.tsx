@@ -1,4 +1,5 @@
 import { useSession } from '../api/context.ts';
+import type { DocumentItem } from '../api/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { EventList } from '../components/EventList.tsx';
@@ -8,11 +9,15 @@ import { formatTime } from '../format.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { href } from '../router.ts';
 
-function completionOf(d: { completed?: boolean; reviewed?: boolean; status: string }): string {
-  if (d.status === 'excluded') return 'excluded';
-  if (d.reviewed) return 'reviewed';
-  if (d.completed) return 'completed';
-  return 'open';
+function completionOf(d: DocumentItem): { state: string; at: string | null } {
+  if (d.status === 'excluded') return { state: 'excluded', at: null };
+  const last = (mode: 'labeler' | 'reviewer') =>
+    (d.completions ?? []).filter((c) => c.mode === mode).map((c) => c.completedAt).sort().at(-1) ?? null;
+  const reviewed = last('reviewer');
+  if (reviewed) return { state: 'reviewed', at: reviewed };
+  const completed = last('labeler');
+  if (completed) return { state: 'completed', at: completed };
+  return { state: 'open', at: null };
 }
 
 /** One project: its label set, documents with their completion state, and the events it emitted. */
@@ -83,23 +88,27 @@ export function ProjectPage({ id }: { id: string }) {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col" class="hide-narrow">Key</th>
-                <th scope="col">State</th>
+                <th scope="col">Completion</th>
                 <th scope="col" class="num hide-narrow">Labels</th>
               </tr>
             </thead>
             <tbody>
-              {documents.data.data.map((d) => (
-                <tr key={d.id}>
-                  <td>{d.name}</td>
-                  <td class="hide-narrow">
-                    <code>{d.key ?? '—'}</code>
-                  </td>
-                  <td>
-                    <StatusBadge status={completionOf(d)} />
-                  </td>
-                  <td class="num hide-narrow">{d.labelCount ?? '—'}</td>
-                </tr>
-              ))}
+              {documents.data.data.map((d) => {
+                const c = completionOf(d);
+                return (
+                  <tr key={d.id}>
+                    <td>{d.name}</td>
+                    <td class="hide-narrow">
+                      <code>{d.key ?? '—'}</code>
+                    </td>
+                    <td>
+                      <StatusBadge status={c.state} />
+                      {c.at ? <span class="dim small hide-narrow"> {formatTime(c.at)}</span> : null}
+                    </td>
+                    <td class="num hide-narrow">{d.labelCount ?? '—'}</td>
+                  </tr>
+                  );
+              })}
             </tbody>
           </table>
           {documents.data.nextCursor ? <p class="dim">Showing the first {documents.data.data.length} documents.</p> : null}

@@ -26,6 +26,7 @@ let base: string;
 let dir: string;
 let projectId: string;
 let webhookId: string;
+let documentId: string;
 
 async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}/api/v1${path}`, {
@@ -155,7 +156,10 @@ describe('web console (Chromium)', () => {
   });
 
   it('shows deliveries of events triggered through the API', async () => {
-    await api('POST', `/projects/${projectId}/documents`, { documents: [{ key: 'ticket-1', name: 'ticket-1.txt', text: 'Ada called.' }] });
+    const imported = await api<{ data: { id: string }[] }>('POST', `/projects/${projectId}/documents`, {
+      documents: [{ key: 'ticket-1', name: 'ticket-1.txt', text: 'Ada called.' }],
+    });
+    documentId = imported.data[0]!.id;
     await page.locator('tr[data-status="succeeded"]', { hasText: 'TASKS_CREATED' }).waitFor({ timeout: WAIT });
     await shot(page, 'webhook');
   });
@@ -244,8 +248,10 @@ describe('web console (Chromium)', () => {
     await row.waitFor();
     expect(await row.locator('td.num').first().textContent()).toBe('1');
     await shot(page, 'projects');
+    await api('POST', `/documents/${documentId}/complete`, { mode: 'labeler' });
     await row.getByRole('link').click();
-    await page.getByRole('cell', { name: 'ticket-1.txt' }).waitFor();
+    const doc = page.locator('tr', { hasText: 'ticket-1.txt' });
+    await doc.locator('.badge', { hasText: 'completed' }).waitFor();
     await page.locator('.event-type', { hasText: 'TASKS_CREATED' }).waitFor();
     await page.locator('.event-type', { hasText: 'PROJECT_CREATED' }).waitFor();
     await shot(page, 'project');
