@@ -107,7 +107,7 @@ export function ProjectPage({ id }: { id: string }) {
                     </td>
                     <td class="num hide-narrow">{d.labelCount ?? '—'}</td>
                   </tr>
-                  );
+                );
               })}
             </tbody>
           </table>
