@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
+import { installShutdown } from '../../process/shutdown.js';
 import { startServer } from '../../server.js';
+
+// Time to close the HTTP server and pools after the drain, before a hung shutdown is cut short.
+const CLOSE_GRACE_MS = 5000;
 
 /** `labelhook serve [--port N] [--no-worker]`: the API, and by default the dispatcher and workers too. */
 export function registerServeCommand(program: Command): void {
@@ -24,13 +28,8 @@ export function registerServeCommand(program: Command): void {
         );
       }
       logger.info({ port: server.port, database: server.ctx.store.dialect }, 'labelhook listening');
-      const shutdown = async (signal: string) => {
-        logger.info({ signal }, 'shutting down');
-        await server.stop();
-        process.exit(0);
-      };
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      process.once('SIGINT', () => void shutdown('SIGINT'));
+      // First signal: drain deliveries (bounded by LABELHOOK_DRAIN_TIMEOUT) and exit 0; a second one exits at once.
+      installShutdown({ logger, stop: () => server.stop(), deadlineMs: config.drainTimeoutMs + CLOSE_GRACE_MS });
     });
 }
 
