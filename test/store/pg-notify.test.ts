@@ -1,0 +1,71 @@
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPgWakeups, type PgWakeups } from '../../src/store/pg-notify.js';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
+
+const logger = pino({ level: 'silent' });
+
+async function until(predicate: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await predicate())) await new Promise((r) => setTimeout(r, 10));
+}
+
+// LISTEN/NOTIFY exists on PostgreSQL only; SQLite has one delivering process and needs no wake-ups.
+describe.each(BACKENDS.filter((b) => b === 'postgres'))('LISTEN/NOTIFY wake-ups (%s)', (backend) => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+  const database = async (): Promise<TestDatabase> => {
+    const db = await createTestDatabase(backend);
+    cleanup.push(() => db.drop());
+    return db;
+  };
+  const wakeups = async (db: TestDatabase, onWake?: () => void, url = db.url): Promise<PgWakeups> => {
+    const w = await startPgWakeups({ url, store: db.store, logger, reconnectMs: 20, ...(onWake ? { onWake } : {}) });
+    cleanup.push(() => w.close());
+    return w;
+  };
+
+  it('a notify in one process wakes listeners of the same database, not of another schema', async () => {
+    const a = await database();
+    const b = await database();
+    let wokenA = 0;
+    let wokenB = 0;
+    const listenerA = await wakeups(a, () => (wokenA += 1));
+    await wakeups(b, () => (wokenB += 1));
+    expect(listenerA.listening()).toBe(true);
+    const startA = wokenA;
+    const startB = wokenB;
+    const sender = await wakeups(a);
+    sender.notify();
+    await until(() => wokenA > startA);
+    // B is a different schema (another labelhook instance on the same server): its listener heard nothing.
+    const probe = await wakeups(b);
+    probe.notify();
+    await until(() => wokenB > startB);
+    // PostgreSQL delivers notifications in commit order: had B heard A's notify, it would have come first.
+    expect(wokenB - startB).toBe(1);
+  });
+
+  it('re-opens its LISTEN connection after pg_terminate_backend and keeps hearing notifies', async () => {
+    const db = await createTestDatabase(backend);
+    cleanup.push(() => db.drop());
+    const appName = `lh_listen_${Math.random().toString(36).slice(2, 10)}`;
+    const url = new URL(db.url);
+    url.searchParams.set('application_name', appName);
+    let woken = 0;
+    const listener = await wakeups(db, () => (woken += 1), url.toString());
+    const admin = new pg.Client({ connectionString: process.env.LABELHOOK_TEST_POSTGRES_URL });
+    await admin.connect();
+    cleanup.push(() => admin.end());
+    const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [appName]);
+    expect(killed.rowCount).toBe(1);
+    await until(() => !listener.listening());
+    await until(() => listener.listening());
+    const before = woken;
+    const sender = await wakeups(db);
+    sender.notify();
+    await until(() => woken > before);
+  });
+});
