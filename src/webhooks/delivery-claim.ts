@@ -17,24 +17,25 @@ export interface ClaimRequest {
   inFlight: ReadonlyMap<string, number>;
 }
 
-type Candidate = { id: string; webhook_id: string };
+type Candidate = { id: string; webhook_id: string; next_attempt_at: number };
 
 // Over-fetch so that a webhook with a deep backlog and little spare capacity does not crowd the others out of one
 // claim; webhooks already at their limit are excluded in SQL, so their backlog is never even read.
 const OVERFETCH = 4;
 
 /**
- * Due deliveries: pending (or delivering with an expired lease: next_attempt_at is the lease expiry while
- * delivering) of enabled webhooks not at their concurrency limit. For an ordered webhook only the head of each
- * (webhook, project) line qualifies: nothing earlier in the line is unfinished and nothing in it is in flight.
+ * Due deliveries of one status: pending, or delivering with an expired lease (next_attempt_at is the lease expiry
+ * while delivering), of enabled webhooks not at their concurrency limit. For an ordered webhook only the head of
+ * each (webhook, project) line qualifies: nothing earlier in the line is unfinished and nothing in it is in flight.
+ * One status per query, with equality, so both databases walk the (status, next_attempt_at, id) index in order
+ * and stop after `limit` rows instead of sorting every due row.
  */
-async function selectCandidates(trx: Transaction<DatabaseSchema>, dialect: Store['dialect'], req: ClaimRequest): Promise<Candidate[]> {
-  const saturated = [...req.inFlight].filter(([, n]) => n >= req.perWebhookLimit).map(([id]) => id);
+async function selectDue(trx: Transaction<DatabaseSchema>, dialect: Store['dialect'], req: ClaimRequest, status: 'pending' | 'delivering', saturated: string[]): Promise<Candidate[]> {
   let q = trx
     .selectFrom('deliveries as d')
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-    .select(['d.id', 'd.webhook_id'])
-    .where('d.status', 'in', ['pending', 'delivering'])
+    .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
+    .where('d.status', '=', status)
     .where('d.next_attempt_at', '<=', req.now)
     .where('w.enabled', '=', 1)
     .where((eb) =>
@@ -66,7 +67,15 @@ async function selectCandidates(trx: Transaction<DatabaseSchema>, dialect: Store
   if (saturated.length > 0) q = q.where('d.webhook_id', 'not in', saturated);
   // PostgreSQL: lock only the delivery rows, and skip rows another worker is claiming right now.
   if (dialect === 'postgres') q = q.forUpdate('d').skipLocked();
-  return q.execute();
+  return (await q.execute()).map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
+}
+
+async function selectCandidates(trx: Transaction<DatabaseSchema>, dialect: Store['dialect'], req: ClaimRequest): Promise<Candidate[]> {
+  const saturated = [...req.inFlight].filter(([, n]) => n >= req.perWebhookLimit).map(([id]) => id);
+  const pending = await selectDue(trx, dialect, req, 'pending', saturated);
+  const expired = await selectDue(trx, dialect, req, 'delivering', saturated);
+  if (expired.length === 0) return pending;
+  return [...pending, ...expired].sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Keeps candidates in order while each webhook stays within its spare capacity. */
@@ -112,13 +121,20 @@ export async function claimDeliveries(store: Store, req: ClaimRequest): Promise<
   });
 }
 
-/** Earliest future time a pending delivery of an enabled webhook comes due (for the worker's sleep), or null. */
+/** Earliest future time a pending (or leased) delivery comes due, for the worker's sleep; null when none. */
 export async function nextDueAt(store: Store, now: number): Promise<number | null> {
-  const row = await store.db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-    .where('status', 'in', ['pending', 'delivering'])
-    .where('next_attempt_at', '>', now)
-    .executeTakeFirst();
-  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+  // One status per query: each is a single index probe on (status, next_attempt_at).
+  let earliest: number | null = null;
+  for (const status of ['pending', 'delivering'] as const) {
+    const row = await store.db
+      .selectFrom('deliveries')
+      .select('next_attempt_at')
+      .where('status', '=', status)
+      .where('next_attempt_at', '>', now)
+      .orderBy('next_attempt_at')
+      .limit(1)
+      .executeTakeFirst();
+    if (row && (earliest === null || Number(row.next_attempt_at) < earliest)) earliest = Number(row.next_attempt_at);
+  }
+  return earliest;
 }

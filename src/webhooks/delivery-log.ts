@@ -34,5 +34,5 @@ export async function readDelivery(ctx: AppContext, p: Principal, id: string): P
   const d = await ctx.store.db.selectFrom('deliveries').selectAll().where('id', '=', id).where('team_id', '=', p.teamId).executeTakeFirst();
   if (!d) throw new NotFoundError('Delivery', id);
   const attempts = await ctx.store.db.selectFrom('attempts').selectAll().where('delivery_id', '=', id).orderBy('attempt_no').orderBy('id').execute();
-  return { ...toDeliveryView(d), payload: d.payload, attempts: attempts.map(toAttemptView) };
+  return { ...toDeliveryView(d), payload: d.payload, attempts: attempts.map((a) => toAttemptView(a, d.payload)) };
 }

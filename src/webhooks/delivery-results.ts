@@ -54,7 +54,9 @@ export function attemptRow(delivery: Pick<DeliveryRow, 'id' | 'team_id' | 'webho
     at: sent.at,
     request_url: sent.request.url,
     request_headers: JSON.stringify(sent.request.loggedHeaders),
-    request_body: sent.request.body,
+    // Every attempt sends the delivery's payload (stable across retries): the log shows it from there instead of
+    // writing a second copy per attempt.
+    request_body: null,
     response_status: sent.responseStatus,
     response_headers: sent.responseHeaders === null ? null : JSON.stringify(sent.responseHeaders),
     response_body: sent.responseBody,

@@ -55,7 +55,7 @@ export async function testWebhook(ctx: AppContext, p: Principal, id: string): Pr
     ]),
   );
   const attempt = await ctx.store.db.selectFrom('attempts').selectAll().where('id', '=', logged!.attemptId).executeTakeFirstOrThrow();
-  return { deliveryId: logged!.deliveryId, ok: sent.outcome.kind === 'ok', ...toAttemptView(attempt) };
+  return { deliveryId: logged!.deliveryId, ok: sent.outcome.kind === 'ok', ...toAttemptView(attempt, body) };
 }
 
 /**
@@ -95,5 +95,5 @@ export async function redeliver(ctx: AppContext, p: Principal, deliveryId: strin
   });
   const row = await db.selectFrom('deliveries').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow();
   const attempt = await db.selectFrom('attempts').selectAll().where('delivery_id', '=', d.id).orderBy('attempt_no', 'desc').limit(1).executeTakeFirstOrThrow();
-  return { delivery: toDeliveryView(row), attempt: toAttemptView(attempt) };
+  return { delivery: toDeliveryView(row), attempt: toAttemptView(attempt, row.payload) };
 }

@@ -4,8 +4,9 @@ import type { AppContext } from '../app-context.js';
 export const PRUNE_BATCH = 1000;
 
 /**
- * Clears the request and response bodies of attempts older than config.attemptRetentionMs, PRUNE_BATCH rows
- * at a time; the attempt rows themselves stay (status, timing and error remain in the delivery log).
+ * Clears the response bodies and headers (and any stored request body) of attempts older than
+ * config.attemptRetentionMs, PRUNE_BATCH rows at a time; the attempt rows themselves stay (status, timing and
+ * error remain in the delivery log, and the request body is the delivery's payload).
  * Returns how many attempts were pruned.
  */
 export async function pruneAttemptBodies(ctx: AppContext, maxBatches = 100): Promise<number> {

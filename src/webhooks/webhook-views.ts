@@ -94,15 +94,15 @@ export function toDeliveryView(d: DeliveryRow): Record<string, unknown> {
   };
 }
 
-/** One attempt of a delivery: the request as sent and the response as received (truncated). */
-export function toAttemptView(a: AttemptRow): Record<string, unknown> {
+/** One attempt of a delivery: the request as sent (its body is the delivery's `payload`) and the response as received (truncated). */
+export function toAttemptView(a: AttemptRow, payload: string | null): Record<string, unknown> {
   return {
     id: a.id,
     attemptNo: a.attempt_no,
     at: iso(a.at),
     requestUrl: a.request_url,
     requestHeaders: JSON.parse(a.request_headers) as Record<string, string>,
-    requestBody: a.request_body,
+    requestBody: a.request_body ?? payload,
     responseStatus: a.response_status,
     responseHeaders: a.response_headers === null ? null : (JSON.parse(a.response_headers) as Record<string, string>),
     responseBody: a.response_body,

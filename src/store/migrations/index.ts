@@ -3,6 +3,7 @@ import type { DialectName } from '../dialect.js';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-document-keys.js';
 import * as m003 from './003-delivery-batches.js';
+import * as m004 from './004-delivery-due-index.js';
 
 /** Every migration in order; forward-only. Add a numbered file and list it here. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -10,5 +11,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '001-initial': { up: (db) => m001.up(db, dialect) },
     '002-document-keys': { up: (db) => m002.up(db) },
     '003-delivery-batches': { up: (db) => m003.up(db) },
+    '004-delivery-due-index': { up: (db) => m004.up(db) },
   };
 }
