@@ -8,10 +8,14 @@ export interface ClientOptions {
   apiKey: string;
 }
 
-/** Adds `--url` and `--api-key` to a command that talks to a server. */
-export function withClientOptions(command: Command): Command {
+// Which flag carries the server URL, per command: `webhooks create` has its own --url (the webhook's target).
+const urlFlagOf = new WeakMap<Command, 'url' | 'serverUrl'>();
+
+/** Adds `--url` (or `--server-url` where `--url` means something else) and `--api-key` to a command that talks to a server. */
+export function withClientOptions(command: Command, urlFlag: '--url' | '--server-url' = '--url'): Command {
+  urlFlagOf.set(command, urlFlag === '--url' ? 'url' : 'serverUrl');
   return command
-    .option('--url <url>', 'labelhook server URL (default: LABELHOOK_URL or http://localhost:8080)')
+    .option(`${urlFlag} <url>`, 'labelhook server URL (default: LABELHOOK_URL or http://localhost:8080)')
     .option('--api-key <key>', 'API key (default: LABELHOOK_API_KEY)');
 }
 
@@ -34,5 +38,7 @@ export function resolveClientOptions(flags: { url?: string; apiKey?: string }, e
 
 /** The client options of a command's action: its own flags plus the environment. */
 export function clientOptionsOf(command: Command): ClientOptions {
-  return resolveClientOptions(command.optsWithGlobals<{ url?: string; apiKey?: string }>(), process.env);
+  const opts = command.optsWithGlobals<{ url?: string; serverUrl?: string; apiKey?: string }>();
+  const url = urlFlagOf.get(command) === 'serverUrl' ? opts.serverUrl : opts.url;
+  return resolveClientOptions({ url, apiKey: opts.apiKey }, process.env);
 }

@@ -15,6 +15,9 @@ interface Doc {
   data: unknown;
 }
 
+
+// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+const SLOW = 180_000;
 describe.each(BACKENDS)('labelhook import (%s)', (backend) => {
   let live: LiveServer;
   let dir: string;
@@ -72,7 +75,7 @@ describe.each(BACKENDS)('labelhook import (%s)', (backend) => {
     ]);
     expect(docs[1]!.name).toBe('Second');
     expect(await taskEvents(projectId)).toHaveLength(3);
-  });
+  }, SLOW);
 
   it('imports a JSON array element by element, whatever its layout', async () => {
     const projectId = await newProject();
@@ -85,7 +88,7 @@ describe.each(BACKENDS)('labelhook import (%s)', (backend) => {
       [null, null, { nested: [1, { deep: true }] }],
     ]);
     expect(await taskEvents(projectId)).toHaveLength(1);
-  });
+  }, SLOW);
 
   it('imports CSV with a chosen text column, key and name columns, quoted fields and the rest as data', async () => {
     const projectId = await newProject();
@@ -96,7 +99,7 @@ describe.each(BACKENDS)('labelhook import (%s)', (backend) => {
       ['r1', 'Great, really', { stars: '5' }],
       ['r2', 'Two\nlines', { stars: '3' }],
     ]);
-  });
+  }, SLOW);
 
   it('imports plain text one document per line, and a folder one document per file', async () => {
     const projectId = await newProject();
@@ -116,7 +119,7 @@ describe.each(BACKENDS)('labelhook import (%s)', (backend) => {
       ['a.txt', 'Dear A'],
       ['b.txt', 'Dear B,\nhello.'],
     ]);
-  });
+  }, SLOW);
 
   it('names the file and line of malformed input and imports nothing from it', async () => {
     const projectId = await newProject();
@@ -135,14 +138,14 @@ describe.each(BACKENDS)('labelhook import (%s)', (backend) => {
     expect(rc.code).toBe(1);
     expect(rc.stderr).toContain(`${csv}:1: no "text" column (columns: title, words)`);
     expect(await documents(projectId)).toEqual([]);
-  });
+  }, SLOW);
 
   it('reports the server’s error code for a project that does not exist', async () => {
     const r = await runCli(['import', 'prj_missing', file('one.txt', 'x\n')], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not_found');
     expect(r.stderr).toContain('chunk 1');
-  });
+  }, SLOW);
 
   it('imports 100,000 lines in bounded memory', async () => {
     const projectId = await newProject();
@@ -173,5 +176,5 @@ describe.each(BACKENDS)('labelhook import (%s)', (backend) => {
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(100_000);
     expect(await taskEvents(projectId)).toHaveLength(100);
-  }, 300_000);
+  }, 4 * SLOW);
 });

@@ -17,6 +17,9 @@ interface StandardBody {
   data: { id: string; project: { id: string; name: string } | null };
 }
 
+
+// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+const SLOW = 180_000;
 describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
   let live: LiveServer;
   let receiver: TestReceiver;
@@ -80,7 +83,7 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     child!.kill('SIGINT');
     const [code] = (await once(child!, 'exit')) as [number | null];
     expect(code).toBe(0);
-  });
+  }, SLOW);
 
   it('signs in the chosen format too (datasaur), verifiable with the SDK', async () => {
     receiver = await startReceiver();
@@ -97,7 +100,7 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
       ['PROJECT_CREATED', 'Epsilon'],
     ]);
     expect(verified(secret)).toHaveLength(2);
-  });
+  }, SLOW);
 
   it('resumes after the stream is cut or the server restarts, missing nothing and repeating nothing', async () => {
     receiver = await startReceiver();
@@ -135,7 +138,7 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     const bodies = verified(secret);
     expect(bodies.map((b) => (b.type === 'PING' ? b.data.id : b.data.project!.id))).toEqual([...expected.slice(0, 3), ...offline.map((e) => e.id), expected[3]]);
     expect(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size).toBe(7);
-  });
+  }, SLOW);
 
   it('stops with the server’s error code when the key is refused', async () => {
     receiver = await startReceiver();
@@ -146,5 +149,5 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     expect(code).toBe(1);
     expect(stderr).toContain('unauthorized');
     expect(stderr).toContain('HTTP 401');
-  });
+  }, SLOW);
 });

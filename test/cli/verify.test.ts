@@ -19,6 +19,9 @@ function signed(body: string, at: Date, msgId = 'msg_1'): Record<string, string>
   };
 }
 
+
+// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+const SLOW = 180_000;
 describe('labelhook verify', () => {
   let dir: string;
   const save = (name: string, content: string) => {
@@ -44,7 +47,7 @@ describe('labelhook verify', () => {
     expect(raw.code).toBe(0);
     expect(raw.stdout).toMatch(/^OK: /);
     expect(raw.stdout + raw.stderr).not.toContain('\u001b[');
-  });
+  }, SLOW);
 
   it('fails with bad_signature when the body or a signed header was tampered with', async () => {
     const headers = signed(BODY, new Date());
@@ -59,7 +62,7 @@ describe('labelhook verify', () => {
     const wrongSecret = await runCli(['verify', '--secret', 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', save('ok2.json', JSON.stringify({ headers, body: BODY }))]);
     expect(wrongSecret.code).toBe(1);
     expect(wrongSecret.stdout).toMatch(/^FAIL \(bad_signature\)/);
-  });
+  }, SLOW);
 
   it('explains an expired timestamp and checks the signature alone with --ignore-timestamp', async () => {
     const path = save('old.json', JSON.stringify({ headers: signed(BODY, new Date(Date.now() - 3600_000)), body: BODY }));
@@ -70,7 +73,7 @@ describe('labelhook verify', () => {
     const ignored = await verify(path, '--ignore-timestamp');
     expect(ignored.code).toBe(0);
     expect(ignored.stdout).toContain('the timestamp was not checked');
-  });
+  }, SLOW);
 
   it('spots a trailing newline added when the request was saved, and lists the headers when some are missing', async () => {
     const head = Object.entries(signed(BODY, new Date())).map(([k, v]) => `${k}: ${v}`).join('\n');
@@ -82,7 +85,7 @@ describe('labelhook verify', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/^FAIL \(missing_header\)/);
     expect(missing.stdout).toContain('hint: headers found: content-type.');
-  });
+  }, SLOW);
 
   it('verifies the datasaur format by x-datasaur-signature', async () => {
     const secret = 'datasaur-secret';
@@ -94,11 +97,11 @@ describe('labelhook verify', () => {
     const bad = await runCli(['verify', '--format', 'datasaur', '--secret', secret, save('ds-bad.json', JSON.stringify({ headers: { 'x-datasaur-signature': signature }, body: body.replace('COMPLETED', 'REVIEWED') }))]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^FAIL \(bad_signature\): x-datasaur-signature/);
-  });
+  }, SLOW);
 
   it('refuses a file that is neither JSON nor HTTP text, with the reason', async () => {
     const r = await verify(save('junk.txt', 'just some words'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('found no blank line');
-  });
+  }, SLOW);
 });

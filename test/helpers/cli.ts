@@ -68,7 +68,7 @@ export class OutputWatcher {
   }
 
   /** Resolves with the first line (from `from`) matching `pattern`. */
-  waitFor(pattern: RegExp, from = 0, timeoutMs = 20_000): Promise<RegExpExecArray> {
+  waitFor(pattern: RegExp, from = 0, timeoutMs = 90_000): Promise<RegExpExecArray> {
     return new Promise((resolve, reject) => {
       const timeout = setTimeout(() => {
         this.waiters.delete(check);

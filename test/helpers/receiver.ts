@@ -24,7 +24,7 @@ export async function startReceiver(path = '/hook'): Promise<TestReceiver> {
     url: '',
     requests: [],
     status: 200,
-    waitForCount: (n, timeoutMs = 20_000) =>
+    waitForCount: (n, timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
         const timeout = setTimeout(() => {
           waiters.delete(check);

@@ -24,7 +24,9 @@ interface CreateFlags {
   json?: boolean;
 }
 
-const out = (text: string) => process.stdout.write(text);
+const out = (text: string): void => {
+  process.stdout.write(text);
+};
 
 /** `labelhook keys create|list|revoke`: manage the team's API keys from scripts (admins). */
 export function registerKeysCommand(program: Command): void {

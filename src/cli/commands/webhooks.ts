@@ -33,7 +33,9 @@ interface CreateFlags {
   json?: boolean;
 }
 
-const out = (text: string) => process.stdout.write(text);
+const out = (text: string): void => {
+  process.stdout.write(text);
+};
 
 /** `labelhook webhooks list|create|test`: webhook endpoints from scripts (admins). */
 export function registerWebhooksCommand(program: Command): void {
@@ -73,7 +75,12 @@ export function registerWebhooksCommand(program: Command): void {
       .option('--project <id>', 'only events of this project (default: the whole team)')
       .option('--description <text>', 'what the webhook is for')
       .option('--json', 'print the answer as JSON')
-      .addHelpText('after', '\nExample:\n  $ labelhook webhooks create --url https://example.com/hook --events TASK_COMPLETED,PROJECT_COMPLETED --format datasaur'),
+      .addHelpText(
+        'after',
+        '\nHere --url is the webhook\'s target; the labelhook server comes from --server-url or LABELHOOK_URL.\n' +
+          '\nExample:\n  $ labelhook webhooks create --url https://example.com/hook --events TASK_COMPLETED,PROJECT_COMPLETED --format datasaur',
+      ),
+    '--server-url',
   ).action(async (flags: CreateFlags, cmd: Command) => {
     const api = createApiClient(clientOptionsOf(cmd));
     const events = (flags.events ?? '*').split(',').map((e) => e.trim()).filter(Boolean);
