@@ -54,6 +54,18 @@ describe('the console at /', () => {
     expect(res.body).toBe('console.log("hi")');
   });
 
+  it('serves assets of a rebuild made while running, and 404s (not HTML) for a missing asset', async () => {
+    const dir = builtConsole();
+    const a = await appServing(dir);
+    writeFileSync(join(dir, 'assets', 'app-5678.js'), 'console.log("rebuilt")');
+    const fresh = await a.inject({ url: '/assets/app-5678.js' });
+    expect(fresh.statusCode).toBe(200);
+    expect(fresh.body).toBe('console.log("rebuilt")');
+    const missing = await a.inject({ url: '/assets/gone-0000.js' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toContain('application/json');
+  });
+
   it('never answers HTML for an unknown API path', async () => {
     const a = await appServing(builtConsole());
     const res = await a.inject({ url: '/api/v1/nothing-here' });

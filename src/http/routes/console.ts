@@ -37,18 +37,17 @@ function apiNotFound(reply: FastifyReply, method: string, url: string): FastifyR
 export function registerConsoleRoutes(app: FastifyInstance, _ctx: AppContext, options: { dir?: string } = {}): void {
   const dir = options.dir ?? defaultConsoleDir();
   const built = existsSync(join(dir, 'index.html'));
-  if (built) {
+  if (built && existsSync(join(dir, 'assets'))) {
+    // Vite puts every script and stylesheet under assets/ with a content hash in its name, so they can be
+    // cached for good. Looked up per request: a rebuild's new files are served without a restart.
     void app.register(fastifyStatic, {
-      root: dir,
-      prefix: '/',
-      // Only the files present at start-up get routes; everything else falls through to the SPA route below.
-      wildcard: false,
+      root: join(dir, 'assets'),
+      prefix: '/assets/',
       index: false,
       decorateReply: false,
       schemaHide: true,
-      setHeaders: (reply, path) => {
-        reply.header('cache-control', path.includes(join('assets', '')) ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
+      immutable: true,
+      maxAge: '365d',
     });
   }
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
