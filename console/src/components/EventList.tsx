@@ -25,7 +25,7 @@ function EventRow({ event }: { event: EventItem }) {
 /** The events a project emitted, newest first, each expandable to its full envelope. */
 export function EventList({ projectId }: { projectId: string }) {
   const { api } = useSession();
-  const events = useAsync(() => api.listEvents({ projectId, limit: 100 }), [api, projectId]);
+  const events = useAsync(() => api.listEvents({ projectId, limit: 100, order: 'desc' }), [api, projectId]);
   if (events.error) return <ErrorMessage error={events.error} onRetry={events.reload} />;
   if (events.loading && !events.data) return <Loading label="Loading events" />;
   const list = events.data?.data ?? [];
