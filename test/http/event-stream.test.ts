@@ -191,6 +191,35 @@ describe.each(BACKENDS)('GET /api/v1/events/stream (%s)', (backend) => {
     await eventually(() => t.app.eventStreams.size === 0 && signal.listenerCount() === 0);
   });
 
+  // Only PostgreSQL runs writers concurrently: there a later seq can commit before an earlier one.
+  if (backend === 'postgres') {
+    it('holds back behind a transaction still open, so an earlier seq that commits later is not skipped', async () => {
+      const start = await emit('PING', null);
+      const l = await listen(base, labelerKey, `?since=${start.seq}`);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let inserted!: () => void;
+      const insertedEarly = new Promise<void>((resolve) => (inserted = resolve));
+      const slow = t.ctx.store.db.transaction().execute(async (trx) => {
+        const e = await appendEvent(trx, { type: 'PING', team: { id: teamId, name: 'team' }, project: null, actor: null, data: { message: 'slow', webhookId: 'x' } }, Date.now());
+        inserted();
+        await held;
+        return e;
+      });
+      await insertedEarly;
+      const fast = await emit('PING', null);
+      // Let the stream poll while the earlier seq is still invisible.
+      await new Promise((r) => setTimeout(r, 700));
+      release();
+      const early = await slow;
+      t.ctx.eventsCommitted();
+      expect(early.seq).toBeLessThan(fast.seq);
+      await l.waitFor((m) => m.filter((x) => x.event !== 'ready').length >= 2);
+      l.close();
+      expect(l.events().map((e) => e.seq)).toEqual([early.seq, fast.seq]);
+    });
+  }
+
   it('refuses an unknown event type (400), another team’s project (404) and a missing key (401)', async () => {
     const bad = await t.app.inject({ url: '/api/v1/events/stream?types=NOPE', headers: bearer(labelerKey) });
     expect(bad.statusCode).toBe(400);
