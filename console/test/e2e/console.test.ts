@@ -216,6 +216,21 @@ describe('web console (Chromium)', () => {
     expect(secret).toMatchObject({ secret: after, previousSecret: before });
   });
 
+  it('edits a webhook and keeps its saved header values', async () => {
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('heading', { name: 'Edit webhook' }).waitFor();
+    await page.getByLabel('Description').fill('Retrain on every annotation');
+    await page.getByRole('checkbox', { name: /^ANNOTATION_CREATED/ }).check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Retrain on every annotation').waitFor();
+    const saved = await api<{ events: string[]; headers: Record<string, string> }>('GET', `/webhooks/${webhookId}`);
+    expect(saved.events).toContain('ANNOTATION_CREATED');
+    expect(saved.headers).toEqual({ Authorization: '<redacted>' });
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.locator('.test-result').getByText('HTTP 200').waitFor();
+    expect(receiver.received.at(-1)?.headers.authorization).toBe('Bearer receiver-token');
+  });
+
   it('disables and enables the webhook', async () => {
     await page.getByRole('button', { name: 'Disable' }).click();
     await page.locator('.title-row .badge', { hasText: 'disabled' }).waitFor();
