@@ -13,7 +13,10 @@ export interface DrainResult {
   elapsedMs: number;
   /** delivered / elapsed. */
   perSecond: number;
+  /** The largest peak RSS of the delivering processes. */
   peakRssBytes: number;
+  /** CPU time the delivering processes spent per delivery (user + system, from start to the last delivery), in µs. */
+  cpuUsPerDelivery: number;
   timedOut: boolean;
 }
 
@@ -27,6 +30,8 @@ export interface DrainPlan {
   measure?: string[];
   env?: Record<string, string>;
   timeoutMs: number;
+  /** Deliver with this many `labelhook worker` processes instead of one `labelhook serve` (PostgreSQL only). */
+  workerProcesses?: number;
 }
 
 /**
@@ -60,9 +65,15 @@ export async function drain(ctx: BenchContext, plan: DrainPlan): Promise<DrainRe
   for (const group of new Set(plan.webhookGroups)) {
     if (group.startsWith('hang')) await ctx.receiver.configure(group, { kind: 'hang' });
   }
-  const server = await startServerProcess({ databaseUrl: plan.db.url, env: plan.env, cpuProfDir: ctx.options.cpuProfDir });
+  const servers = plan.workerProcesses
+    ? await Promise.all(
+        Array.from({ length: plan.workerProcesses }, () => startServerProcess({ databaseUrl: plan.db.url, role: 'worker', env: plan.env, cpuProfDir: ctx.options.cpuProfDir })),
+      )
+    : [await startServerProcess({ databaseUrl: plan.db.url, env: plan.env, cpuProfDir: ctx.options.cpuProfDir })];
   const readyAt = performance.timeOrigin + performance.now();
+  const cpuNow = async (): Promise<number> => (await Promise.all(servers.map((s) => s.memory()))).reduce((sum, m) => sum + m.cpuMs, 0);
   try {
+    const cpuAtStart = await cpuNow();
     let timedOut = false;
     const deadline = Date.now() + plan.timeoutMs;
     let delivered = 0;
@@ -84,9 +95,11 @@ export async function drain(ctx: BenchContext, plan: DrainPlan): Promise<DrainRe
     }
     const start = Math.min(readyAt, first);
     const elapsedMs = Math.max(1, last - start);
-    const { peakRss } = await server.memory();
-    return { delivered, expected, elapsedMs, perSecond: (delivered / elapsedMs) * 1000, peakRssBytes: peakRss, timedOut };
+    const cpuMs = await cpuNow();
+    const peakRss = Math.max(...(await Promise.all(servers.map((s) => s.memory()))).map((m) => m.peakRss));
+    const cpuUsPerDelivery = ((cpuMs - cpuAtStart) * 1000) / Math.max(1, delivered);
+    return { delivered, expected, elapsedMs, perSecond: (delivered / elapsedMs) * 1000, peakRssBytes: peakRss, cpuUsPerDelivery, timedOut };
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((s) => s.stop()));
   }
 }

@@ -1,11 +1,12 @@
-// A labelhook server under test, in its own process so its RSS is its own. Configured like `labelhook serve`
-// (loadConfig over the environment the bench sets), driven over IPC by bench/server.ts.
+// A labelhook process under test, in its own process so its RSS is its own: `serve` (API, and unless
+// --no-worker the engine) or `worker` (the engine only), configured like the CLI (loadConfig over the environment
+// the bench sets) and driven over IPC by bench/server.ts.
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startServer } from '../src/server.js';
-import { startEngine, type Engine } from '../src/webhooks/engine.js';
+import { startWorker } from '../src/worker.js';
 
-const worker = !process.argv.includes('--no-worker');
+const role = process.argv.includes('--role=worker') ? 'worker' : 'serve';
 const config = loadConfig(process.env);
 const logger = createLogger(config.logLevel);
 
@@ -16,17 +17,17 @@ const sampler = setInterval(() => {
 }, 20);
 sampler.unref();
 
-const server = await startServer({ config, logger, worker });
-// Until src/server.ts starts the engine itself, the bench starts it the way it will (same context, same options).
-const engine: Engine | null = 'engine' in server ? null : startEngine(server.ctx, { worker });
+const running =
+  role === 'worker'
+    ? { port: 0, stop: (await startWorker({ config, logger })).stop }
+    : await startServer({ config, logger, worker: !process.argv.includes('--no-worker') });
 peakRss = Math.max(peakRss, process.memoryUsage.rss());
 
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await engine?.stop().catch(() => undefined);
-  await server.stop().catch(() => undefined);
+  await running.stop().catch(() => undefined);
   clearInterval(sampler);
   process.exit(0);
 }
@@ -39,7 +40,8 @@ process.on('message', (raw) => {
   if (msg.cmd === 'memory') {
     const m = process.memoryUsage();
     peakRss = Math.max(peakRss, m.rss);
-    reply({ rss: m.rss, peakRss, heapUsed: m.heapUsed });
+    const cpu = process.cpuUsage();
+    reply({ rss: m.rss, peakRss, heapUsed: m.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (msg.cmd === 'resetPeak') {
     peakRss = process.memoryUsage.rss();
     reply(null);
@@ -52,4 +54,4 @@ process.on('message', (raw) => {
 });
 process.once('SIGTERM', () => void stop());
 process.once('disconnect', () => void stop());
-process.send!({ id: 0, ok: true, result: { port: server.port, pid: process.pid, worker } });
+process.send!({ id: 0, ok: true, result: { port: running.port, pid: process.pid } });

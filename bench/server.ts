@@ -8,7 +8,8 @@ export interface ServerUnderTest {
   port: number;
   pid: number;
   origin: string;
-  memory(): Promise<{ rss: number; peakRss: number; heapUsed: number }>;
+  /** RSS now and at its peak (sampled every 20 ms), and CPU time used so far (user + system). */
+  memory(): Promise<{ rss: number; peakRss: number; heapUsed: number; cpuMs: number }>;
   resetPeak(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -17,6 +18,8 @@ export interface ServerProcessOptions {
   databaseUrl: string;
   /** Run the dispatcher and delivery workers (default true); false is `serve --no-worker`. */
   worker?: boolean;
+  /** `worker` starts `labelhook worker` (engine only, no API) instead of `serve`. */
+  role?: 'serve' | 'worker';
   /** More LABELHOOK_* settings (timeouts, retry schedule). */
   env?: Record<string, string>;
   /** Write a CPU profile of this process into this folder when it exits. */
@@ -36,7 +39,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       LABELHOOK_LOG_LEVEL: 'silent',
       ...options.env,
     },
-    args: options.worker === false ? ['--no-worker'] : [],
+    args: [...(options.worker === false ? ['--no-worker'] : []), ...(options.role === 'worker' ? ['--role=worker'] : [])],
     execArgv: options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [],
   });
   return {

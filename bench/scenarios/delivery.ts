@@ -18,13 +18,13 @@ function note(results: DrainResult[]): string | undefined {
   return `timed out: ${short.map((r) => `${r.delivered}/${r.expected}`).join(', ')} delivered`;
 }
 
-async function repeatDrain(ctx: BenchContext, makeDb: (i: number) => Promise<BenchDatabase>, events: number): Promise<DrainResult[]> {
+async function repeatDrain(ctx: BenchContext, makeDb: (i: number) => Promise<BenchDatabase>, events: number, workerProcesses?: number): Promise<DrainResult[]> {
   const results: DrainResult[] = [];
   for (let r = 0; r < ctx.options.repeats; r++) {
     const db = await makeDb(r);
     try {
-      const result = await drain(ctx, { db, webhookGroups: ['delivery'], events, timeoutMs: 300_000 });
-      ctx.log(`  ${db.label} run ${r + 1}: ${result.delivered}/${result.expected} in ${(result.elapsedMs / 1000).toFixed(2)} s → ${Math.round(result.perSecond)}/s`);
+      const result = await drain(ctx, { db, webhookGroups: ['delivery'], events, timeoutMs: 300_000, workerProcesses });
+      ctx.log(`  ${db.label} run ${r + 1}: ${result.delivered}/${result.expected} in ${(result.elapsedMs / 1000).toFixed(2)} s → ${Math.round(result.perSecond)}/s, server CPU ${Math.round(result.cpuUsPerDelivery)} µs/delivery`);
       results.push(result);
     } finally {
       await db.drop();
@@ -50,6 +50,8 @@ export const deliveryScenario: Scenario = {
       goal: { on: 'ratio', op: '>=', target: 0.5 },
       note: note(sqlite),
     });
+    // CPU per delivery is what the server costs regardless of how busy the machine was during the run.
+    figures.push({ scenario: 'delivery', figure: 'server CPU per delivery, SQLite', value: median(sqlite.map((r) => r.cpuUsPerDelivery)), unit: 'µs' });
     const pgUrl = ctx.options.postgresUrl;
     if (pgUrl === null) {
       figures.push({ scenario: 'delivery', figure: 'deliveries/s, PostgreSQL', value: null, unit: 'deliveries/s', note: 'skipped: LABELHOOK_BENCH_POSTGRES_URL not set' });
@@ -65,13 +67,21 @@ export const deliveryScenario: Scenario = {
       relativeToLimit: true,
       note: note(pg1),
     });
+    if (!workerCommandExists()) {
+      figures.push({ scenario: 'delivery', figure: 'deliveries/s, PostgreSQL, 3 workers', value: null, unit: 'deliveries/s', note: 'skipped: `labelhook worker` does not exist yet (scale-out issue)' });
+      return figures;
+    }
+    ctx.log(`delivery: ${events} events, one webhook, PostgreSQL (3 worker processes) × ${ctx.options.repeats}`);
+    const pg3 = await repeatDrain(ctx, () => postgresDatabase(pgUrl), events, 3);
     figures.push({
       scenario: 'delivery',
-      figure: 'deliveries/s, PostgreSQL, 3 workers',
-      value: null,
+      figure: `deliveries/s, ${events} events, PostgreSQL, 3 worker processes`,
+      value: median(pg3.map((r) => r.perSecond)),
       unit: 'deliveries/s',
-      note: workerCommandExists() ? 'not measured yet' : 'skipped: `labelhook worker` does not exist yet (scale-out issue)',
+      relativeToLimit: true,
+      note: note(pg3),
     });
+    figures.push({ scenario: 'delivery', figure: 'worker CPU per delivery, PostgreSQL, 1 / 3 processes', value: median(pg1.map((r) => r.cpuUsPerDelivery)), unit: 'µs', note: `3 processes: ${Math.round(median(pg3.map((r) => r.cpuUsPerDelivery)))} µs` });
     return figures;
   },
 };
