@@ -16,6 +16,9 @@ export interface ImportSummary {
  * Streams `source` into a project through `POST /projects/{id}/documents`, `chunkSize` documents per request (one
  * TASKS_CREATED event each). Reading waits for each request, so memory holds one chunk at most.
  */
+/** A chunk is also sent once it holds this many bytes of input, so long documents stay under the server's body limit. */
+export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
+
 export async function runImport(api: ApiClient, projectId: string, source: ImportSource, chunkSize: number, progress: ProgressReporter): Promise<ImportSummary> {
   const started = performance.now();
   let chunk: ImportDocument[] = [];
@@ -24,6 +27,7 @@ export async function runImport(api: ApiClient, projectId: string, source: Impor
   let documents = 0;
   let chunks = 0;
   let bytes = 0;
+  let chunkStartBytes = 0;
   const send = async () => {
     try {
       await api.send('POST', `/projects/${encodeURIComponent(projectId)}/documents`, { documents: chunk });
@@ -42,6 +46,7 @@ export async function runImport(api: ApiClient, projectId: string, source: Impor
     documents += chunk.length;
     chunks++;
     chunk = [];
+    chunkStartBytes = bytes;
     progress.update({ chunk: chunks, documents, bytes, totalBytes: source.totalBytes, elapsedMs: performance.now() - started });
   };
   try {
@@ -50,7 +55,7 @@ export async function runImport(api: ApiClient, projectId: string, source: Impor
       lastWhere = record.where;
       chunk.push(record.doc);
       bytes = record.bytes;
-      if (chunk.length >= chunkSize) await send();
+      if (chunk.length >= chunkSize || bytes - chunkStartBytes >= MAX_CHUNK_BYTES) await send();
     }
     if (chunk.length > 0) await send();
   } finally {
