@@ -79,7 +79,15 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
           out.set(row.id, hit.webhook);
           continue;
         }
-        const webhook = decodeWebhook(row, runtime.box);
+        let webhook: Webhook;
+        try {
+          webhook = decodeWebhook(row, runtime.box);
+        } catch (err) {
+          // One undecryptable webhook (a changed LABELHOOK_SECRET_KEY) must not stall the others claimed with it:
+          // its deliveries stay leased and come back when the lease expires.
+          logger.error({ err, webhookId: row.id }, 'cannot decrypt webhook secrets; its deliveries wait');
+          continue;
+        }
         cache.set(row.id, { updatedAt: Number(row.updated_at), webhook });
         out.set(row.id, webhook);
       }
