@@ -103,6 +103,34 @@ describe.each(BACKENDS)('webhooks API (%s)', (backend) => {
     }
   });
 
+  it('pages and filters the delivery log', async () => {
+    const receiver = await startReceiver((_req, res) => {
+      res.statusCode = receiver.received.length === 2 ? 500 : 200;
+      res.end();
+    });
+    try {
+      const created = await createWebhook(app, { url: receiver.url, events: ['*'] });
+      for (let i = 0; i < 3; i++) await app.api('POST', `/webhooks/${created.id}/test`, {});
+      const first = await app.api('GET', `/webhooks/${created.id}/deliveries?limit=2`);
+      expect(first.json.data).toHaveLength(2);
+      expect(first.json.nextCursor).toEqual(expect.any(String));
+      const second = await app.api('GET', `/webhooks/${created.id}/deliveries?limit=2&cursor=${first.json.nextCursor}`);
+      expect(second.json.data).toHaveLength(1);
+      expect(second.json.nextCursor).toBeNull();
+      const ids = [...first.json.data, ...second.json.data].map((d: { id: string }) => d.id);
+      expect(new Set(ids).size).toBe(3);
+      expect((await app.api('GET', `/webhooks/${created.id}/deliveries?status=failed`)).json.data).toHaveLength(1);
+      expect((await app.api('GET', `/webhooks/${created.id}/deliveries?eventType=PING`)).json.data).toHaveLength(3);
+      expect((await app.api('GET', `/webhooks/${created.id}/deliveries?eventType=TASKS_CREATED`)).json.data).toHaveLength(0);
+      const future = new Date(Date.now() + 60_000).toISOString();
+      expect((await app.api('GET', `/webhooks/${created.id}/deliveries?since=${future}`)).json.data).toHaveLength(0);
+      expect((await app.api('GET', `/deliveries/${ids[0]}`)).json.attempts).toHaveLength(1);
+      expect((await app.api('GET', '/deliveries/dlv_unknown')).status).toBe(404);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   if (backend === 'sqlite') {
     it('stores secrets and custom header values encrypted: the database file does not contain them', async () => {
       const created = await createWebhook(app, { url, events: ['*'], secret: 'whsec_plaintextcanary0123456789', headers: { 'X-Api-Key': 'header-canary-value-42' } });
