@@ -7,8 +7,8 @@ import { bootstrap, type BootstrapResult } from './domain/bootstrap.js';
 import { createCommitSignal } from './events/commit-signal.js';
 import { openGate } from './events/label-gate.js';
 import { buildApp } from './http/app.js';
+import { startEngineHost } from './process/engine-host.js';
 import { migrate, openStore } from './store/db.js';
-import { startEngine } from './webhooks/engine.js';
 
 /** A running labelhook: the HTTP app, its context and how to stop it. */
 export interface RunningServer {
@@ -42,11 +42,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const ctx: AppContext = { config, store, clock, logger, labelGate: openGate, eventsCommitted: commitSignal.notify, commitSignal };
   // Before the app exists and listens: installs the label gate, resolves the secret key (a clear start-up error
   // when it is missing), and with a worker starts fan-out and delivery, woken by commitSignal.
-  const engine = startEngine(ctx, { worker: options.worker !== false });
+  // On SQLite a delivering process also takes the single-writer lock (a second one is refused); on PostgreSQL
+  // processes wake each other with LISTEN/NOTIFY (src/process/engine-host.ts).
+  const engine = await startEngineHost(ctx, { worker: options.worker !== false, role: 'serve', databaseUrl: config.databaseUrl });
   const app = await buildApp(ctx);
   let port = config.port;
   if (options.listen !== false) {
-    await app.listen({ port: config.port, host: config.host });
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (err) {
+      // e.g. the port is taken: give back the worker lock and the pools before failing.
+      await engine.stop();
+      await app.close();
+      await store.close();
+      throw err;
+    }
     const address = app.server.address();
     if (address && typeof address === 'object') port = address.port;
   }

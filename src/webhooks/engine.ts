@@ -12,6 +12,8 @@ export interface EngineOptions {
   /** Resolver for webhook hosts (tests inject one; the system resolver otherwise). */
   lookup?: ResolveAll;
   workerOptions?: DeliveryWorkerOptions;
+  /** Fan-out created deliveries any worker may take (scale-out announces it to the other processes). */
+  onWork?: () => void;
 }
 
 /** The running webhook engine of one process. */
@@ -44,6 +46,7 @@ export function startEngine(ctx: AppContext, options: EngineOptions): Engine {
   const dispatch = startDispatchLoop(ctx, (report) => {
     worker.wake();
     if (report.nextBatchDueAt !== null) worker.wakeAt(report.nextBatchDueAt);
+    if (report.deliveries > 0) options.onWork?.();
   });
   const retention = startRetention(ctx);
   const wake = (): void => {
