@@ -6,6 +6,7 @@ import { attemptSample } from '../metrics/attempt-sample.js';
 import type { AttemptSample } from '../metrics/metrics.js';
 import { claimDeliveries, nextDueAt } from './delivery-claim.js';
 import { retryAfterCap, writeResults, type FinishedAttempt } from './delivery-results.js';
+import { releaseLeases } from './lease-release.js';
 import { buildRequest } from './outgoing-request.js';
 import { sendAttempt, type SentAttempt } from './send-attempt.js';
 import { createWaker } from './waker.js';
@@ -58,7 +59,8 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   let total = 0;
   let stopping = false;
   let closed = false;
-  const results: (FinishedAttempt & { sample: AttemptSample | null })[] = [];
+  const results: (FinishedAttempt & { sample: AttemptSample | null; ordered: boolean })[] = [];
+  let lastExpiredCheck = 0;
   let flushing: Promise<void> | null = null;
   let drained: (() => void) | null = null;
   const sendOptions = {
@@ -102,6 +104,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
         const report = await writeResults(ctx, owner, batch, random);
         ctx.metrics?.recordAttempts(batch.flatMap((b) => (b.sample ? [b.sample] : [])));
         if (report.nextRetryAt !== null) waker.wakeAt(report.nextRetryAt);
+        // A recorded result frees the next delivery of an ordered line; an unordered webhook's freed slot has
+        // already woken the loop when its request finished.
+        if (batch.some((b) => b.ordered)) waker.wake();
         for (const id of report.disabledWebhooks) logger.warn({ webhookId: id }, 'webhook disabled');
       } catch (err) {
         if (closed) return;
@@ -117,14 +122,13 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     flushing ??= flushResults().finally(() => {
       flushing = null;
       if (results.length > 0) scheduleFlush();
-      waker.wake();
     });
   }
 
-  function finished(delivery: DeliveryRow, sent: SentAttempt, format: string): void {
+  function finished(delivery: DeliveryRow, sent: SentAttempt, webhook: Webhook): void {
     if (closed) return;
-    const sample = ctx.metrics ? attemptSample({ format, delivery, sent, scheduleLength: config.retryScheduleMs.length }) : null;
-    results.push({ delivery, sent, sample });
+    const sample = ctx.metrics ? attemptSample({ format: webhook.format, delivery, sent, scheduleLength: config.retryScheduleMs.length }) : null;
+    results.push({ delivery, sent, sample, ordered: webhook.ordered });
     scheduleFlush();
   }
 
@@ -133,7 +137,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     perWebhook.set(webhook.id, (perWebhook.get(webhook.id) ?? 0) + 1);
     const run = async (): Promise<void> => {
       const req = buildRequest(webhook, delivery.message_id, delivery.payload, ctx.clock());
-      finished(delivery, await sendAttempt(runtime.agent(), req, sendOptions), webhook.format);
+      finished(delivery, await sendAttempt(runtime.agent(), req, sendOptions), webhook);
     };
     run()
       .catch((err: unknown) => logger.error({ err, deliveryId: delivery.id }, 'delivery attempt failed unexpectedly; its lease will expire and it will be retried'))
@@ -147,31 +151,42 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       });
   }
 
-  async function claimAndStart(): Promise<number> {
+  /** Claims and starts due deliveries; answers whether claiming again at once may find more. */
+  async function claimAndStart(): Promise<boolean> {
     const capacity = maxInFlight - total;
-    if (capacity <= 0) return 0;
+    if (capacity <= 0) return false;
+    const now = ctx.clock();
+    const limit = Math.min(capacity, claimBatch);
+    // Expired leases only come from a crashed worker: looking for them once a second is plenty.
+    const includeExpired = now - lastExpiredCheck >= Math.min(1000, config.leaseMs);
+    if (includeExpired) lastExpiredCheck = now;
+    const saturatedBefore = [...perWebhook.values()].filter((n) => n >= config.webhookConcurrency).length;
     const rows = await claimDeliveries(ctx.store, {
-      now: ctx.clock(),
+      now,
       owner,
       leaseMs: config.leaseMs,
-      limit: Math.min(capacity, claimBatch),
+      limit,
       perWebhookLimit: config.webhookConcurrency,
       inFlight: perWebhook,
+      includeExpired,
     });
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) return false;
     const webhooks = await loadWebhooks([...new Set(rows.map((r) => r.webhook_id))]);
     for (const row of rows) {
       const webhook = webhooks.get(row.webhook_id);
       // Deleted between claim and load: its deliveries went with it.
       if (webhook) start(row, webhook);
     }
-    return rows.length;
+    // A short claim took everything claimable, unless it just filled a webhook: then the next claim excludes
+    // that webhook in SQL and may reach other webhooks' deliveries behind its backlog.
+    const saturatedAfter = [...perWebhook.values()].filter((n) => n >= config.webhookConcurrency).length;
+    return rows.length === limit || saturatedAfter > saturatedBefore;
   }
 
   async function loop(): Promise<void> {
     while (!stopping) {
       try {
-        if ((await claimAndStart()) > 0) continue;
+        if (await claimAndStart()) continue;
         const due = await nextDueAt(ctx.store, ctx.clock());
         if (due !== null) waker.wakeAt(due);
       } catch (err) {
@@ -180,6 +195,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       }
       if (stopping) break;
       await waker.wait(config.pollIntervalMs);
+      // Let responses already in the socket buffers run their callbacks first, so one claim refills every slot
+      // they freed instead of one claim transaction per finished request.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -206,9 +224,15 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
         if (!flushing) scheduleFlush();
         await flushing;
       }
-      // Requests still running past the drain keep their leases and are sent again after the lease expires.
       closed = true;
       ctx.metrics?.setLocalInFlight(null);
+      // Requests still running past the drain are abandoned: release their leases so they go out again at once.
+      try {
+        const released = await releaseLeases(ctx.store, owner, ctx.clock());
+        if (released > 0) logger.warn({ released }, 'drain timeout: released the leases of unfinished deliveries');
+      } catch (err) {
+        logger.error({ err }, 'could not release leases; they come due again when they expire');
+      }
     },
   };
 }
