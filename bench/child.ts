@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A bench child process (receiver or server under test) spoken to over IPC with request/response messages. */
@@ -11,11 +12,14 @@ export interface Child<Ready> {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Forks `entry` (a TypeScript file under bench/) with tsx, and waits for its ready message. */
+/**
+ * Forks `entry` (a path relative to bench/, or absolute) and waits for its ready message; TypeScript entries run
+ * through tsx.
+ */
 export async function forkChild<Ready>(entry: string, options: { env?: Record<string, string>; execArgv?: string[]; args?: string[]; readyTimeoutMs?: number }): Promise<Child<Ready>> {
-  const path = fileURLToPath(new URL(entry, import.meta.url));
+  const path = isAbsolute(entry) ? entry : fileURLToPath(new URL(entry, import.meta.url));
   const child = fork(path, options.args ?? [], {
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    execArgv: [...(path.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -33,7 +33,7 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   machine: { cpus: number; model: string; memoryBytes: number; node: string; platform: string };
-  options: { scale: number; only: string[] | null; repeats: number; postgres: boolean };
+  options: { scale: number; only: string[] | null; repeats: number; postgres: boolean; serverRunsThroughTsx: boolean };
   limit: number | null;
   rows: ReportRow[];
 }

@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer } from './build.js';
 import { parseOptions } from './options.js';
 import { startReceiver } from './receiver.js';
 import { describeMachine, evaluate, renderTable, writeResults, type Figure } from './report.js';
 import type { Scenario } from './scenario.js';
+import { useServerEntry } from './server.js';
 import { backlogScenario } from './scenarios/backlog.js';
 import { deliveryScenario } from './scenarios/delivery.js';
 import { endToEndScenario } from './scenarios/end-to-end.js';
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
     process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
   };
   log(`scale ${options.scale}, repeats ${options.repeats}, scenarios: ${selected.map((s) => s.name).join(', ')}`);
+  const build = buildServer(log);
+  useServerEntry(build.entry);
   const receiver = await startReceiver();
   const figures: Figure[] = [];
   try {
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await receiver.close();
+    build.remove();
   }
   const limit = figures.find((f) => f.scenario === 'limit' && f.figure.includes('(the limit)'))?.value ?? null;
   const rows = evaluate(figures, limit);
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: describeMachine(),
-    options: { scale: options.scale, only: options.only, repeats: options.repeats, postgres: options.postgresUrl !== null },
+    options: { scale: options.scale, only: options.only, repeats: options.repeats, postgres: options.postgresUrl !== null, serverRunsThroughTsx: build.tsx },
     limit,
     rows,
   });

@@ -26,9 +26,17 @@ export interface ServerProcessOptions {
   cpuProfDir?: string | null;
 }
 
+// The file forked for every process under test; run.ts points it at the compiled build (bench/build.ts).
+let serverEntry = './server-process.ts';
+
+/** Makes every later startServerProcess fork `entry` (compiled JavaScript, or the TypeScript file via tsx). */
+export function useServerEntry(entry: string): void {
+  serverEntry = entry;
+}
+
 /** Starts `labelhook serve` (as bench/server-process.ts) on port 0 and waits until it listens. */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerUnderTest> {
-  const child = await forkChild<{ port: number; pid: number }>('./server-process.ts', {
+  const child = await forkChild<{ port: number; pid: number }>(serverEntry, {
     env: {
       LABELHOOK_DATABASE_URL: options.databaseUrl,
       PORT: '0',

@@ -54,7 +54,7 @@ describe('bench report', () => {
         startedAt: '2026-01-01T00:00:00.000Z',
         finishedAt: '2026-01-01T00:10:00.000Z',
         machine: describeMachine(),
-        options: { scale: 1, only: null, repeats: 3, postgres: false },
+        options: { scale: 1, only: null, repeats: 3, postgres: false, serverRunsThroughTsx: false },
         limit,
         rows,
       };
