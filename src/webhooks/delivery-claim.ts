@@ -15,6 +15,8 @@ export interface ClaimRequest {
   perWebhookLimit: number;
   /** Requests this worker has in flight per webhook id. */
   inFlight: ReadonlyMap<string, number>;
+  /** Also take deliveries whose lease expired (a crashed worker's); default true. */
+  includeExpired?: boolean;
 }
 
 type Candidate = { id: string; webhook_id: string; next_attempt_at: number };
@@ -73,7 +75,7 @@ async function selectDue(trx: Transaction<DatabaseSchema>, dialect: Store['diale
 async function selectCandidates(trx: Transaction<DatabaseSchema>, dialect: Store['dialect'], req: ClaimRequest): Promise<Candidate[]> {
   const saturated = [...req.inFlight].filter(([, n]) => n >= req.perWebhookLimit).map(([id]) => id);
   const pending = await selectDue(trx, dialect, req, 'pending', saturated);
-  const expired = await selectDue(trx, dialect, req, 'delivering', saturated);
+  const expired = req.includeExpired === false ? [] : await selectDue(trx, dialect, req, 'delivering', saturated);
   if (expired.length === 0) return pending;
   return [...pending, ...expired].sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -136,8 +136,24 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     total += 1;
     perWebhook.set(webhook.id, (perWebhook.get(webhook.id) ?? 0) + 1);
     const run = async (): Promise<void> => {
-      const req = buildRequest(webhook, delivery.message_id, delivery.payload, ctx.clock());
-      finished(delivery, await sendAttempt(runtime.agent(), req, sendOptions), webhook);
+      let sent: SentAttempt;
+      try {
+        sent = await sendAttempt(runtime.agent(), buildRequest(webhook, delivery.message_id, delivery.payload, ctx.clock()), sendOptions);
+      } catch (err) {
+        // Never leave a delivery leased without a result: an ordered line would stall until the lease expired.
+        const message = err instanceof Error ? err.message : String(err);
+        sent = {
+          at: ctx.clock(),
+          durationMs: 0,
+          request: { url: webhook.url, headers: {}, body: delivery.payload, loggedHeaders: {} },
+          responseStatus: null,
+          responseHeaders: null,
+          responseBody: null,
+          error: `internal_error: ${message}`.slice(0, 1000),
+          outcome: { kind: 'retry', reason: 'internal_error' },
+        };
+      }
+      finished(delivery, sent, webhook);
     };
     run()
       .catch((err: unknown) => logger.error({ err, deliveryId: delivery.id }, 'delivery attempt failed unexpectedly; its lease will expire and it will be retried'))
