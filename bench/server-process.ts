@@ -14,7 +14,7 @@ let peakRss = process.memoryUsage.rss();
 // Sampled often enough to catch a short spike (a big import's JSON parse).
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 20);
+}, 50);
 sampler.unref();
 
 const running =

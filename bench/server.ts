@@ -8,7 +8,7 @@ export interface ServerUnderTest {
   port: number;
   pid: number;
   origin: string;
-  /** RSS now and at its peak (sampled every 20 ms), and CPU time used so far (user + system). */
+  /** RSS now and at its peak (sampled every 50 ms), and CPU time used so far (user + system). */
   memory(): Promise<{ rss: number; peakRss: number; heapUsed: number; cpuMs: number }>;
   resetPeak(): Promise<void>;
   stop(): Promise<void>;
