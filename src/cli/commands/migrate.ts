@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { migrate, openStore } from '../../store/db.js';
 
 /** `labelhook migrate`: applies pending migrations and exits. */
 export function registerMigrateCommand(program: Command): void {
@@ -9,6 +8,8 @@ export function registerMigrateCommand(program: Command): void {
     .description('apply pending database migrations')
     .action(async () => {
       const config = loadConfig();
+      // Loaded lazily so client commands (import, listen, ...) start without the database drivers.
+      const { migrate, openStore } = await import('../../store/db.js');
       const store = openStore(config.databaseUrl);
       try {
         const applied = await migrate(store);

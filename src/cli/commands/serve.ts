@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
 import { installShutdown } from '../../process/shutdown.js';
-import { startServer } from '../../server.js';
 
 // Time to close the HTTP server and pools after the drain, before a hung shutdown is cut short.
 const CLOSE_GRACE_MS = 5000;
@@ -17,6 +16,8 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: { port?: string; worker: boolean }) => {
       const config = loadConfig(process.env, opts.port !== undefined ? { port: parsePort(opts.port) } : {});
       const logger = createLogger(config.logLevel);
+      // Loaded lazily so client commands (import, listen, ...) start without the server's dependencies.
+      const { startServer } = await import('../../server.js');
       const server = await startServer({ config, logger, worker: opts.worker });
       if (server.bootstrap.generatedKey) {
         // Printed once, on the console rather than the log, so it is seen and not shipped to log storage.

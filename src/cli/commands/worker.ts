@@ -3,7 +3,6 @@ import { loadConfig } from '../../config.js';
 import { CliUsageError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import { installShutdown } from '../../process/shutdown.js';
-import { startWorker } from '../../worker.js';
 
 // Time to close pools and listeners after the drain, before a hung shutdown is cut short.
 const CLOSE_GRACE_MS = 5000;
@@ -17,6 +16,8 @@ export function registerWorkerCommand(program: Command): void {
     .action(async (opts: { metricsPort?: string }) => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
+      // Loaded lazily so client commands (import, listen, ...) start without the server's dependencies.
+      const { startWorker } = await import('../../worker.js');
       const worker = await startWorker({ config, logger, ...(opts.metricsPort !== undefined ? { healthPort: parsePort(opts.metricsPort) } : {}) });
       logger.info({ database: worker.ctx.store.dialect, metricsPort: worker.healthPort }, 'labelhook worker running');
       installShutdown({ logger, stop: () => worker.stop(), deadlineMs: config.drainTimeoutMs + CLOSE_GRACE_MS });
