@@ -30,7 +30,7 @@ export const fanOutScenario: Scenario = {
         const waited = await ctx.receiver.waitFor('fan', hooks, 120_000);
         if (!waited.reached) timedOut++;
         const lat = (await ctx.receiver.stats(true)).fan?.latencies ?? [];
-        const all = lat.length ? Math.max(...lat) : Number.NaN;
+        const all = lat.length ? lat.reduce((a, b) => Math.max(a, b), 0) : Number.NaN;
         ctx.log(`  round ${r + 1}: ${waited.stats.fan?.distinct ?? 0}/${hooks} in ${all.toFixed(0)} ms`);
         times.push(all);
       }

@@ -67,7 +67,9 @@ export const latencyScenario: Scenario = {
       return [
         fig(`commit → received, p50, ${RATE}/s for ${seconds} s`, percentile(lat, 50)),
         fig('commit → received, p99', percentile(lat, 99), { on: 'value', op: '<=', target: 25 }),
-        fig('commit → received, max', lat.length ? Math.max(...lat) : Number.NaN),
+        fig('commit → received, max', lat.length ? lat.reduce((a, b) => Math.max(a, b), 0) : Number.NaN),
+        // When the server takes fewer than 500 changes per second, the open loop queues and the latency shows it.
+        { scenario: 'latency', figure: `API changes/s achieved (target ${RATE})`, value: total / sendSeconds, unit: 'req/s' },
       ];
     } finally {
       await pool.close();
