@@ -86,6 +86,9 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
   });
   // An idle client losing its server (restart, pg_terminate_backend) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: its 'error' event has no pool listener then, and an unhandled one kills the
+  // process. The query in flight fails (the caller retries) and the pool discards the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
