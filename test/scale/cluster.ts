@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = `${ROOT}bin/labelhook.js`;
+export const ADMIN_KEY = 'lh_scale_test_admin_key_0123456789';
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** One `labelhook` child process and its JSON log lines. */
+export interface LabelhookProcess {
+  child: ChildProcess;
+  role: string;
+  /** Parsed stdout log lines (pino JSON). */
+  logs: Record<string, unknown>[];
+  stderr: string;
+  /** Resolves with the exit code (or the signal's name) once the process is gone. */
+  exited: Promise<number | string>;
+  /** Resolves once a log line's msg equals `msg` (bounded by `timeoutMs`). */
+  waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** SIGKILL if still running, and wait for the exit. */
+  kill(): Promise<void>;
+}
+
+/** Starts `labelhook ARGS` from the built CLI (dist/) with `env` on top of a minimal environment. */
+export function startLabelhook(args: string[], env: Record<string, string>): LabelhookProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, LABELHOOK_LOG_LEVEL: 'info', LABELHOOK_HOST: '127.0.0.1', ...env },
+  });
+  const logs: Record<string, unknown>[] = [];
+  const waiters = new Set<() => void>();
+  const proc: LabelhookProcess = {
+    child,
+    role: args[0] ?? '',
+    logs,
+    stderr: '',
+    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'))),
+    waitForLog(msg, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${proc.role}: no "${msg}" log line; stderr: ${proc.stderr}\nlogs: ${logs.map((l) => JSON.stringify(l)).join('\n')}`));
+        }, timeoutMs);
+        const check = (): void => {
+          const hit = logs.find((l) => l.msg === msg);
+          if (!hit) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(hit);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await proc.exited;
+    },
+  };
+  let buffer = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    buffer += d;
+    const lines = buffer.split('\n');
+    buffer = lines.pop()!;
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ msg: line });
+      }
+    }
+    for (const w of [...waiters]) w();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (proc.stderr += d));
+  return proc;
+}
+
+/** Environment every process of a test cluster shares: one database, fast retries, short leases. */
+export function clusterEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    LABELHOOK_DATABASE_URL: databaseUrl,
+    LABELHOOK_SECRET_KEY: 'scale-test-secret-key-0123456789',
+    LABELHOOK_ADMIN_KEY: ADMIN_KEY,
+    LABELHOOK_ALLOW_PRIVATE_TARGETS: '127.0.0.0/8',
+    LABELHOOK_RETRY_SCHEDULE: '100ms,200ms,400ms,800ms,1s,1s,1s,1s,1s,1s',
+    LABELHOOK_POLL_INTERVAL: '250ms',
+    LABELHOOK_LEASE: '2s',
+    LABELHOOK_DRAIN_TIMEOUT: '5s',
+    ...extra,
+  };
+}
+
+/** Starts an API-only process and waits until it answers /readyz; answers its base URL. */
+export async function startApi(env: Record<string, string>): Promise<{ proc: LabelhookProcess; base: string }> {
+  const port = await freePort();
+  const proc = startLabelhook(['serve', '--no-worker'], { ...env, PORT: String(port) });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`API exited with ${proc.child.exitCode}: ${proc.stderr}`);
+    if (Date.now() > deadline) throw new Error(`API did not become ready: ${proc.stderr}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return { proc, base };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts a `labelhook worker` and waits for its start-up log line. */
+export async function startWorkerProcess(env: Record<string, string>, args: string[] = []): Promise<LabelhookProcess> {
+  const proc = startLabelhook(['worker', ...args], env);
+  await proc.waitForLog('labelhook worker running');
+  return proc;
+}
+
+/** Calls the API as the admin. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely in tests
+export async function api(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+/** Runs `task(i)` for i in [0, count) with at most `concurrency` at once. */
+export async function pooled(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+/** Counts of the cluster's deliveries by status, read straight from the database. */
+export async function deliveryStatusCounts(client: pg.Client, schema: string): Promise<Record<string, number>> {
+  const res = await client.query<{ status: string; n: number }>(`select status, count(*)::int as n from "${schema}".deliveries group by status`);
+  return Object.fromEntries(res.rows.map((r) => [r.status, r.n]));
+}
+
+/** Polls `predicate` every 100 ms until it holds or `timeoutMs` passes (then throws with `describe()`). */
+export async function eventually(predicate: () => Promise<boolean> | boolean, timeoutMs: number, describe: () => string | Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${await describe()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
