@@ -17,7 +17,20 @@ export interface ClaimRequest {
   inFlight: ReadonlyMap<string, number>;
   /** Also take deliveries whose lease expired (a crashed worker's); default true. */
   includeExpired?: boolean;
+  /**
+   * Read every due row when looking past webhooks at their limit (default true). False reads only the first
+   * SATURATED_WINDOW due rows (SQLite): the worker asks for the full walk once a second.
+   */
+  fullScan?: boolean;
 }
+
+/**
+ * How many due rows a claim reads, in due order, when some webhooks are at their limit and a full walk was not
+ * asked for. `webhook_id not in (...)` filters after the index walk, so without a bound the claim that follows a
+ * webhook filling up reads that webhook's whole backlog to return nothing (41 ms at 20,000 pending, 196 ms at
+ * 200,000, after every refill).
+ */
+const SATURATED_WINDOW = 1000;
 
 type Candidate = { id: string; webhook_id: string; next_attempt_at: number };
 
@@ -33,8 +46,22 @@ const OVERFETCH = 4;
  * and stop after `limit` rows instead of sorting every due row.
  */
 async function selectDue(trx: Transaction<DatabaseSchema>, dialect: Store['dialect'], req: ClaimRequest, status: 'pending' | 'delivering', saturated: string[]): Promise<Candidate[]> {
-  let q = trx
-    .selectFrom('deliveries as d')
+  // PostgreSQL locks the claimed rows (FOR UPDATE of d), which a bounded derived table cannot carry: full walk there.
+  const bounded = dialect === 'sqlite' && saturated.length > 0 && req.fullScan === false;
+  const from = bounded
+    ? trx.selectFrom((eb) =>
+        eb
+          .selectFrom('deliveries')
+          .selectAll()
+          .where('status', '=', status)
+          .where('next_attempt_at', '<=', req.now)
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(SATURATED_WINDOW)
+          .as('d'),
+      )
+    : trx.selectFrom('deliveries as d');
+  let q = from
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
     .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
     .where('d.status', '=', status)

@@ -185,6 +185,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       perWebhookLimit: config.webhookConcurrency,
       inFlight: perWebhook,
       includeExpired,
+      // Past a webhook at its limit, read only the first due rows, except on the once-a-second tick (isolation
+      // behind a deep backlog of a saturated webhook).
+      fullScan: includeExpired,
     });
     if (rows.length === 0) return false;
     const webhooks = await loadWebhooks([...new Set(rows.map((r) => r.webhook_id))]);
