@@ -6,6 +6,7 @@ import { attemptSample } from '../metrics/attempt-sample.js';
 import type { AttemptSample } from '../metrics/metrics.js';
 import { claimDeliveries, nextDueAt } from './delivery-claim.js';
 import { retryAfterCap, writeResults, type FinishedAttempt } from './delivery-results.js';
+import { logAttempts } from './attempt-logging.js';
 import { releaseLeases } from './lease-release.js';
 import { buildRequest } from './outgoing-request.js';
 import { sendAttempt, type SentAttempt } from './send-attempt.js';
@@ -59,7 +60,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   let total = 0;
   let stopping = false;
   let closed = false;
-  const results: (FinishedAttempt & { sample: AttemptSample | null; ordered: boolean })[] = [];
+  const results: (FinishedAttempt & { delivery: DeliveryRow; format: string; sample: AttemptSample | null; ordered: boolean })[] = [];
   let lastExpiredCheck = 0;
   let flushing: Promise<void> | null = null;
   let drained: (() => void) | null = null;
@@ -103,6 +104,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       try {
         const report = await writeResults(ctx, owner, batch, random);
         ctx.metrics?.recordAttempts(batch.flatMap((b) => (b.sample ? [b.sample] : [])));
+        logAttempts(logger, batch, config.retryScheduleMs.length);
         if (report.nextRetryAt !== null) waker.wakeAt(report.nextRetryAt);
         // A recorded result frees the next delivery of an ordered line; an unordered webhook's freed slot has
         // already woken the loop when its request finished.
@@ -128,7 +130,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   function finished(delivery: DeliveryRow, sent: SentAttempt, webhook: Webhook): void {
     if (closed) return;
     const sample = ctx.metrics ? attemptSample({ format: webhook.format, delivery, sent, scheduleLength: config.retryScheduleMs.length }) : null;
-    results.push({ delivery, sent, sample, ordered: webhook.ordered });
+    results.push({ delivery, sent, format: webhook.format, sample, ordered: webhook.ordered });
     scheduleFlush();
   }
 
