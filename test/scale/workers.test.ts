@@ -178,7 +178,9 @@ describe.each(POSTGRES)('scale-out: several workers on one database (%s)', () =>
     const counts = await deliveryStatusCounts(c.admin, c.schema);
     expect(counts.succeeded).toBe(answered);
     expect(counts.delivering ?? 0).toBe(0);
-    expect(counts.pending).toBe(500 - answered);
+    // The rest waits for the next worker: pending deliveries, and events the dispatcher had not fanned out yet.
+    expect(Object.keys(counts).sort()).toEqual(['pending', 'succeeded']);
+    expect(counts.pending).toBeGreaterThan(0);
     await addWorker(c);
     await expectAllDelivered(c, 180_000);
     expect(duplicates(c)).toBe(0);
