@@ -169,6 +169,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       });
   }
 
+  // True while the next claim is the re-claim that follows a claim which filled a webhook.
+  let reclaiming = false;
+
   /** Claims and starts due deliveries; answers whether claiming again at once may find more. */
   async function claimAndStart(): Promise<boolean> {
     const capacity = maxInFlight - total;
@@ -187,10 +190,12 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       perWebhookLimit: config.webhookConcurrency,
       inFlight: perWebhook,
       includeExpired,
-      // Past a webhook at its limit, read only the first due rows, except on the once-a-second tick (isolation
-      // behind a deep backlog of a saturated webhook).
-      fullScan: includeExpired,
+      // The re-claim right after a claim filled a webhook reads only the first due rows (that webhook's backlog would
+      // otherwise be read in full for nothing, after every refill); every other claim walks everything, so a healthy
+      // webhook behind a saturated one's backlog is found as soon as one of its requests finishes.
+      fullScan: !reclaiming || includeExpired,
     });
+    reclaiming = false;
     if (rows.length === 0) return false;
     const webhooks = await loadWebhooks([...new Set(rows.map((r) => r.webhook_id))]);
     for (const row of rows) {
@@ -201,7 +206,8 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     // A short claim took everything claimable, unless it just filled a webhook: then the next claim excludes
     // that webhook in SQL and may reach other webhooks' deliveries behind its backlog.
     const saturatedAfter = [...perWebhook.values()].filter((n) => n >= config.webhookConcurrency).length;
-    return rows.length === limit || saturatedAfter > saturatedBefore;
+    reclaiming = rows.length < limit && saturatedAfter > saturatedBefore;
+    return rows.length === limit || reclaiming;
   }
 
   async function loop(): Promise<void> {
