@@ -5,8 +5,9 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/back
 import { api, clusterEnv, deliveryStatusCounts, eventually, pooled, startApi, startWorkerProcess, type LabelhookProcess } from './cluster.js';
 import { startCountingReceiver, type CountingReceiver } from './receivers.js';
 
-// Scale-out is a PostgreSQL feature (SQLite allows one delivering process); CI always sets LABELHOOK_TEST_POSTGRES_URL.
-const POSTGRES = BACKENDS.filter((b) => b === 'postgres');
+// Scale-out is a PostgreSQL feature (SQLite allows one delivering process). CI always sets LABELHOOK_TEST_POSTGRES_URL;
+// without it these run on no database and show as skipped (an empty file would fail the run).
+const ON_POSTGRES = BACKENDS.includes('postgres');
 const PROJECTS = 5;
 
 interface Cluster {
@@ -99,7 +100,7 @@ async function expectAllDelivered(c: Cluster, timeoutMs: number): Promise<number
   return expected;
 }
 
-describe.each(POSTGRES)('scale-out: several workers on one database (%s)', () => {
+describe.runIf(ON_POSTGRES)('scale-out: several workers on one database (postgres)', () => {
   it('three workers and one API process deliver 3,000 events to 5 receivers, each exactly once', { timeout: 240_000 }, async () => {
     const c = await startCluster();
     await Promise.all([addWorker(c), addWorker(c), addWorker(c)]);

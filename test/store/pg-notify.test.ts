@@ -10,8 +10,10 @@ async function until(predicate: () => boolean | Promise<boolean>): Promise<void>
   while (!(await predicate())) await new Promise((r) => setTimeout(r, 10));
 }
 
-// LISTEN/NOTIFY exists on PostgreSQL only; SQLite has one delivering process and needs no wake-ups.
-describe.each(BACKENDS.filter((b) => b === 'postgres'))('LISTEN/NOTIFY wake-ups (%s)', (backend) => {
+// LISTEN/NOTIFY exists on PostgreSQL only (SQLite has one delivering process and needs no wake-ups). Without
+// LABELHOOK_TEST_POSTGRES_URL these show as skipped; CI always sets it.
+describe.runIf(BACKENDS.includes('postgres'))('LISTEN/NOTIFY wake-ups (postgres)', () => {
+  const backend = 'postgres' as const;
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const c of cleanup.splice(0).reverse()) await c();
