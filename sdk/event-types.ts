@@ -1,5 +1,5 @@
-// A copy of the server's event model (src/events/event.ts, payloads.ts, catalog.ts), kept here so the SDK is
-// self-contained; test/sdk/types.test.ts fails the build when the two drift apart.
+// labelhook's event model: the one definition, used by the server (src/events/*) and by receivers through the
+// SDK. It lives here because the SDK must stay free of server code, while the server may depend on the SDK.
 
 /** Every event type labelhook emits. */
 export const EVENT_TYPES = [

@@ -1,23 +1,7 @@
-/** Every event type labelhook emits (DESIGN §2): the union of Datasaur's, Label Studio's and Labelator's names. */
-export const EVENT_TYPES = [
-  'PROJECT_CREATED',
-  'PROJECT_UPDATED',
-  'PROJECT_DELETED',
-  'TASKS_CREATED',
-  'TASKS_DELETED',
-  'TASKS_EXCLUDED',
-  'BEFORE_UPDATE_LABELS',
-  'ANNOTATION_CREATED',
-  'ANNOTATION_UPDATED',
-  'ANNOTATIONS_DELETED',
-  'TASK_COMPLETED',
-  'TASK_REVIEWED',
-  'PROJECT_COMPLETED',
-  'PROJECT_REVIEWED',
-  'PING',
-] as const;
+// The event model is defined once, in the receiver SDK (which must stay free of server code); the server uses it.
+import { EVENT_TYPES, type EventType } from '../../sdk/event-types.js';
 
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType };
 
 /** True when `t` is a known event type. */
 export function isEventType(t: string): t is EventType {
