@@ -23,16 +23,9 @@ type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
  * its event commit or roll back together (the transactional outbox of DESIGN §1).
  */
 export async function appendEvent<T extends EventType>(trx: Db, input: NewEvent<T>, now: number): Promise<StoredEvent> {
-  const id = input.id ?? newId('evt', now);
-  const envelope = {
-    id,
-    type: input.type,
-    timestamp: new Date(now).toISOString(),
-    team: input.team,
-    project: input.project,
-    actor: input.actor,
-    data: input.data as unknown as Record<string, unknown>,
-  };
+  // The stored envelope has no seq: the database assigns it, and eventFromRow adds it back.
+  const { seq: _unassigned, ...envelope } = draftEvent(input, now);
+  const id = envelope.id;
   const row = await trx
     .insertInto('events')
     .values({
