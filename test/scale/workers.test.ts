@@ -132,17 +132,33 @@ describe.runIf(ON_POSTGRES)('scale-out: several workers on one database (postgre
 
   it('a worker killed with SIGKILL mid-burst loses nothing: its leased deliveries go out after the lease expires', { timeout: 240_000 }, async () => {
     const c = await startCluster({ receiverDelayMs: 50 });
-    const [victim] = await Promise.all([addWorker(c), addWorker(c), addWorker(c)]);
+    const workers = await Promise.all([addWorker(c), addWorker(c), addWorker(c)]);
     const sending = burst(c, 1500);
     await eventually(() => totalReceived(c) >= 300, 120_000, () => `received ${totalReceived(c)}`);
-    const pid = victim!.child.pid!;
-    await victim!.kill();
-    // The dead worker held leases at the moment it died (its requests were in flight): those are what must not be lost.
-    const held = await c.admin.query<{ n: number }>(
-      `select count(*)::int as n from "${c.schema}".deliveries where status = 'delivering' and lease_owner like $1`,
-      [`%:${pid}:%`],
+    // Kill a worker that holds leases right now (its requests are in flight): those are what must not be lost.
+    // Which worker holds work at a given moment is up to the claim race, so look before choosing the victim.
+    let victim: (typeof workers)[number] | undefined;
+    let held = 0;
+    await eventually(
+      async () => {
+        const rows = await c.admin.query<{ owner: string; n: number }>(
+          `select lease_owner as owner, count(*)::int as n from "${c.schema}".deliveries where status = 'delivering' group by lease_owner`,
+        );
+        for (const w of workers) {
+          const row = rows.rows.find((r) => r.owner?.includes(`:${w.child.pid}:`));
+          if (row && row.n > 0) {
+            victim = w;
+            held = row.n;
+            return true;
+          }
+        }
+        return false;
+      },
+      60_000,
+      () => 'no worker held a lease',
     );
-    expect(held.rows[0]!.n).toBeGreaterThan(0);
+    await victim!.kill();
+    expect(held).toBeGreaterThan(0);
     await sending;
     await expectAllDelivered(c, 180_000);
   });
