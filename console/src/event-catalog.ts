@@ -1,21 +1,7 @@
-/** Every event type labelhook emits; a console test keeps this equal to src/events/catalog.ts. */
-export const EVENT_TYPES = [
-  'PROJECT_CREATED',
-  'PROJECT_UPDATED',
-  'PROJECT_DELETED',
-  'TASKS_CREATED',
-  'TASKS_DELETED',
-  'TASKS_EXCLUDED',
-  'BEFORE_UPDATE_LABELS',
-  'ANNOTATION_CREATED',
-  'ANNOTATION_UPDATED',
-  'ANNOTATIONS_DELETED',
-  'TASK_COMPLETED',
-  'TASK_REVIEWED',
-  'PROJECT_COMPLETED',
-  'PROJECT_REVIEWED',
-  'PING',
-] as const;
+// The event types come from their one definition, shared with the server and the receiver SDK.
+import { EVENT_TYPES } from '../../sdk/event-types.ts';
+
+export { EVENT_TYPES };
 
 export interface EventGroup {
   platform: string;
