@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { issueApiKey } from './api-keys.js';
 import { requireAdmin } from './permissions.js';
+import { principalCacheFor } from './principal-cache.js';
 import type { Principal } from './principal.js';
 
 /** An API key as the API lists it: never the key itself, only its first characters. */
@@ -73,8 +74,10 @@ export async function createApiKeyFor(ctx: AppContext, p: Principal, input: { me
 }
 
 /**
- * Revokes a key of the team: it stops authenticating at once. Revoking an already revoked key answers it unchanged.
- * The key making the request cannot revoke itself (that would lock the caller out mid-rotation); use another key.
+ * Revokes a key of the team: it stops authenticating at once in this process, and within PRINCIPAL_CACHE_TTL_MS
+ * (2 s) in other processes on the same database, which may still hold it in their principal cache. Revoking an
+ * already revoked key answers it unchanged. The key making the request cannot revoke itself (that would lock the
+ * caller out mid-rotation); use another key.
  */
 export async function revokeApiKey(ctx: AppContext, p: Principal, id: string): Promise<ApiKeyView> {
   requireAdmin(p, 'revoke API keys');
@@ -84,5 +87,7 @@ export async function revokeApiKey(ctx: AppContext, p: Principal, id: string): P
     throw new ConflictError('This is the key making the request; revoke it with another admin key.', { id }, 'key_in_use');
   }
   await ctx.store.db.updateTable('api_keys').set({ revoked_at: ctx.clock() }).where('id', '=', id).where('team_id', '=', p.teamId).where('revoked_at', 'is', null).execute();
+  // After the update has committed: a lookup that started before it cannot re-cache the key (the cache's ticket).
+  principalCacheFor(ctx.store.db).clear();
   return findKey(ctx, p.teamId, id);
 }

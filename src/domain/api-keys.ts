@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { UnauthorizedError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { DatabaseSchema } from '../store/schema.js';
+import { principalCacheFor } from './principal-cache.js';
 import type { Principal } from './principal.js';
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -43,6 +44,26 @@ export async function issueApiKey(
 
 /** Resolves an API key to its member; throws UnauthorizedError for an unknown or revoked key. */
 export async function authenticate(db: Db, key: string): Promise<Principal> {
+  return lookUpKeyHash(db, hashApiKey(key));
+}
+
+/**
+ * Like authenticate, through the database's principal cache (src/domain/principal-cache.ts): a key that
+ * authenticated less than PRINCIPAL_CACHE_TTL_MS ago is not looked up again. The principal answered is shared
+ * and frozen. `db` is the store's root instance, never a transaction.
+ */
+export async function authenticateCached(db: Kysely<DatabaseSchema>, key: string): Promise<Principal> {
+  const keyHash = hashApiKey(key);
+  const cache = principalCacheFor(db);
+  const hit = cache.get(keyHash, performance.now());
+  if (hit) return hit;
+  const ticket = cache.ticket();
+  const principal = Object.freeze(await lookUpKeyHash(db, keyHash));
+  cache.set(keyHash, principal, performance.now(), ticket);
+  return principal;
+}
+
+async function lookUpKeyHash(db: Db, keyHash: string): Promise<Principal> {
   const row = await db
     .selectFrom('api_keys as k')
     .innerJoin('members as m', 'm.id', 'k.member_id')
@@ -58,7 +79,7 @@ export async function authenticate(db: Db, key: string): Promise<Principal> {
       't.id as teamId',
       't.name as teamName',
     ])
-    .where('k.key_hash', '=', hashApiKey(key))
+    .where('k.key_hash', '=', keyHash)
     .executeTakeFirst();
   if (!row || row.revoked_at !== null) throw new UnauthorizedError('The API key is unknown or revoked.');
   return {

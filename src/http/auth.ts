@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticate } from '../domain/api-keys.js';
+import { authenticateCached } from '../domain/api-keys.js';
 import type { Principal } from '../domain/principal.js';
 import { UnauthorizedError } from '../errors.js';
 import type { Store } from '../store/db.js';
@@ -10,7 +10,7 @@ declare module 'fastify' {
   }
 }
 
-/** Authenticates every `/api/v1` request from `Authorization: Bearer <key>`. */
+/** Authenticates every `/api/v1` request from `Authorization: Bearer <key>` (keys resolved in the last 2 s are cached). */
 export function installAuth(app: FastifyInstance, store: Store): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
@@ -18,7 +18,7 @@ export function installAuth(app: FastifyInstance, store: Store): void {
     const header = request.headers.authorization;
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!m) throw new UnauthorizedError();
-    request.principal = await authenticate(store.db, m[1]!);
+    request.principal = await authenticateCached(store.db, m[1]!);
   });
 }
 

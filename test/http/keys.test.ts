@@ -43,6 +43,13 @@ describe.each(BACKENDS)('API keys /api/v1/keys (%s)', (backend) => {
     expect(again.json().revokedAt).toBe(revoked.json().revokedAt);
   });
 
+  it('stops a key that authenticated a moment ago (and is cached) at once when it is revoked', async () => {
+    const created = (await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: bearer(t.adminKey), payload: { name: 'warm' } })).json();
+    expect((await t.app.inject({ url: '/api/v1/me', headers: bearer(created.key) })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/keys/${created.id}`, headers: bearer(t.adminKey) })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: bearer(created.key) })).statusCode).toBe(401);
+  });
+
   it('refuses to revoke the key making the request', async () => {
     const created = (await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: bearer(t.adminKey), payload: { name: 'self' } })).json();
     const res = await t.app.inject({ method: 'DELETE', url: `/api/v1/keys/${created.id}`, headers: bearer(created.key) });
