@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../ids.js';
+import { preparedQuery } from '../store/db.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import type { EventType } from './catalog.js';
 import type { Actor, ProjectRef, StoredEvent, TeamRef } from './event.js';
@@ -18,6 +19,26 @@ export interface NewEvent<T extends EventType = EventType> {
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 
+// Every change appends one event: compiled once (src/store/db.ts), not rebuilt per call.
+const insertEvent = preparedQuery<
+  { id: string; teamId: string; projectId: string | null; type: string; actor: string | null; data: string; createdAt: number },
+  { seq: number | string }
+>((db, param) =>
+  db
+    .insertInto('events')
+    .values({
+      id: param('id'),
+      team_id: param('teamId'),
+      project_id: param('projectId'),
+      type: param('type'),
+      actor: param('actor'),
+      data: param('data'),
+      created_at: param('createdAt'),
+      dispatched_at: null,
+    })
+    .returning('seq'),
+);
+
 /**
  * Appends an event to the outbox. Call it with the transaction that makes the change, so the change and
  * its event commit or roll back together (the transactional outbox of DESIGN §1).
@@ -26,20 +47,17 @@ export async function appendEvent<T extends EventType>(trx: Db, input: NewEvent<
   // The stored envelope has no seq: the database assigns it, and eventFromRow adds it back.
   const { seq: _unassigned, ...envelope } = draftEvent(input, now);
   const id = envelope.id;
-  const row = await trx
-    .insertInto('events')
-    .values({
+  const row = (
+    await insertEvent(trx, {
       id,
-      team_id: input.team.id,
-      project_id: input.project?.id ?? null,
+      teamId: input.team.id,
+      projectId: input.project?.id ?? null,
       type: input.type,
       actor: input.actor ? JSON.stringify(input.actor) : null,
       data: JSON.stringify(envelope),
-      created_at: now,
-      dispatched_at: null,
+      createdAt: now,
     })
-    .returning('seq')
-    .executeTakeFirstOrThrow();
+  )[0]!;
   return { ...envelope, seq: Number(row.seq) };
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Compilable, type CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.js';
 import { migrationsFor } from './migrations/index.js';
@@ -98,6 +98,35 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
+  };
+}
+
+const PARAM_MARK = '\u0000labelhook-param:';
+
+/**
+ * A query built and compiled once per database, then run with new parameter values: for the API's hottest
+ * statements, where Kysely's building and compiling cost more than SQLite's executing. `build` receives `param(name)`
+ * to stand for a value given at run time; it may be used only where a plain value goes (no `in` lists, no
+ * identifiers), and every other value in the query is a constant. Answers the result rows.
+ */
+export function preparedQuery<P extends Record<string, unknown>, R>(
+  build: (db: Kysely<DatabaseSchema>, param: <K extends keyof P & string>(name: K) => P[K]) => Compilable<R>,
+): (db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>, params: P) => Promise<R[]> {
+  // Keyed by the dialect adapter (one per Kysely root, shared by its transactions): SQLite and PostgreSQL compile
+  // differently. getExecutor is marked internal in Kysely's typings, but it is the only handle a transaction shares.
+  const compiledFor = new WeakMap<object, { compiled: CompiledQuery<R>; slots: ({ name: string } | { value: unknown })[] }>();
+  return async (db, params) => {
+    const adapter = db.getExecutor().adapter;
+    let entry = compiledFor.get(adapter);
+    if (!entry) {
+      const compiled = build(db, (name) => `${PARAM_MARK}${name}` as never).compile();
+      const slots = compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(PARAM_MARK) ? { name: v.slice(PARAM_MARK.length) } : { value: v }));
+      entry = { compiled, slots };
+      compiledFor.set(adapter, entry);
+    }
+    const parameters = entry.slots.map((s) => ('name' in s ? params[s.name] : s.value));
+    const result = await db.executeQuery<R>({ ...entry.compiled, parameters });
+    return result.rows;
   };
 }
 
