@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Transaction } from 'kysely';
 import type { Store } from '../store/db.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import type { DeliveryRow } from './webhook-views.js';
@@ -9,113 +9,123 @@ export interface ClaimRequest {
   /** Lease owner written on claimed rows (the worker's id). */
   owner: string;
   leaseMs: number;
-  /** Most deliveries to take. */
+  /** Most deliveries to take in all. */
   limit: number;
-  /** Most requests in flight to one webhook (config.webhookConcurrency). */
-  perWebhookLimit: number;
-  /** Requests this worker has in flight per webhook id. */
-  inFlight: ReadonlyMap<string, number>;
+  /** Most deliveries to take for any one webhook. */
+  perWebhook: number;
+  /** Webhooks to leave out: the worker already holds enough of their deliveries. */
+  exclude: readonly string[];
   /** Also take deliveries whose lease expired (a crashed worker's); default true. */
   includeExpired?: boolean;
-  /**
-   * Read every due row when looking past webhooks at their limit (default true). False reads only the first
-   * SATURATED_WINDOW due rows (SQLite): the worker asks for the full walk once a second.
-   */
-  fullScan?: boolean;
 }
-
-/**
- * How many due rows a claim reads, in due order, when some webhooks are at their limit and a full walk was not
- * asked for. `webhook_id not in (...)` filters after the index walk, so without a bound the claim that follows a
- * webhook filling up reads that webhook's whole backlog to return nothing (41 ms at 20,000 pending, 196 ms at
- * 200,000, after every refill).
- */
-const SATURATED_WINDOW = 1000;
 
 type Candidate = { id: string; webhook_id: string; next_attempt_at: number };
 
-// Over-fetch so that a webhook with a deep backlog and little spare capacity does not crowd the others out of one
-// claim; webhooks already at their limit are excluded in SQL, so their backlog is never even read.
-const OVERFETCH = 4;
+/**
+ * For an ordered webhook only the head of each (webhook, project) line qualifies: nothing earlier in the line is
+ * unfinished and nothing in it is in flight. `d` is the candidate; the webhook's `ordered` flag comes from `w`.
+ */
+function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['deliveries'] }, 'd'>, now: number) {
+  return eb.or([
+    eb(sql.ref('w.ordered'), '=', 0),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('deliveries as e')
+          .select(sql.lit(1).as('one'))
+          .whereRef('e.webhook_id', '=', 'd.webhook_id')
+          .where(sql<boolean>`(e.project_id = d.project_id or (e.project_id is null and d.project_id is null))`)
+          .whereRef('e.id', '<>', 'd.id')
+          .where('e.status', 'in', ['pending', 'delivering'])
+          .where((x) =>
+            x.or([
+              x.and([x('e.status', '=', 'delivering'), x('e.next_attempt_at', '>', now)]),
+              x('e.event_seq', '<', x.ref('d.event_seq')),
+              x.and([x('e.event_seq', '=', x.ref('d.event_seq')), x('e.id', '<', x.ref('d.id'))]),
+            ]),
+          ),
+      ),
+    ),
+  ]);
+}
 
 /**
- * Due deliveries of one status: pending, or delivering with an expired lease (next_attempt_at is the lease expiry
- * while delivering), of enabled webhooks not at their concurrency limit. For an ordered webhook only the head of
- * each (webhook, project) line qualifies: nothing earlier in the line is unfinished and nothing in it is in flight.
- * One status per query, with equality, so both databases walk the (status, next_attempt_at, id) index in order
- * and stop after `limit` rows instead of sorting every due row.
+ * The first due pending deliveries of the webhook `w` of the enclosing query, in due order: an index probe on
+ * (webhook_id, status, next_attempt_at, id), so another webhook's backlog is never read.
  */
-async function selectDue(trx: Transaction<DatabaseSchema>, dialect: Store['dialect'], req: ClaimRequest, status: 'pending' | 'delivering', saturated: string[]): Promise<Candidate[]> {
-  // PostgreSQL locks the claimed rows (FOR UPDATE of d), which a bounded derived table cannot carry: full walk there.
-  const bounded = dialect === 'sqlite' && saturated.length > 0 && req.fullScan === false;
-  const from = bounded
-    ? trx.selectFrom((eb) =>
-        eb
-          .selectFrom('deliveries')
-          .selectAll()
-          .where('status', '=', status)
-          .where('next_attempt_at', '<=', req.now)
-          .orderBy('next_attempt_at')
-          .orderBy('id')
-          .limit(SATURATED_WINDOW)
-          .as('d'),
-      )
-    : trx.selectFrom('deliveries as d');
-  let q = from
-    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-    .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
-    .where('d.status', '=', status)
+function dueOfWebhook(trx: Transaction<DatabaseSchema>, req: ClaimRequest) {
+  return trx
+    .selectFrom('deliveries as d')
+    .where('d.webhook_id', '=', sql.ref<string>('w.id'))
+    .where('d.status', '=', 'pending')
     .where('d.next_attempt_at', '<=', req.now)
-    .where('w.enabled', '=', 1)
-    .where((eb) =>
-      eb.or([
-        eb('w.ordered', '=', 0),
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('deliveries as e')
-              .select(sql.lit(1).as('one'))
-              .whereRef('e.webhook_id', '=', 'd.webhook_id')
-              .where(sql<boolean>`(e.project_id = d.project_id or (e.project_id is null and d.project_id is null))`)
-              .whereRef('e.id', '<>', 'd.id')
-              .where('e.status', 'in', ['pending', 'delivering'])
-              .where((x) =>
-                x.or([
-                  x.and([x('e.status', '=', 'delivering'), x('e.next_attempt_at', '>', req.now)]),
-                  x('e.event_seq', '<', x.ref('d.event_seq')),
-                  x.and([x('e.event_seq', '=', x.ref('d.event_seq')), x('e.id', '<', x.ref('d.id'))]),
-                ]),
-              ),
-          ),
-        ),
-      ]),
-    )
+    .where((eb) => headOfLine(eb, req.now))
     .orderBy('d.next_attempt_at')
     .orderBy('d.id')
-    .limit(req.limit * OVERFETCH);
-  if (saturated.length > 0) q = q.where('d.webhook_id', 'not in', saturated);
-  // PostgreSQL: lock only the delivery rows, and skip rows another worker is claiming right now.
+    .limit(req.perWebhook);
+}
+
+/** Due pending deliveries, up to `perWebhook` of each enabled webhook not excluded, earliest due first. */
+async function selectPending(trx: Transaction<DatabaseSchema>, dialect: Store['dialect'], req: ClaimRequest): Promise<Candidate[]> {
+  let q;
+  if (dialect === 'postgres') {
+    // LATERAL runs the per-webhook probe once per webhook; SKIP LOCKED leaves rows another worker is claiming.
+    q = trx
+      .selectFrom('webhooks as w')
+      .innerJoinLateral(
+        () => dueOfWebhook(trx, req).select(['d.id', 'd.webhook_id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
+        (join) => join.onTrue(),
+      )
+      .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
+      .where('w.enabled', '=', 1)
+      .orderBy('c.next_attempt_at')
+      .orderBy('c.id')
+      .limit(req.limit);
+  } else {
+    // SQLite has no LATERAL; a correlated `IN (… LIMIT k)` gets the same plan: scan webhooks, probe each one's due rows.
+    q = trx
+      .selectFrom('webhooks as w')
+      .innerJoin('deliveries as c', (join) => join.on('c.id', 'in', dueOfWebhook(trx, req).select('d.id')))
+      .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
+      .where('w.enabled', '=', 1)
+      .orderBy('c.next_attempt_at')
+      .orderBy('c.id')
+      .limit(req.limit);
+  }
+  if (req.exclude.length > 0) q = q.where('w.id', 'not in', [...req.exclude]);
+  return (await q.execute()).map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
+}
+
+/**
+ * Deliveries whose lease expired (next_attempt_at is the lease expiry while delivering): a crashed or stalled
+ * worker's. Only leased rows are walked, and there are never more of them than the workers hold.
+ */
+async function selectExpired(trx: Transaction<DatabaseSchema>, dialect: Store['dialect'], req: ClaimRequest): Promise<Candidate[]> {
+  let q = trx
+    .selectFrom('deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
+    .where('d.status', '=', 'delivering')
+    .where('d.next_attempt_at', '<=', req.now)
+    .where('w.enabled', '=', 1)
+    .where((eb) => headOfLine(eb, req.now))
+    .orderBy('d.next_attempt_at')
+    .orderBy('d.id')
+    .limit(req.limit);
+  if (req.exclude.length > 0) q = q.where('d.webhook_id', 'not in', [...req.exclude]);
   if (dialect === 'postgres') q = q.forUpdate('d').skipLocked();
   return (await q.execute()).map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
 }
 
-async function selectCandidates(trx: Transaction<DatabaseSchema>, dialect: Store['dialect'], req: ClaimRequest): Promise<Candidate[]> {
-  const saturated = [...req.inFlight].filter(([, n]) => n >= req.perWebhookLimit).map(([id]) => id);
-  const pending = await selectDue(trx, dialect, req, 'pending', saturated);
-  const expired = req.includeExpired === false ? [] : await selectDue(trx, dialect, req, 'delivering', saturated);
-  if (expired.length === 0) return pending;
-  return [...pending, ...expired].sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** Keeps candidates in order while each webhook stays within its spare capacity. */
-function withinCapacity(candidates: Candidate[], req: ClaimRequest): string[] {
+/** Keeps candidates in due order, at most `perWebhook` of each webhook and `limit` in all. */
+function pick(candidates: Candidate[], req: ClaimRequest): string[] {
   const taken = new Map<string, number>();
   const ids: string[] = [];
   for (const c of candidates) {
     if (ids.length >= req.limit) break;
-    const used = (req.inFlight.get(c.webhook_id) ?? 0) + (taken.get(c.webhook_id) ?? 0);
-    if (used >= req.perWebhookLimit) continue;
-    taken.set(c.webhook_id, (taken.get(c.webhook_id) ?? 0) + 1);
+    const n = taken.get(c.webhook_id) ?? 0;
+    if (n >= req.perWebhook) continue;
+    taken.set(c.webhook_id, n + 1);
     ids.push(c.id);
   }
   return ids;
@@ -130,20 +140,18 @@ function withinCapacity(candidates: Candidate[], req: ClaimRequest): string[] {
 export async function claimDeliveries(store: Store, req: ClaimRequest): Promise<DeliveryRow[]> {
   if (req.limit <= 0) return [];
   return store.db.transaction().execute(async (trx) => {
-    const ids = withinCapacity(await selectCandidates(trx, store.dialect, req), req);
+    const pending = await selectPending(trx, store.dialect, req);
+    const expired = req.includeExpired === false ? [] : await selectExpired(trx, store.dialect, req);
+    const candidates = expired.length === 0 ? pending : [...pending, ...expired].sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const ids = pick(candidates, req);
     if (ids.length === 0) return [];
     const leaseEnd = req.now + req.leaseMs;
+    // Close the claimed open batches for good (the dispatcher appends no more to them). A separate statement so
+    // that the common case, no batch, leaves the batch index alone instead of rewriting it for every row.
+    await trx.updateTable('deliveries').set({ batch_open: 0, batch_records: null }).where('id', 'in', ids).where('batch_open', '=', 1).execute();
     return trx
       .updateTable('deliveries')
-      .set({
-        status: 'delivering',
-        lease_owner: req.owner,
-        lease_expires_at: leaseEnd,
-        next_attempt_at: leaseEnd,
-        batch_open: 0,
-        batch_records: null,
-        updated_at: req.now,
-      })
+      .set({ status: 'delivering', lease_owner: req.owner, lease_expires_at: leaseEnd, next_attempt_at: leaseEnd, updated_at: req.now })
       .where('id', 'in', ids)
       .returningAll()
       .execute();

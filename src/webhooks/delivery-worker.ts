@@ -8,6 +8,7 @@ import { claimDeliveries, nextDueAt } from './delivery-claim.js';
 import { retryAfterCap, writeResults, type FinishedAttempt } from './delivery-results.js';
 import { logAttempts } from './attempt-logging.js';
 import { releaseLeases } from './lease-release.js';
+import { releaseDeliveries, renewLeases } from './lease-renewal.js';
 import { buildRequest } from './outgoing-request.js';
 import { sendAttempt, type SentAttempt } from './send-attempt.js';
 import { createWaker } from './waker.js';
@@ -18,8 +19,12 @@ import type { DeliveryRow } from './webhook-views.js';
 export interface DeliveryWorkerOptions {
   /** Lease owner id; unique per process by default. */
   owner?: string;
-  /** Most deliveries taken per claim. */
+  /** Most deliveries taken per claim, all webhooks together. */
   claimBatch?: number;
+  /** Deliveries claimed per webhook at a time; a webhook is refilled once fewer than this many wait in its queue. */
+  perWebhookBatch?: number;
+  /** Most deliveries held (queued and in flight) by this worker, all webhooks together. */
+  maxHeld?: number;
   /** Most requests in flight in this worker, all webhooks together. */
   maxInFlight?: number;
   /** Jitter source for retry delays. */
@@ -43,26 +48,50 @@ export function workerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
+/** Most results recorded in one transaction. */
+const FLUSH_BATCH = 1000;
+/** How long a finished attempt may wait for others to be recorded with it. */
+const FLUSH_DELAY_MS = 20;
+
+/** The deliveries this worker holds for one webhook: claimed and waiting their turn, and how many are in flight. */
+interface HeldWebhook {
+  webhook: Webhook;
+  queue: DeliveryRow[];
+  inFlight: number;
+  /** The last claim filled this webhook's share: it probably has more due. */
+  more: boolean;
+}
+
 /**
- * Starts the delivery loop: claim due deliveries in batches, start every request without awaiting it (a slow
- * receiver never holds up the next claim), keep each webhook within its concurrency limit, and record results
- * in batches (one transaction per flush, however many attempts finished meanwhile).
+ * Starts the delivery loop. Claims take due deliveries per webhook in batches (perWebhookBatch each) into
+ * in-memory queues under one lease, renewed while they wait; each webhook's queue feeds up to its concurrency of
+ * requests, and a finished request starts the next one from the queue at once, so the database is touched once
+ * per batch, not once per delivery. Results are recorded in batches (one transaction per flush). A slow or
+ * hanging receiver only holds its own queue; the claim reads every other webhook's due rows by index.
  */
 export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, options: DeliveryWorkerOptions = {}): DeliveryWorker {
   const owner = options.owner ?? workerId();
-  const claimBatch = options.claimBatch ?? 100;
+  const claimBatch = options.claimBatch ?? 2000;
+  const perWebhookBatch = options.perWebhookBatch ?? 250;
+  const maxHeld = options.maxHeld ?? 10_000;
   const maxInFlight = options.maxInFlight ?? 1000;
   const random = options.random ?? Math.random;
   const { config, logger } = ctx;
   const waker = createWaker(ctx.clock);
-  const perWebhook = new Map<string, number>();
+  const held = new Map<string, HeldWebhook>();
+  // Webhooks whose queue has work and whose concurrency has room, in turn order (a Set keeps insertion order).
+  const ready = new Set<string>();
   const cache = new Map<string, { updatedAt: number; webhook: Webhook }>();
+  // Webhooks whose secrets cannot be decrypted: left out of claims until this time.
+  const undecryptable = new Map<string, number>();
   let total = 0;
+  let queued = 0;
   let stopping = false;
   let closed = false;
   const results: (FinishedAttempt & { delivery: DeliveryRow; format: string; sample: AttemptSample | null; ordered: boolean })[] = [];
   let lastExpiredCheck = 0;
   let flushing: Promise<void> | null = null;
+  let flushTimer: NodeJS.Timeout | null = null;
   let drained: (() => void) | null = null;
   const sendOptions = {
     timeoutMs: config.requestTimeoutMs,
@@ -71,11 +100,13 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     clock: ctx.clock,
   };
 
+  /** The current version of each listed webhook that is enabled and usable; a missing id means "drop its work". */
   async function loadWebhooks(ids: string[]): Promise<Map<string, Webhook>> {
     const out = new Map<string, Webhook>();
     for (const part of chunked(ids)) {
       const rows = await ctx.store.db.selectFrom('webhooks').selectAll().where('id', 'in', part).execute();
       for (const row of rows) {
+        if (row.enabled !== 1) continue;
         const hit = cache.get(row.id);
         // Decrypt once per webhook version, not once per delivery.
         if (hit && hit.updatedAt === Number(row.updated_at)) {
@@ -87,8 +118,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
           webhook = decodeWebhook(row, runtime.box);
         } catch (err) {
           // One undecryptable webhook (a changed LABELHOOK_SECRET_KEY) must not stall the others claimed with it:
-          // its deliveries stay leased and come back when the lease expires.
+          // its deliveries go back and it sits out the claims for a lease's length.
           logger.error({ err, webhookId: row.id }, 'cannot decrypt webhook secrets; its deliveries wait');
+          undecryptable.set(row.id, ctx.clock() + config.leaseMs);
           continue;
         }
         cache.set(row.id, { updatedAt: Number(row.updated_at), webhook });
@@ -100,16 +132,18 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
 
   async function flushResults(): Promise<void> {
     while (results.length > 0 && !closed) {
-      const batch = results.splice(0, 500);
+      const batch = results.splice(0, FLUSH_BATCH);
       try {
         const report = await writeResults(ctx, owner, batch, random);
         ctx.metrics?.recordAttempts(batch.flatMap((b) => (b.sample ? [b.sample] : [])));
         logAttempts(logger, batch, config.retryScheduleMs.length);
         if (report.nextRetryAt !== null) waker.wakeAt(report.nextRetryAt);
-        // A recorded result frees the next delivery of an ordered line; an unordered webhook's freed slot has
-        // already woken the loop when its request finished.
+        // A recorded result frees the next delivery of an ordered line.
         if (batch.some((b) => b.ordered)) waker.wake();
-        for (const id of report.disabledWebhooks) logger.warn({ webhookId: id }, 'webhook disabled');
+        for (const id of report.disabledWebhooks) {
+          logger.warn({ webhookId: id }, 'webhook disabled');
+          await dropHeld(id);
+        }
       } catch (err) {
         if (closed) return;
         // The database hiccuped: keep the results (the leases still hold the deliveries) and try again shortly.
@@ -121,22 +155,69 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   }
 
   function scheduleFlush(): void {
+    if (flushTimer) {
+      clearTimeout(flushTimer);
+      flushTimer = null;
+    }
     flushing ??= flushResults().finally(() => {
       flushing = null;
       if (results.length > 0) scheduleFlush();
     });
   }
 
+  /**
+   * Results wait up to FLUSH_DELAY_MS so that one transaction records many of them: responses arrive one at a
+   * time, and a flush per response would cost a commit per delivery. An ordered webhook's result frees the next
+   * delivery of its line, so it is recorded at once.
+   */
+  function queueFlush(urgent: boolean): void {
+    if (flushing) return; // the running flush loops until nothing is left
+    if (urgent || results.length >= FLUSH_BATCH) scheduleFlush();
+    else flushTimer ??= setTimeout(scheduleFlush, FLUSH_DELAY_MS);
+  }
+
+  /** Forgets the queued (not started) deliveries of a webhook and gives their leases back. */
+  async function dropHeld(webhookId: string): Promise<void> {
+    const h = held.get(webhookId);
+    if (!h) return;
+    const ids = h.queue.map((d) => d.id);
+    queued -= h.queue.length;
+    h.queue = [];
+    h.more = false;
+    ready.delete(webhookId);
+    if (h.inFlight === 0) held.delete(webhookId);
+    for (const part of chunked(ids)) await releaseDeliveries(ctx.store, owner, part, ctx.clock());
+  }
+
+  function markReady(h: HeldWebhook): void {
+    if (h.queue.length > 0 && h.inFlight < config.webhookConcurrency) ready.add(h.webhook.id);
+  }
+
+  /** Starts queued deliveries, webhooks taking turns, while this worker has room for more requests. */
+  function pump(): void {
+    for (const id of ready) {
+      if (stopping || total >= maxInFlight) return;
+      ready.delete(id);
+      const h = held.get(id);
+      const delivery = h?.queue.shift();
+      if (!h || !delivery) continue;
+      queued -= 1;
+      start(delivery, h);
+      markReady(h);
+    }
+  }
+
   function finished(delivery: DeliveryRow, sent: SentAttempt, webhook: Webhook): void {
     if (closed) return;
     const sample = ctx.metrics ? attemptSample({ format: webhook.format, delivery, sent, scheduleLength: config.retryScheduleMs.length }) : null;
     results.push({ delivery, sent, format: webhook.format, sample, ordered: webhook.ordered });
-    scheduleFlush();
+    queueFlush(webhook.ordered);
   }
 
-  function start(delivery: DeliveryRow, webhook: Webhook): void {
+  function start(delivery: DeliveryRow, h: HeldWebhook): void {
     total += 1;
-    perWebhook.set(webhook.id, (perWebhook.get(webhook.id) ?? 0) + 1);
+    h.inFlight += 1;
+    const webhook = h.webhook;
     const run = async (): Promise<void> => {
       let sent: SentAttempt;
       try {
@@ -161,59 +242,70 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       .catch((err: unknown) => logger.error({ err, deliveryId: delivery.id }, 'delivery attempt failed unexpectedly; its lease will expire and it will be retried'))
       .finally(() => {
         total -= 1;
-        const n = (perWebhook.get(webhook.id) ?? 1) - 1;
-        if (n <= 0) perWebhook.delete(webhook.id);
-        else perWebhook.set(webhook.id, n);
+        h.inFlight -= 1;
         if (total === 0) drained?.();
-        waker.wake();
+        if (stopping) return;
+        markReady(h);
+        // Refill a webhook running low whose last claim suggests it has more due.
+        if (h.more && h.queue.length < perWebhookBatch) waker.wake();
+        if (h.queue.length === 0 && h.inFlight === 0 && held.get(h.webhook.id) === h) held.delete(h.webhook.id);
+        pump();
       });
   }
 
-  // True while the next claim is the re-claim that follows a claim which filled a webhook.
-  let reclaiming = false;
-
-  /** Claims and starts due deliveries; answers whether claiming again at once may find more. */
-  async function claimAndStart(): Promise<boolean> {
-    const capacity = maxInFlight - total;
-    if (capacity <= 0) return false;
+  /** Claims due deliveries into the webhooks' queues; answers whether claiming again at once may find more. */
+  async function claim(): Promise<boolean> {
+    const room = Math.min(claimBatch, maxHeld - queued - total);
+    if (room <= 0) return false;
     const now = ctx.clock();
-    const limit = Math.min(capacity, claimBatch);
     // Expired leases only come from a crashed worker: looking for them once a second is plenty.
     const includeExpired = now - lastExpiredCheck >= Math.min(1000, config.leaseMs);
     if (includeExpired) lastExpiredCheck = now;
-    const saturatedBefore = [...perWebhook.values()].filter((n) => n >= config.webhookConcurrency).length;
-    const rows = await claimDeliveries(ctx.store, {
-      now,
-      owner,
-      leaseMs: config.leaseMs,
-      limit,
-      perWebhookLimit: config.webhookConcurrency,
-      inFlight: perWebhook,
-      includeExpired,
-      // The re-claim right after a claim filled a webhook reads only the first due rows (that webhook's backlog would
-      // otherwise be read in full for nothing, after every refill); every other claim walks everything, so a healthy
-      // webhook behind a saturated one's backlog is found as soon as one of its requests finishes.
-      fullScan: !reclaiming || includeExpired,
-    });
-    reclaiming = false;
-    if (rows.length === 0) return false;
-    const webhooks = await loadWebhooks([...new Set(rows.map((r) => r.webhook_id))]);
+    for (const [id, until] of undecryptable) if (until <= now) undecryptable.delete(id);
+    const exclude = [...undecryptable.keys()];
+    for (const [id, h] of held) if (h.queue.length >= perWebhookBatch) exclude.push(id);
+    const rows = await claimDeliveries(ctx.store, { now, owner, leaseMs: config.leaseMs, limit: room, perWebhook: perWebhookBatch, exclude, includeExpired });
+    // Every claim also re-reads the webhooks this worker holds work for: a disabled, deleted or edited webhook's
+    // queue is dropped or picks up the new settings within one claim.
+    const ids = new Set(rows.map((r) => r.webhook_id));
+    for (const [id, h] of held) if (h.queue.length > 0) ids.add(id);
+    const webhooks = ids.size > 0 ? await loadWebhooks([...ids]) : new Map<string, Webhook>();
+    for (const [id, h] of held) {
+      const current = webhooks.get(id);
+      if (current) h.webhook = current;
+      else if (h.queue.length > 0) await dropHeld(id);
+    }
+    const perHook = new Map<string, number>();
+    const orphans: string[] = [];
     for (const row of rows) {
       const webhook = webhooks.get(row.webhook_id);
-      // Deleted between claim and load: its deliveries went with it.
-      if (webhook) start(row, webhook);
+      if (!webhook) {
+        orphans.push(row.id);
+        continue;
+      }
+      let h = held.get(row.webhook_id);
+      if (!h) {
+        h = { webhook, queue: [], inFlight: 0, more: false };
+        held.set(row.webhook_id, h);
+      }
+      h.queue.push(row);
+      queued += 1;
+      perHook.set(row.webhook_id, (perHook.get(row.webhook_id) ?? 0) + 1);
     }
-    // A short claim took everything claimable, unless it just filled a webhook: then the next claim excludes
-    // that webhook in SQL and may reach other webhooks' deliveries behind its backlog.
-    const saturatedAfter = [...perWebhook.values()].filter((n) => n >= config.webhookConcurrency).length;
-    reclaiming = rows.length < limit && saturatedAfter > saturatedBefore;
-    return rows.length === limit || reclaiming;
+    for (const part of chunked(orphans)) await releaseDeliveries(ctx.store, owner, part, now);
+    for (const [id, n] of perHook) {
+      const h = held.get(id)!;
+      h.more = n >= perWebhookBatch;
+      markReady(h);
+    }
+    pump();
+    return rows.length >= room && maxHeld - queued - total > 0;
   }
 
   async function loop(): Promise<void> {
     while (!stopping) {
       try {
-        if (await claimAndStart()) continue;
+        if (await claim()) continue;
         const due = await nextDueAt(ctx.store, ctx.clock());
         if (due !== null) waker.wakeAt(due);
       } catch (err) {
@@ -222,11 +314,21 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       }
       if (stopping) break;
       await waker.wait(config.pollIntervalMs);
-      // Let responses already in the socket buffers run their callbacks first, so one claim refills every slot
-      // they freed instead of one claim transaction per finished request.
+      // Let responses already in the socket buffers run their callbacks first, so one claim refills every
+      // queue they ran low instead of one claim per finished request.
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
+
+  // Deliveries can wait in a queue longer than one lease (behind a slow receiver): renew while any are held.
+  const renewal = setInterval(
+    () => {
+      if (closed || (total === 0 && queued === 0)) return;
+      renewLeases(ctx.store, owner, ctx.clock(), config.leaseMs).catch((err: unknown) => logger.error({ err }, 'could not renew delivery leases'));
+    },
+    Math.max(50, Math.floor(config.leaseMs / 3)),
+  );
+  renewal.unref();
 
   const running = loop();
   ctx.metrics?.setLocalInFlight(() => total);
@@ -251,12 +353,17 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
         if (!flushing) scheduleFlush();
         await flushing;
       }
+      // Requests still running now are abandoned (their results would come too late to record).
+      const abandoned = total;
       closed = true;
+      clearInterval(renewal);
       ctx.metrics?.setLocalInFlight(null);
-      // Requests still running past the drain are abandoned: release their leases so they go out again at once.
+      // Queued deliveries never started, and requests still running past the drain, are given back so they go
+      // out again at once instead of after the lease expires.
       try {
         const released = await releaseLeases(ctx.store, owner, ctx.clock());
-        if (released > 0) logger.warn({ released }, 'drain timeout: released the leases of unfinished deliveries');
+        if (abandoned > 0) logger.warn({ released: abandoned }, 'drain timeout: released the leases of unfinished deliveries');
+        if (released > abandoned) logger.info({ released: released - abandoned }, 'released the leases of queued deliveries not yet sent');
       } catch (err) {
         logger.error({ err }, 'could not release leases; they come due again when they expire');
       }

@@ -23,7 +23,8 @@ describe.each(BACKENDS)('isolation between receivers (%s)', (backend) => {
     expect(healthy.received).toHaveLength(20);
     expect(hanging.received.length).toBeLessThanOrEqual(2);
     const stuckLog = await waitForDeliveries(app, stuck.id, (ds) => ds.length === 20);
-    expect(stuckLog.filter((d) => d.status === 'delivering').length).toBeLessThanOrEqual(2);
-    expect(stuckLog.filter((d) => d.status === 'succeeded')).toHaveLength(0);
+    // The worker holds the stuck webhook's deliveries (two in flight, the rest queued behind them): none is lost,
+    // none is given up on, none is reported as delivered.
+    expect(stuckLog.every((d) => d.status === 'pending' || d.status === 'delivering')).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-document-keys.js';
 import * as m003 from './003-delivery-batches.js';
 import * as m004 from './004-delivery-due-index.js';
+import * as m005 from './005-delivery-webhook-due-index.js';
 
 /** Every migration in order; forward-only. Add a numbered file and list it here. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -12,5 +13,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '002-document-keys': { up: (db) => m002.up(db) },
     '003-delivery-batches': { up: (db) => m003.up(db) },
     '004-delivery-due-index': { up: (db) => m004.up(db) },
+    '005-delivery-webhook-due-index': { up: (db) => m005.up(db) },
   };
 }
