@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../helpers/backends.js';
+import { bump, createProject, createWebhook, startReceiver, useEngineApp, waitForDeliveries, type Receiver } from './receiver.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// The worker claims a webhook's deliveries in batches and holds them in memory, feeding the receiver no more than
+// its concurrency at a time. These tests pin down what a user relies on while deliveries wait in that queue.
+describe.each(BACKENDS)('deliveries queued in the worker (%s)', (backend) => {
+  // One request at a time and a lease far shorter than the queue takes to drain.
+  const app = useEngineApp(backend, { webhookConcurrency: 1, leaseMs: 300 });
+  const receivers: Receiver[] = [];
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+  });
+
+  const slow = (ms: number): Promise<Receiver> =>
+    startReceiver((_req, res) => {
+      setTimeout(() => res.end('ok'), ms);
+    });
+
+  it('a delivery waiting longer than a lease behind a slow receiver is sent once, not taken again', async () => {
+    const receiver = await slow(120);
+    receivers.push(receiver);
+    const projectId = await createProject(app);
+    const hook = await createWebhook(app, { url: receiver.url, events: ['PROJECT_UPDATED'], projectId });
+    for (let i = 0; i < 8; i++) await bump(app, projectId, `queued-${i}`);
+    // 8 × 120 ms is three times the lease: without renewal the queued ones would expire and go out twice.
+    await waitForDeliveries(app, hook.id, (ds) => ds.length === 8 && ds.every((d) => d.status === 'succeeded'));
+    await sleep(400);
+    const ids = receiver.received.map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(8);
+    expect(new Set(ids).size).toBe(8);
+  });
+
+  it('disabling a webhook stops its queued deliveries and gives them back; re-enabling sends each once', async () => {
+    const receiver = await slow(250);
+    receivers.push(receiver);
+    const projectId = await createProject(app);
+    const hook = await createWebhook(app, { url: receiver.url, events: ['PROJECT_UPDATED'], projectId });
+    for (let i = 0; i < 10; i++) await bump(app, projectId, `disable-${i}`);
+    await receiver.waitFor((r) => r.length >= 1);
+    await waitForDeliveries(app, hook.id, (ds) => ds.length === 10);
+    expect((await app.api('PATCH', `/webhooks/${hook.id}`, { enabled: false })).status).toBe(200);
+    await sleep(800);
+    // The request in flight when it was disabled may finish (and one more may have started before the worker
+    // saw the change); the rest never leave.
+    expect(receiver.received.length).toBeLessThanOrEqual(2);
+    const held = await waitForDeliveries(app, hook.id, (ds) => ds.filter((d) => d.status === 'delivering').length === 0);
+    const succeeded = held.filter((d) => d.status === 'succeeded').length;
+    expect(succeeded).toBe(receiver.received.length);
+    expect(held.filter((d) => d.status === 'pending')).toHaveLength(10 - succeeded);
+    expect((await app.api('PATCH', `/webhooks/${hook.id}`, { enabled: true })).status).toBe(200);
+    await waitForDeliveries(app, hook.id, (ds) => ds.length === 10 && ds.every((d) => d.status === 'succeeded'));
+    const ids = receiver.received.map((r) => r.headers['webhook-id']);
+    expect(new Set(ids).size).toBe(10);
+    expect(ids).toHaveLength(10);
+  });
+
+  it('a URL changed while deliveries wait sends the rest to the new URL', async () => {
+    const before = await slow(200);
+    const after = await startReceiver();
+    receivers.push(before, after);
+    const projectId = await createProject(app);
+    const hook = await createWebhook(app, { url: before.url, events: ['PROJECT_UPDATED'], projectId });
+    for (let i = 0; i < 6; i++) await bump(app, projectId, `move-${i}`);
+    await before.waitFor((r) => r.length >= 1);
+    expect((await app.api('PATCH', `/webhooks/${hook.id}`, { url: after.url })).status).toBe(200);
+    await waitForDeliveries(app, hook.id, (ds) => ds.length === 6 && ds.every((d) => d.status === 'succeeded'));
+    expect(before.received.length).toBeLessThanOrEqual(2);
+    expect(before.received.length + after.received.length).toBe(6);
+  });
+});
