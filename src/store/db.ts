@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Compilable, type CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -55,6 +57,63 @@ function withStatementCache(sqlite: Database.Database): { prepare(sql: string): 
   };
 }
 
+/** How often the checkpointer thread copies committed WAL frames into the database file. */
+const CHECKPOINT_INTERVAL_MS = 100;
+
+/**
+ * WAL pages the main connection lets pile up before it checkpoints by itself: only a fallback for when the
+ * checkpointer thread is gone or cannot keep up (about 40 MB of WAL).
+ */
+const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+
+// The checkpointer thread's code (plain CommonJS, so it runs the same from TypeScript sources and compiled JavaScript).
+const CHECKPOINTER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or I/O error: the next tick retries */ }
+}, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  try { db.close(); } finally { process.exit(0); }
+});
+`;
+
+/**
+ * Moves SQLite's WAL checkpoints off the event loop. With the default autocheckpoint the commit that crosses 1,000
+ * WAL pages copies them into the database file and fsyncs it on the main thread: 2/3 of all commit time on the API's
+ * write path, in stalls of up to 25 ms. A worker thread with its own connection runs a PASSIVE checkpoint (never
+ * blocks readers or writers) every CHECKPOINT_INTERVAL_MS instead; the main connection keeps a high autocheckpoint
+ * as a fallback (and again the default should the thread fail).
+ */
+function startCheckpointer(file: string, sqlite: Database.Database): { stop(): Promise<void> } {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS } });
+  worker.unref();
+  sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  let exited = false;
+  const exit = new Promise<void>((done) =>
+    worker.once('exit', () => {
+      exited = true;
+      done();
+    }),
+  );
+  worker.on('error', () => {
+    // The thread is gone: the main connection checkpoints by itself again, as without it.
+    if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+  });
+  return {
+    stop: async () => {
+      if (exited) return;
+      worker.postMessage('stop');
+      const timer = setTimeout(() => void worker.terminate(), 2_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
 /** Opens `sqlite:PATH` or `postgres://...`. Does not migrate. */
 export function openStore(url: string, options: OpenStoreOptions = {}): Store {
   if (url.startsWith('sqlite:')) {
@@ -68,6 +127,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    const checkpointer = file === ':memory:' ? null : startCheckpointer(file, sqlite);
     const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return {
       db,
@@ -76,7 +136,10 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
       ping: async () => {
         await sql`select 1`.execute(db);
       },
-      close: () => db.destroy(),
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
     };
   }
   const pool = new pg.Pool({
