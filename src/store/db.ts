@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Compilable, type CompiledQuery, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Compilable, type CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.js';
 import { migrationsFor } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
+import { groupCommitSqliteDialect } from './sqlite-group-commit.js';
 
 // int8 (bigint, bigserial, count(*)) comes back from pg as a string; every such value here is an epoch
 // millisecond or a counter that fits in a double, so parse it once, globally.
@@ -36,24 +37,21 @@ const STATEMENT_CACHE_SIZE = 500;
 
 /**
  * Kysely prepares every query anew, and preparing was 12% of the delivery worker's CPU in the bench; keep recent
- * statements (least recently used out). Safe because Kysely runs each statement to completion synchronously
- * (`all`/`run`); a `.stream()` would iterate a shared statement, and nothing here streams.
+ * statements (least recently used out). Safe because every statement runs to completion synchronously
+ * (`all`/`run`); iterating one would share it, and nothing here streams.
  */
-function withStatementCache(sqlite: Database.Database): { prepare(sql: string): Database.Statement; close(): void } {
+function statementCache(sqlite: Database.Database): (sql: string) => Database.Statement {
   const cache = new Map<string, Database.Statement>();
-  return {
-    prepare(text: string) {
-      let stmt = cache.get(text);
-      if (stmt) {
-        cache.delete(text); // re-inserted below: the Map's order is the recency order
-      } else {
-        stmt = sqlite.prepare(text);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(text, stmt);
-      return stmt;
-    },
-    close: () => sqlite.close(),
+  return (text) => {
+    let stmt = cache.get(text);
+    if (stmt) {
+      cache.delete(text); // re-inserted below: the Map's order is the recency order
+    } else {
+      stmt = sqlite.prepare(text);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(text, stmt);
+    return stmt;
   };
 }
 
@@ -128,7 +126,8 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const checkpointer = file === ':memory:' ? null : startCheckpointer(file, sqlite);
-    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    // Transactions commit in groups (src/store/sqlite-group-commit.ts): one COMMIT per turn of the event loop.
+    const db = new Kysely<DatabaseSchema>({ dialect: groupCommitSqliteDialect(sqlite, statementCache(sqlite)) });
     return {
       db,
       dialect: 'sqlite',
