@@ -160,7 +160,9 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
   };
   const now = ctx.clock();
   let wroteEvent = false;
-  const row = await ctx.store.db.transaction().execute(async (trx) => {
+  // The counts are read in the transaction too: a statement outside it would make SQLite commit the group of
+  // transactions this one is part of early (src/store/sqlite-group-commit.ts).
+  const view = await ctx.store.db.transaction().execute(async (trx): Promise<ProjectView> => {
     const current = await lockProject(trx, ctx.store.dialect, p.teamId, id);
     const old = toProjectRef(current);
     const before: Partial<Pick<ProjectRef, 'name' | 'tags' | 'labelSet'>> = {};
@@ -178,7 +180,7 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
       before.labelSet = old.labelSet;
       changed.push('labelSet');
     }
-    if (changed.length === 0) return current;
+    if (changed.length === 0) return { ...old, ...(await oneProjectCounts(trx, current.id)) };
     const updated: Selectable<ProjectTable> = {
       ...current,
       name: next.name ?? current.name,
@@ -190,10 +192,10 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
     const project = toProjectRef(updated);
     await appendEvent(trx, { type: 'PROJECT_UPDATED', team: teamOf(p), project, actor: actorOf(p), data: { project, before, changed } }, now);
     wroteEvent = true;
-    return updated;
+    return { ...project, ...(await oneProjectCounts(trx, current.id)) };
   });
   if (wroteEvent) ctx.eventsCommitted();
-  return toProjectView(ctx.store.db, row);
+  return view;
 }
 
 const updateProjectRow = preparedQuery<{ id: string; name: string; tags: string; labelSet: string; updatedAt: number }, unknown>((db, param) =>
