@@ -18,6 +18,15 @@ const MAX_GROUP_AGE_MS = 5;
 
 const MEMBER = 'labelhook_member';
 
+/** A transaction was lost with the others of its group: SQLite rolled back the transaction they shared. */
+export class GroupRolledBackError extends Error {
+  readonly code = 'sqlite_group_rolled_back';
+  constructor() {
+    super('SQLite rolled back the transaction this one was committed with; nothing of it was stored.');
+    this.name = 'GroupRolledBackError';
+  }
+}
+
 interface Group {
   openedAt: number;
   members: number;
@@ -125,15 +134,19 @@ class GroupCommitDriver implements Driver {
     if (!lease.inTransaction) return;
     lease.inTransaction = false;
     if (this.#sqlite.inTransaction) {
-      this.#prepare(`rollback to ${MEMBER}`).run();
-      this.#prepare(`release ${MEMBER}`).run();
-      return;
+      try {
+        this.#prepare(`rollback to ${MEMBER}`).run();
+        this.#prepare(`release ${MEMBER}`).run();
+        return;
+      } catch (err) {
+        // Its changes could not be undone alone: undo the whole group rather than commit them with the others.
+        this.#abortGroup(err);
+        return;
+      }
     }
     // SQLite rolled the whole transaction back by itself (SQLITE_FULL, SQLITE_IOERR, ...): the transactions of the
     // group that released their savepoints were lost with it.
-    const group = this.#group;
-    this.#group = null;
-    group?.reject(new Error('SQLite rolled back the transaction this one was committed with; nothing of it was stored.'));
+    this.#abortGroup(new GroupRolledBackError());
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -167,14 +180,25 @@ class GroupCommitDriver implements Driver {
 
   #commitGroup(): void {
     const group = this.#group!;
-    this.#group = null;
     try {
       this.#prepare('commit').run();
+      this.#group = null;
       group.resolve();
     } catch (err) {
-      if (this.#sqlite.inTransaction) this.#prepare('rollback').run();
-      group.reject(err);
+      this.#abortGroup(err);
     }
+  }
+
+  /** Rolls the open group back (when SQLite has not already) and fails every transaction that joined it. */
+  #abortGroup(reason: unknown): void {
+    const group = this.#group;
+    this.#group = null;
+    try {
+      if (this.#sqlite.inTransaction) this.#prepare('rollback').run();
+    } catch {
+      // Nothing more to undo here; a connection that cannot roll back fails its next statement too.
+    }
+    group?.reject(reason);
   }
 
   #run<R>(query: CompiledQuery): Promise<QueryResult<R>> {
