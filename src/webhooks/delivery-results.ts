@@ -87,8 +87,11 @@ function decide(item: FinishedAttempt, ctx: AppContext, now: number, random: () 
   return { status: 'pending', next_attempt_at: now + (retryAfter ?? delay), completed_at: null };
 }
 
-/** Disables webhooks with a reason and cancels their pending deliveries (410 Gone). */
-async function disableGone(trx: Transaction<DatabaseSchema>, ids: string[], now: number): Promise<void> {
+/**
+ * Disables webhooks with a reason and cancels their pending deliveries (410 Gone), and those this worker holds
+ * queued or in flight (a result arriving later for one of those is recorded as an attempt only).
+ */
+async function disableGone(trx: Transaction<DatabaseSchema>, ids: string[], owner: string, now: number): Promise<void> {
   if (ids.length === 0) return;
   await trx
     .updateTable('webhooks')
@@ -99,7 +102,7 @@ async function disableGone(trx: Transaction<DatabaseSchema>, ids: string[], now:
     .updateTable('deliveries')
     .set({ status: 'cancelled', completed_at: now, updated_at: now, lease_owner: null, lease_expires_at: null, batch_open: 0, batch_records: null })
     .where('webhook_id', 'in', ids)
-    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'delivering'), eb('lease_owner', '=', owner)])]))
     .execute();
 }
 
@@ -197,7 +200,7 @@ export async function writeResults(ctx: AppContext, owner: string, items: Finish
       }
     }
     const gone = [...new Set(live.filter((i) => i.sent.outcome.kind === 'gone').map((i) => i.delivery.webhook_id))];
-    await disableGone(trx, gone, now);
+    await disableGone(trx, gone, owner, now);
     const autoDisabled = await updateStreaks(trx, ctx, live, now);
     return { nextRetryAt, disabledWebhooks: [...gone, ...autoDisabled] };
   });

@@ -72,13 +72,15 @@ interface HeldWebhook {
 export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, options: DeliveryWorkerOptions = {}): DeliveryWorker {
   const owner = options.owner ?? workerId();
   const claimBatch = options.claimBatch ?? 2000;
-  const perWebhookBatch = options.perWebhookBatch ?? 250;
+  const perWebhookBatch = options.perWebhookBatch ?? 100;
   const maxHeld = options.maxHeld ?? 10_000;
   const maxInFlight = options.maxInFlight ?? 1000;
   const random = options.random ?? Math.random;
   const { config, logger } = ctx;
   const waker = createWaker(ctx.clock);
   const held = new Map<string, HeldWebhook>();
+  // Ids of the deliveries with a request in flight (for lease renewal).
+  const sending = new Set<string>();
   // Webhooks whose queue has work and whose concurrency has room, in turn order (a Set keeps insertion order).
   const ready = new Set<string>();
   const cache = new Map<string, { updatedAt: number; webhook: Webhook }>();
@@ -207,16 +209,27 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     }
   }
 
-  function finished(delivery: DeliveryRow, sent: SentAttempt, webhook: Webhook): void {
+  function finished(delivery: DeliveryRow, sent: SentAttempt, h: HeldWebhook): void {
     if (closed) return;
+    const webhook = h.webhook;
     const sample = ctx.metrics ? attemptSample({ format: webhook.format, delivery, sent, scheduleLength: config.retryScheduleMs.length }) : null;
     results.push({ delivery, sent, format: webhook.format, sample, ordered: webhook.ordered });
-    queueFlush(webhook.ordered);
+    const gone = sent.outcome.kind === 'gone';
+    if (gone) {
+      // The receiver asked not to be called again: send nothing more from the queue. The flush, at once, disables
+      // the webhook and cancels what was queued.
+      queued -= h.queue.length;
+      h.queue = [];
+      h.more = false;
+      ready.delete(webhook.id);
+    }
+    queueFlush(webhook.ordered || gone);
   }
 
   function start(delivery: DeliveryRow, h: HeldWebhook): void {
     total += 1;
     h.inFlight += 1;
+    sending.add(delivery.id);
     const webhook = h.webhook;
     const run = async (): Promise<void> => {
       let sent: SentAttempt;
@@ -236,13 +249,14 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
           outcome: { kind: 'retry', reason: 'internal_error' },
         };
       }
-      finished(delivery, sent, webhook);
+      finished(delivery, sent, h);
     };
     run()
       .catch((err: unknown) => logger.error({ err, deliveryId: delivery.id }, 'delivery attempt failed unexpectedly; its lease will expire and it will be retried'))
       .finally(() => {
         total -= 1;
         h.inFlight -= 1;
+        sending.delete(delivery.id);
         if (total === 0) drained?.();
         if (stopping) return;
         markReady(h);
@@ -324,7 +338,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   const renewal = setInterval(
     () => {
       if (closed || (total === 0 && queued === 0)) return;
-      renewLeases(ctx.store, owner, ctx.clock(), config.leaseMs).catch((err: unknown) => logger.error({ err }, 'could not renew delivery leases'));
+      const ids = [...sending];
+      for (const h of held.values()) for (const d of h.queue) ids.push(d.id);
+      renewLeases(ctx.store, owner, ids, ctx.clock(), config.leaseMs).catch((err: unknown) => logger.error({ err }, 'could not renew delivery leases'));
     },
     Math.max(50, Math.floor(config.leaseMs / 3)),
   );

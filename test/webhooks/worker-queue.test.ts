@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { bump, createProject, createWebhook, startReceiver, useEngineApp, waitForDeliveries, type Receiver } from './receiver.js';
@@ -55,6 +56,24 @@ describe.each(BACKENDS)('deliveries queued in the worker (%s)', (backend) => {
     const ids = receiver.received.map((r) => r.headers['webhook-id']);
     expect(new Set(ids).size).toBe(10);
     expect(ids).toHaveLength(10);
+  });
+
+  it('a 410 cancels the deliveries queued behind it, not only the pending ones', async () => {
+    const held: ServerResponse[] = [];
+    const receiver = await startReceiver((_req, res) => held.push(res));
+    receivers.push(receiver);
+    const projectId = await createProject(app);
+    const hook = await createWebhook(app, { url: receiver.url, events: ['PROJECT_UPDATED'], projectId });
+    for (let i = 0; i < 6; i++) await bump(app, projectId, `gone-${i}`);
+    await waitForDeliveries(app, hook.id, (ds) => ds.length === 6);
+    await receiver.waitFor((r) => r.length === 1);
+    held[0]!.statusCode = 410;
+    held[0]!.end('gone');
+    const ds = await waitForDeliveries(app, hook.id, (x) => x.every((d) => d.status === 'failed' || d.status === 'cancelled'));
+    expect(ds.filter((d) => d.status === 'failed')).toHaveLength(1);
+    expect(ds.filter((d) => d.status === 'cancelled')).toHaveLength(5);
+    await sleep(200);
+    expect(receiver.received).toHaveLength(1);
   });
 
   it('a URL changed while deliveries wait sends the rest to the new URL', async () => {
