@@ -15,6 +15,7 @@ import { createWaker } from './waker.js';
 import type { WebhookRuntime } from './webhook-runtime.js';
 import { decodeWebhook, type Webhook } from './webhook-store.js';
 import type { DeliveryRow } from './webhook-views.js';
+import type { DeliveryAdopter } from './dispatcher.js';
 
 export interface DeliveryWorkerOptions {
   /** Lease owner id; unique per process by default. */
@@ -33,6 +34,10 @@ export interface DeliveryWorkerOptions {
 
 /** A running delivery worker. */
 export interface DeliveryWorker {
+  /** What the dispatcher of this process asks before creating deliveries already leased to this worker. */
+  adopter: DeliveryAdopter;
+  /** Takes deliveries the dispatcher created leased to this worker (after their transaction committed). */
+  adopt(rows: readonly DeliveryRow[]): void;
   /** New work may be due: claim now. */
   wake(): void;
   /** Something becomes due at `at` (a retry, a batch's maxWaitMs). */
@@ -83,7 +88,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   const sending = new Set<string>();
   // Webhooks whose queue has work and whose concurrency has room, in turn order (a Set keeps insertion order).
   const ready = new Set<string>();
-  const cache = new Map<string, { updatedAt: number; webhook: Webhook }>();
+  const cache = new Map<string, { updatedAt: number; fetchedAt: number; webhook: Webhook }>();
   // Webhooks whose secrets cannot be decrypted: left out of claims until this time.
   const undecryptable = new Map<string, number>();
   let total = 0;
@@ -112,6 +117,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
         const hit = cache.get(row.id);
         // Decrypt once per webhook version, not once per delivery.
         if (hit && hit.updatedAt === Number(row.updated_at)) {
+          hit.fetchedAt = ctx.clock();
           out.set(row.id, hit.webhook);
           continue;
         }
@@ -125,7 +131,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
           undecryptable.set(row.id, ctx.clock() + config.leaseMs);
           continue;
         }
-        cache.set(row.id, { updatedAt: Number(row.updated_at), webhook });
+        cache.set(row.id, { updatedAt: Number(row.updated_at), fetchedAt: ctx.clock(), webhook });
         out.set(row.id, webhook);
       }
     }
@@ -189,6 +195,18 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     ready.delete(webhookId);
     if (h.inFlight === 0) held.delete(webhookId);
     for (const part of chunked(ids)) await releaseDeliveries(ctx.store, owner, part, ctx.clock());
+  }
+
+  /** Puts a delivery this worker now holds at the end of its webhook's queue. */
+  function enqueue(row: DeliveryRow, webhook: Webhook): void {
+    let h = held.get(row.webhook_id);
+    if (!h) {
+      h = { webhook, queue: [], inFlight: 0, more: false };
+      held.set(row.webhook_id, h);
+    }
+    h.queue.push(row);
+    queued += 1;
+    markReady(h);
   }
 
   function markReady(h: HeldWebhook): void {
@@ -268,9 +286,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   }
 
   /** Claims due deliveries into the webhooks' queues; answers whether claiming again at once may find more. */
-  async function claim(): Promise<boolean> {
-    const room = Math.min(claimBatch, maxHeld - queued - total);
-    if (room <= 0) return false;
+  async function claim(): Promise<'more' | 'some' | 'none'> {
+    const room = Math.min(claimBatch, maxHeld - queued - total - incomingTotal);
+    if (room <= 0) return 'some';
     const now = ctx.clock();
     // Expired leases only come from a crashed worker: looking for them once a second is plenty.
     const includeExpired = now - lastExpiredCheck >= Math.min(1000, config.leaseMs);
@@ -297,13 +315,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
         orphans.push(row.id);
         continue;
       }
-      let h = held.get(row.webhook_id);
-      if (!h) {
-        h = { webhook, queue: [], inFlight: 0, more: false };
-        held.set(row.webhook_id, h);
-      }
-      h.queue.push(row);
-      queued += 1;
+      enqueue(row, webhook);
       perHook.set(row.webhook_id, (perHook.get(row.webhook_id) ?? 0) + 1);
     }
     for (const part of chunked(orphans)) await releaseDeliveries(ctx.store, owner, part, now);
@@ -313,15 +325,83 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       markReady(h);
     }
     pump();
-    return rows.length >= room && maxHeld - queued - total > 0;
+    if (rows.length === 0) return 'none';
+    return rows.length >= room && maxHeld - queued - total > 0 ? 'more' : 'some';
+  }
+
+  // Deliveries handed over by the dispatcher and not yet in a queue, per webhook (they count against its room).
+  const incoming = new Map<string, number>();
+  let incomingTotal = 0;
+
+  const adopter: DeliveryAdopter = {
+    owner,
+    leaseMs: config.leaseMs,
+    room(webhookId) {
+      if (stopping) return 0;
+      const h = held.get(webhookId);
+      const holding = (h ? h.queue.length + h.inFlight : 0) + (incoming.get(webhookId) ?? 0);
+      return Math.max(0, Math.min(perWebhookBatch - holding, maxHeld - queued - total - incomingTotal));
+    },
+  };
+
+  /** Webhooks known fresh enough (read within one poll interval) not to be read again for a hand-over. */
+  async function webhooksFor(ids: string[]): Promise<Map<string, Webhook>> {
+    const now = ctx.clock();
+    const out = new Map<string, Webhook>();
+    const stale: string[] = [];
+    for (const id of ids) {
+      const hit = cache.get(id);
+      if (hit && now - hit.fetchedAt < config.pollIntervalMs) out.set(id, hit.webhook);
+      else stale.push(id);
+    }
+    if (stale.length > 0) for (const [id, w] of await loadWebhooks(stale)) out.set(id, w);
+    return out;
+  }
+
+  async function adopt(rows: readonly DeliveryRow[]): Promise<void> {
+    for (const r of rows) incoming.set(r.webhook_id, (incoming.get(r.webhook_id) ?? 0) + 1);
+    incomingTotal += rows.length;
+    const settle = (): void => {
+      for (const r of rows) {
+        const n = (incoming.get(r.webhook_id) ?? 1) - 1;
+        if (n <= 0) incoming.delete(r.webhook_id);
+        else incoming.set(r.webhook_id, n);
+      }
+      incomingTotal -= rows.length;
+    };
+    let webhooks: Map<string, Webhook>;
+    try {
+      webhooks = await webhooksFor([...new Set(rows.map((r) => r.webhook_id))]);
+    } catch (err) {
+      settle();
+      // They stay leased to this worker, unrenewed: they come due again when the lease runs out.
+      logger.error({ err }, 'could not take over new deliveries; they are claimed again when their lease expires');
+      return;
+    }
+    settle();
+    // A stopping worker gives back every lease it holds once its drain is over, these included.
+    if (stopping) return;
+    const orphans: string[] = [];
+    for (const row of rows) {
+      const webhook = webhooks.get(row.webhook_id);
+      if (!webhook) orphans.push(row.id);
+      else enqueue(row, webhook);
+    }
+    if (orphans.length > 0) await releaseDeliveries(ctx.store, owner, orphans, ctx.clock());
+    pump();
   }
 
   async function loop(): Promise<void> {
     while (!stopping) {
       try {
-        if (await claim()) continue;
-        const due = await nextDueAt(ctx.store, ctx.clock());
-        if (due !== null) waker.wakeAt(due);
+        const outcome = await claim();
+        if (outcome === 'more') continue;
+        // Retries and batches this process schedules wake it by themselves; this finds the rest (another
+        // process's retries, expiring leases) when there was nothing to claim now.
+        if (outcome === 'none') {
+          const due = await nextDueAt(ctx.store, ctx.clock());
+          if (due !== null) waker.wakeAt(due);
+        }
       } catch (err) {
         if (stopping) break;
         logger.error({ err }, 'delivery claim failed; retrying after the poll interval');
@@ -350,6 +430,10 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   ctx.metrics?.setLocalInFlight(() => total);
 
   return {
+    adopter,
+    adopt(rows) {
+      if (rows.length > 0) void adopt(rows);
+    },
     wake: () => waker.wake(),
     wakeAt: (at) => waker.wakeAt(at),
     inFlight: () => total,

@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context.js';
-import { DISPATCH_BATCH, dispatchOnce, type DispatchReport } from './dispatcher.js';
+import { DISPATCH_BATCH, dispatchOnce, type DeliveryAdopter, type DispatchReport } from './dispatcher.js';
 import { createWaker } from './waker.js';
 
 /** A running fan-out loop. */
@@ -13,13 +13,13 @@ export interface DispatchLoop {
  * Runs dispatch passes whenever woken (a commit in this process) and every poll interval (commits by other
  * processes), back to back while full batches keep coming. `onDispatched` hears of every pass that did work.
  */
-export function startDispatchLoop(ctx: AppContext, onDispatched: (report: DispatchReport) => void): DispatchLoop {
+export function startDispatchLoop(ctx: AppContext, onDispatched: (report: DispatchReport) => void, adopter?: DeliveryAdopter): DispatchLoop {
   const waker = createWaker(ctx.clock);
   let stopping = false;
   const loop = async (): Promise<void> => {
     while (!stopping) {
       try {
-        const report = await dispatchOnce(ctx);
+        const report = await dispatchOnce(ctx, DISPATCH_BATCH, adopter);
         if (report.events > 0 || report.nextBatchDueAt !== null) onDispatched(report);
         if (report.events === DISPATCH_BATCH) continue;
       } catch (err) {

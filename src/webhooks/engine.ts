@@ -43,11 +43,19 @@ export function startEngine(ctx: AppContext, options: EngineOptions): Engine {
     };
   }
   const worker = startDeliveryWorker(ctx, runtime, options.workerOptions);
-  const dispatch = startDispatchLoop(ctx, (report) => {
-    worker.wake();
-    if (report.nextBatchDueAt !== null) worker.wakeAt(report.nextBatchDueAt);
-    if (report.deliveries > 0) options.onWork?.();
-  });
+  const dispatch = startDispatchLoop(
+    ctx,
+    (report) => {
+      worker.adopt(report.adopted);
+      // Deliveries the worker did not take wait for a claim: by this worker, or (scale-out) any other.
+      if (report.deliveries > report.adopted.length) {
+        worker.wake();
+        options.onWork?.();
+      }
+      if (report.nextBatchDueAt !== null) worker.wakeAt(report.nextBatchDueAt);
+    },
+    worker.adopter,
+  );
   const retention = startRetention(ctx);
   const wake = (): void => {
     dispatch.wake();
