@@ -36,9 +36,11 @@ export async function startEngineHost(ctx: AppContext, options: EngineHostOption
   let engine: Engine | undefined;
   let wakeups: PgWakeups | null = null;
   try {
+    // Another process committed events or left deliveries for any worker: wake the event streams (through the
+    // commit signal), the dispatcher and the workers here.
     const wakeLocal = (): void => {
-      if (ctx.commitSignal) ctx.commitSignal.notify();
-      else engine?.wake();
+      ctx.commitSignal?.notify();
+      engine?.wake();
     };
     if (ctx.store.dialect === 'postgres') {
       wakeups = await startPgWakeups({ url: options.databaseUrl, store: ctx.store, logger: ctx.logger, onWake: wakeLocal });

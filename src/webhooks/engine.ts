@@ -18,7 +18,7 @@ export interface EngineOptions {
 
 /** The running webhook engine of one process. */
 export interface Engine {
-  /** Wakes the dispatcher and the workers (what ctx.eventsCommitted does once the engine runs). */
+  /** Wakes the dispatcher and the workers (another process announced events or deliveries). */
   wake(): void;
   /** Stops fan-out and claiming, drains in-flight requests (up to config.drainTimeoutMs), closes the HTTP pool. */
   stop(): Promise<void>;
@@ -61,15 +61,18 @@ export function startEngine(ctx: AppContext, options: EngineOptions): Engine {
     dispatch.wake();
     worker.wake();
   };
+  // A local commit only gives the dispatcher work; the worker hears from the dispatcher (adopted deliveries, or
+  // a wake when it left some for claiming). Waking the worker on every commit cost a claim per API call.
+  const committed = (): void => dispatch.wake();
   // Subscribe to the commit signal when the app has one; otherwise chain onto eventsCommitted.
   const previousCommitted = ctx.eventsCommitted;
   let unsubscribe: () => void;
   if (ctx.commitSignal) {
-    unsubscribe = ctx.commitSignal.subscribe(wake);
+    unsubscribe = ctx.commitSignal.subscribe(committed);
   } else {
     ctx.eventsCommitted = () => {
       previousCommitted();
-      wake();
+      committed();
     };
     unsubscribe = () => {
       ctx.eventsCommitted = previousCommitted;
