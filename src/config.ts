@@ -36,6 +36,8 @@ export interface Config {
   drainTimeoutMs: number;
   /** Idle worker polling interval (the fallback when nothing wakes it). */
   pollIntervalMs: number;
+  /** V8 heap growth allowed between full GCs in a delivering process, in percent; 0 keeps V8's own choice. */
+  heapGrowthPercent: number;
   logLevel: string;
 }
 
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     leaseMs: duration(env, 'LABELHOOK_LEASE', '60s'),
     drainTimeoutMs: duration(env, 'LABELHOOK_DRAIN_TIMEOUT', '10s'),
     pollIntervalMs: duration(env, 'LABELHOOK_POLL_INTERVAL', '500ms'),
+    heapGrowthPercent: int(env, 'LABELHOOK_HEAP_GROWTH_PERCENT', 100, 0),
     logLevel,
   };
   return { ...config, ...overrides };

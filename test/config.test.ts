@@ -13,6 +13,8 @@ describe('configuration', () => {
     expect(c.requestTimeoutMs).toBe(15_000);
     expect(c.autoDisableAfterMs).toBe(5 * 86_400_000);
     expect(c.webhookConcurrency).toBe(10);
+    expect(c.heapGrowthPercent).toBe(100);
+    expect(loadConfig({ LABELHOOK_HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
   });
 
   it('reads durations in ms, s, m, h and d, so tests can retry in milliseconds', () => {
@@ -31,6 +33,7 @@ describe('configuration', () => {
     ['LABELHOOK_RETRY_SCHEDULE', ','],
     ['LABELHOOK_ALLOW_PRIVATE_TARGETS', '127.0.0.1'],
     ['LABELHOOK_WEBHOOK_CONCURRENCY', '0'],
+    ['LABELHOOK_HEAP_GROWTH_PERCENT', '-5'],
     ['LABELHOOK_LOG_LEVEL', 'loud'],
     ['LABELHOOK_REQUEST_TIMEOUT', '-1s'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {

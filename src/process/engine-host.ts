@@ -1,5 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import { createMetrics } from '../metrics/metrics.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { startPgWakeups, type PgWakeups } from '../store/pg-notify.js';
 import { acquireSqliteWorkerLock, type WorkerLock } from '../store/sqlite-worker-lock.js';
 import { startEngine, type Engine } from '../webhooks/engine.js';
@@ -27,6 +28,7 @@ export interface EngineHost {
  * workers and event streams. Polling stays the fallback everywhere.
  */
 export async function startEngineHost(ctx: AppContext, options: EngineHostOptions): Promise<EngineHost> {
+  if (options.worker) limitHeapGrowth(ctx.config.heapGrowthPercent);
   ctx.metrics ??= createMetrics({ store: ctx.store, clock: ctx.clock, logger: ctx.logger, processMetrics: true });
   let lock: WorkerLock | null = null;
   const sqlitePath = ctx.store.sqlitePath;
