@@ -337,7 +337,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     owner,
     leaseMs: config.leaseMs,
     room(webhookId) {
-      if (stopping) return 0;
+      if (stopping || undecryptable.has(webhookId)) return 0;
       const h = held.get(webhookId);
       const holding = (h ? h.queue.length + h.inFlight : 0) + (incoming.get(webhookId) ?? 0);
       return Math.max(0, Math.min(perWebhookBatch - holding, maxHeld - queued - total - incomingTotal));
