@@ -76,6 +76,23 @@ describe.each(BACKENDS)('deliveries queued in the worker (%s)', (backend) => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('a webhook whose secret cannot be decrypted waits without holding up the others', async () => {
+    const good = await startReceiver();
+    const broken = await startReceiver();
+    receivers.push(good, broken);
+    const projectId = await createProject(app);
+    const fine = await createWebhook(app, { url: good.url, events: ['PROJECT_UPDATED'], projectId });
+    const bad = await createWebhook(app, { url: broken.url, events: ['PROJECT_UPDATED'], projectId });
+    // As after a changed LABELHOOK_SECRET_KEY: the stored secret no longer opens.
+    await app.t.ctx.store.db.updateTable('webhooks').set({ secret_enc: 'not-a-sealed-secret', updated_at: Date.now() + 1 }).where('id', '=', bad.id).execute();
+    for (let i = 0; i < 5; i++) await bump(app, projectId, `sealed-${i}`);
+    await waitForDeliveries(app, fine.id, (ds) => ds.length === 5 && ds.every((d) => d.status === 'succeeded'));
+    await sleep(300);
+    expect(broken.received).toHaveLength(0);
+    const waiting = await waitForDeliveries(app, bad.id, (ds) => ds.length === 5);
+    expect(waiting.every((d) => d.status === 'pending' || d.status === 'delivering')).toBe(true);
+  });
+
   it('a URL changed while deliveries wait sends the rest to the new URL', async () => {
     const before = await slow(200);
     const after = await startReceiver();
