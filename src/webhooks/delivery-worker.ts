@@ -1,19 +1,17 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
-import { chunked } from '../domain/chunked.js';
 import { attemptSample } from '../metrics/attempt-sample.js';
-import type { AttemptSample } from '../metrics/metrics.js';
 import { claimDeliveries, nextDueAt } from './delivery-claim.js';
-import { retryAfterCap, writeResults, type FinishedAttempt } from './delivery-results.js';
-import { logAttempts } from './attempt-logging.js';
-import { releaseLeases } from './lease-release.js';
-import { releaseDeliveries, renewLeases } from './lease-renewal.js';
+import { retryAfterCap } from './delivery-results.js';
+import { createResultFlusher } from './result-flusher.js';
+import { releaseLeases, renewLeases } from './leases.js';
 import { buildRequest } from './outgoing-request.js';
 import { sendAttempt, type SentAttempt } from './send-attempt.js';
 import { createWaker } from './waker.js';
 import type { WebhookRuntime } from './webhook-runtime.js';
-import { decodeWebhook, type Webhook } from './webhook-store.js';
+import type { Webhook } from './webhook-store.js';
+import { createWorkerWebhooks } from './worker-webhooks.js';
 import type { DeliveryRow } from './webhook-views.js';
 import type { DeliveryAdopter } from './dispatcher.js';
 
@@ -53,11 +51,6 @@ export function workerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
-/** Most results recorded in one transaction. */
-const FLUSH_BATCH = 1000;
-/** How long a finished attempt may wait for others to be recorded with it. */
-const FLUSH_DELAY_MS = 20;
-
 /** The deliveries this worker holds for one webhook: claimed and waiting their turn, and how many are in flight. */
 interface HeldWebhook {
   webhook: Webhook;
@@ -88,17 +81,12 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   const sending = new Set<string>();
   // Webhooks whose queue has work and whose concurrency has room, in turn order (a Set keeps insertion order).
   const ready = new Set<string>();
-  const cache = new Map<string, { updatedAt: number; fetchedAt: number; webhook: Webhook }>();
-  // Webhooks whose secrets cannot be decrypted: left out of claims until this time.
-  const undecryptable = new Map<string, number>();
+  const webhooks = createWorkerWebhooks(ctx, runtime);
   let total = 0;
   let queued = 0;
   let stopping = false;
   let closed = false;
-  const results: (FinishedAttempt & { delivery: DeliveryRow; format: string; sample: AttemptSample | null; ordered: boolean })[] = [];
   let lastExpiredCheck = 0;
-  let flushing: Promise<void> | null = null;
-  let flushTimer: NodeJS.Timeout | null = null;
   let drained: (() => void) | null = null;
   const sendOptions = {
     timeoutMs: config.requestTimeoutMs,
@@ -107,82 +95,15 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     clock: ctx.clock,
   };
 
-  /** The current version of each listed webhook that is enabled and usable; a missing id means "drop its work". */
-  async function loadWebhooks(ids: string[]): Promise<Map<string, Webhook>> {
-    const out = new Map<string, Webhook>();
-    for (const part of chunked(ids)) {
-      const rows = await ctx.store.db.selectFrom('webhooks').selectAll().where('id', 'in', part).execute();
-      for (const row of rows) {
-        if (row.enabled !== 1) continue;
-        const hit = cache.get(row.id);
-        // Decrypt once per webhook version, not once per delivery.
-        if (hit && hit.updatedAt === Number(row.updated_at)) {
-          hit.fetchedAt = ctx.clock();
-          out.set(row.id, hit.webhook);
-          continue;
-        }
-        let webhook: Webhook;
-        try {
-          webhook = decodeWebhook(row, runtime.box);
-        } catch (err) {
-          // One undecryptable webhook (a changed LABELHOOK_SECRET_KEY) must not stall the others claimed with it:
-          // its deliveries go back and it sits out the claims for a lease's length.
-          logger.error({ err, webhookId: row.id }, 'cannot decrypt webhook secrets; its deliveries wait');
-          undecryptable.set(row.id, ctx.clock() + config.leaseMs);
-          continue;
-        }
-        cache.set(row.id, { updatedAt: Number(row.updated_at), fetchedAt: ctx.clock(), webhook });
-        out.set(row.id, webhook);
-      }
+  const flusher = createResultFlusher(ctx, owner, random, async (report, batch) => {
+    if (report.nextRetryAt !== null) waker.wakeAt(report.nextRetryAt);
+    // A recorded result frees the next delivery of an ordered line.
+    if (batch.some((b) => b.ordered)) waker.wake();
+    for (const id of report.disabledWebhooks) {
+      logger.warn({ webhookId: id }, 'webhook disabled');
+      await dropHeld(id);
     }
-    return out;
-  }
-
-  async function flushResults(): Promise<void> {
-    while (results.length > 0 && !closed) {
-      const batch = results.splice(0, FLUSH_BATCH);
-      try {
-        const report = await writeResults(ctx, owner, batch, random);
-        ctx.metrics?.recordAttempts(batch.flatMap((b) => (b.sample ? [b.sample] : [])));
-        logAttempts(logger, batch, config.retryScheduleMs.length);
-        if (report.nextRetryAt !== null) waker.wakeAt(report.nextRetryAt);
-        // A recorded result frees the next delivery of an ordered line.
-        if (batch.some((b) => b.ordered)) waker.wake();
-        for (const id of report.disabledWebhooks) {
-          logger.warn({ webhookId: id }, 'webhook disabled');
-          await dropHeld(id);
-        }
-      } catch (err) {
-        if (closed) return;
-        // The database hiccuped: keep the results (the leases still hold the deliveries) and try again shortly.
-        logger.error({ err }, 'could not record delivery results; retrying');
-        results.unshift(...batch);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  }
-
-  function scheduleFlush(): void {
-    if (flushTimer) {
-      clearTimeout(flushTimer);
-      flushTimer = null;
-    }
-    flushing ??= flushResults().finally(() => {
-      flushing = null;
-      if (results.length > 0) scheduleFlush();
-    });
-  }
-
-  /**
-   * Results wait up to FLUSH_DELAY_MS so that one transaction records many of them: responses arrive one at a
-   * time, and a flush per response would cost a commit per delivery. An ordered webhook's result frees the next
-   * delivery of its line, so it is recorded at once.
-   */
-  function queueFlush(urgent: boolean): void {
-    if (flushing) return; // the running flush loops until nothing is left
-    if (urgent || results.length >= FLUSH_BATCH) scheduleFlush();
-    else flushTimer ??= setTimeout(scheduleFlush, FLUSH_DELAY_MS);
-  }
+  });
 
   /** Forgets the queued (not started) deliveries of a webhook and gives their leases back. */
   async function dropHeld(webhookId: string): Promise<void> {
@@ -194,7 +115,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     h.more = false;
     ready.delete(webhookId);
     if (h.inFlight === 0) held.delete(webhookId);
-    for (const part of chunked(ids)) await releaseDeliveries(ctx.store, owner, part, ctx.clock());
+    await releaseLeases(ctx.store, owner, ctx.clock(), ids);
   }
 
   /** Puts a delivery this worker now holds at the end of its webhook's queue. */
@@ -231,7 +152,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     if (closed) return;
     const webhook = h.webhook;
     const sample = ctx.metrics ? attemptSample({ format: webhook.format, delivery, sent, scheduleLength: config.retryScheduleMs.length }) : null;
-    results.push({ delivery, sent, format: webhook.format, sample, ordered: webhook.ordered });
+    const result = { delivery, sent, format: webhook.format, sample, ordered: webhook.ordered };
     const gone = sent.outcome.kind === 'gone';
     if (gone) {
       // The receiver asked not to be called again: send nothing more from the queue. The flush, at once, disables
@@ -241,7 +162,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       h.more = false;
       ready.delete(webhook.id);
     }
-    queueFlush(webhook.ordered || gone);
+    flusher.push(result, webhook.ordered || gone);
   }
 
   function start(delivery: DeliveryRow, h: HeldWebhook): void {
@@ -293,24 +214,23 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     // Expired leases only come from a crashed worker: looking for them once a second is plenty.
     const includeExpired = now - lastExpiredCheck >= Math.min(1000, config.leaseMs);
     if (includeExpired) lastExpiredCheck = now;
-    for (const [id, until] of undecryptable) if (until <= now) undecryptable.delete(id);
-    const exclude = [...undecryptable.keys()];
+    const exclude = webhooks.unusable(now);
     for (const [id, h] of held) if (h.queue.length >= perWebhookBatch) exclude.push(id);
     const rows = await claimDeliveries(ctx.store, { now, owner, leaseMs: config.leaseMs, limit: room, perWebhook: perWebhookBatch, exclude, includeExpired });
     // Every claim also re-reads the webhooks this worker holds work for: a disabled, deleted or edited webhook's
     // queue is dropped or picks up the new settings within one claim.
     const ids = new Set(rows.map((r) => r.webhook_id));
     for (const [id, h] of held) if (h.queue.length > 0) ids.add(id);
-    const webhooks = ids.size > 0 ? await loadWebhooks([...ids]) : new Map<string, Webhook>();
+    const current = ids.size > 0 ? await webhooks.load([...ids]) : new Map<string, Webhook>();
     for (const [id, h] of held) {
-      const current = webhooks.get(id);
-      if (current) h.webhook = current;
+      const latest = current.get(id);
+      if (latest) h.webhook = latest;
       else if (h.queue.length > 0) await dropHeld(id);
     }
     const perHook = new Map<string, number>();
     const orphans: string[] = [];
     for (const row of rows) {
-      const webhook = webhooks.get(row.webhook_id);
+      const webhook = current.get(row.webhook_id);
       if (!webhook) {
         orphans.push(row.id);
         continue;
@@ -318,7 +238,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       enqueue(row, webhook);
       perHook.set(row.webhook_id, (perHook.get(row.webhook_id) ?? 0) + 1);
     }
-    for (const part of chunked(orphans)) await releaseDeliveries(ctx.store, owner, part, now);
+    if (orphans.length > 0) await releaseLeases(ctx.store, owner, now, orphans);
     for (const [id, n] of perHook) {
       const h = held.get(id)!;
       h.more = n >= perWebhookBatch;
@@ -337,26 +257,12 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     owner,
     leaseMs: config.leaseMs,
     room(webhookId) {
-      if (stopping || undecryptable.has(webhookId)) return 0;
+      if (stopping || webhooks.isUnusable(webhookId)) return 0;
       const h = held.get(webhookId);
       const holding = (h ? h.queue.length + h.inFlight : 0) + (incoming.get(webhookId) ?? 0);
       return Math.max(0, Math.min(perWebhookBatch - holding, maxHeld - queued - total - incomingTotal));
     },
   };
-
-  /** Webhooks known fresh enough (read within one poll interval) not to be read again for a hand-over. */
-  async function webhooksFor(ids: string[]): Promise<Map<string, Webhook>> {
-    const now = ctx.clock();
-    const out = new Map<string, Webhook>();
-    const stale: string[] = [];
-    for (const id of ids) {
-      const hit = cache.get(id);
-      if (hit && now - hit.fetchedAt < config.pollIntervalMs) out.set(id, hit.webhook);
-      else stale.push(id);
-    }
-    if (stale.length > 0) for (const [id, w] of await loadWebhooks(stale)) out.set(id, w);
-    return out;
-  }
 
   async function adopt(rows: readonly DeliveryRow[]): Promise<void> {
     for (const r of rows) incoming.set(r.webhook_id, (incoming.get(r.webhook_id) ?? 0) + 1);
@@ -369,9 +275,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       }
       incomingTotal -= rows.length;
     };
-    let webhooks: Map<string, Webhook>;
+    let found: Map<string, Webhook>;
     try {
-      webhooks = await webhooksFor([...new Set(rows.map((r) => r.webhook_id))]);
+      found = await webhooks.recent([...new Set(rows.map((r) => r.webhook_id))]);
     } catch (err) {
       settle();
       // They stay leased to this worker, unrenewed: they come due again when the lease runs out.
@@ -383,11 +289,11 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     if (stopping) return;
     const orphans: string[] = [];
     for (const row of rows) {
-      const webhook = webhooks.get(row.webhook_id);
+      const webhook = found.get(row.webhook_id);
       if (!webhook) orphans.push(row.id);
       else enqueue(row, webhook);
     }
-    if (orphans.length > 0) await releaseDeliveries(ctx.store, owner, orphans, ctx.clock());
+    if (orphans.length > 0) await releaseLeases(ctx.store, owner, ctx.clock(), orphans);
     pump();
   }
 
@@ -449,13 +355,11 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
           new Promise((resolve) => setTimeout(resolve, drainMs).unref()),
         ]);
       }
-      while (flushing || results.length > 0) {
-        if (!flushing) scheduleFlush();
-        await flushing;
-      }
+      await flusher.drain();
       // Requests still running now are abandoned (their results would come too late to record).
       const abandoned = total;
       closed = true;
+      flusher.close();
       clearInterval(renewal);
       ctx.metrics?.setLocalInFlight(null);
       // Queued deliveries never started, and requests still running past the drain, are given back so they go

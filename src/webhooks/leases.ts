@@ -21,17 +21,21 @@ export async function renewLeases(store: Store, owner: string, ids: readonly str
 }
 
 /**
- * Gives back the listed deliveries `owner` holds but never started: pending again, due now, lease cleared (the
- * worker dropped them because their webhook was disabled, deleted or changed).
+ * Gives back deliveries `owner` holds: pending again, due now, lease cleared; the listed ones, or all of them when
+ * `ids` is left out. A worker gives back the queue of a webhook that was disabled, deleted or changed, and at the
+ * end of a stop everything it still holds, so that goes to the other workers (or the next start) at once instead
+ * of after the lease expires. An attempt cut off by a stop may have reached its receiver: it is sent again with the
+ * same webhook-id (at least once). Answers how many were given back.
  */
-export async function releaseDeliveries(store: Store, owner: string, ids: readonly string[], now: number): Promise<void> {
-  for (const part of chunked(ids)) {
-    await store.db
+export async function releaseLeases(store: Store, owner: string, now: number, ids?: readonly string[]): Promise<number> {
+  const release = () =>
+    store.db
       .updateTable('deliveries')
       .set({ status: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now })
-      .where('id', 'in', part)
       .where('status', '=', 'delivering')
-      .where('lease_owner', '=', owner)
-      .execute();
-  }
+      .where('lease_owner', '=', owner);
+  if (ids === undefined) return Number((await release().executeTakeFirst()).numUpdatedRows);
+  let released = 0;
+  for (const part of chunked(ids)) released += Number((await release().where('id', 'in', part).executeTakeFirst()).numUpdatedRows);
+  return released;
 }
