@@ -84,6 +84,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   const webhooks = createWorkerWebhooks(ctx, runtime);
   let total = 0;
   let queued = 0;
+  // Deliveries handed over by the dispatcher and not yet in a queue, per webhook (they count against its room).
+  const incoming = new Map<string, number>();
+  let incomingTotal = 0;
   let stopping = false;
   let closed = false;
   let lastExpiredCheck = 0;
@@ -105,17 +108,46 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     }
   });
 
-  /** Forgets the queued (not started) deliveries of a webhook and gives their leases back. */
-  async function dropHeld(webhookId: string): Promise<void> {
-    const h = held.get(webhookId);
-    if (!h) return;
+  /** How many more deliveries this worker may take on, all webhooks together. */
+  const spare = (): number => maxHeld - queued - total - incomingTotal;
+
+  /** Empties a webhook's queue (its in-flight requests go on); answers the ids it held. */
+  function clearQueue(h: HeldWebhook): string[] {
     const ids = h.queue.map((d) => d.id);
     queued -= h.queue.length;
     h.queue = [];
     h.more = false;
-    ready.delete(webhookId);
+    ready.delete(h.webhook.id);
+    return ids;
+  }
+
+  /** Forgets the queued (not started) deliveries of a webhook and gives their leases back. */
+  async function dropHeld(webhookId: string): Promise<void> {
+    const h = held.get(webhookId);
+    if (!h) return;
+    const ids = clearQueue(h);
     if (h.inFlight === 0) held.delete(webhookId);
     await releaseLeases(ctx.store, owner, ctx.clock(), ids);
+  }
+
+  /**
+   * Queues the rows this worker now leases whose webhook is in `found`, and gives back the others (their webhook
+   * was disabled, deleted or cannot be decrypted); answers how many were queued per webhook.
+   */
+  async function hold(rows: readonly DeliveryRow[], found: Map<string, Webhook>, now: number): Promise<Map<string, number>> {
+    const perHook = new Map<string, number>();
+    const orphans: string[] = [];
+    for (const row of rows) {
+      const webhook = found.get(row.webhook_id);
+      if (!webhook) {
+        orphans.push(row.id);
+        continue;
+      }
+      enqueue(row, webhook);
+      perHook.set(row.webhook_id, (perHook.get(row.webhook_id) ?? 0) + 1);
+    }
+    if (orphans.length > 0) await releaseLeases(ctx.store, owner, now, orphans);
+    return perHook;
   }
 
   /** Puts a delivery this worker now holds at the end of its webhook's queue. */
@@ -157,10 +189,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     if (gone) {
       // The receiver asked not to be called again: send nothing more from the queue. The flush, at once, disables
       // the webhook and cancels what was queued.
-      queued -= h.queue.length;
-      h.queue = [];
-      h.more = false;
-      ready.delete(webhook.id);
+      clearQueue(h);
     }
     flusher.push(result, webhook.ordered || gone);
   }
@@ -208,7 +237,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
 
   /** Claims due deliveries into the webhooks' queues; answers whether claiming again at once may find more. */
   async function claim(): Promise<'more' | 'some' | 'none'> {
-    const room = Math.min(claimBatch, maxHeld - queued - total - incomingTotal);
+    const room = Math.min(claimBatch, spare());
     if (room <= 0) return 'some';
     const now = ctx.clock();
     // Expired leases only come from a crashed worker: looking for them once a second is plenty.
@@ -227,31 +256,11 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       if (latest) h.webhook = latest;
       else if (h.queue.length > 0) await dropHeld(id);
     }
-    const perHook = new Map<string, number>();
-    const orphans: string[] = [];
-    for (const row of rows) {
-      const webhook = current.get(row.webhook_id);
-      if (!webhook) {
-        orphans.push(row.id);
-        continue;
-      }
-      enqueue(row, webhook);
-      perHook.set(row.webhook_id, (perHook.get(row.webhook_id) ?? 0) + 1);
-    }
-    if (orphans.length > 0) await releaseLeases(ctx.store, owner, now, orphans);
-    for (const [id, n] of perHook) {
-      const h = held.get(id)!;
-      h.more = n >= perWebhookBatch;
-      markReady(h);
-    }
+    for (const [id, n] of await hold(rows, current, now)) held.get(id)!.more = n >= perWebhookBatch;
     pump();
     if (rows.length === 0) return 'none';
-    return rows.length >= room && maxHeld - queued - total > 0 ? 'more' : 'some';
+    return rows.length >= room && spare() > 0 ? 'more' : 'some';
   }
-
-  // Deliveries handed over by the dispatcher and not yet in a queue, per webhook (they count against its room).
-  const incoming = new Map<string, number>();
-  let incomingTotal = 0;
 
   const adopter: DeliveryAdopter = {
     owner,
@@ -260,7 +269,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       if (stopping || webhooks.isUnusable(webhookId)) return 0;
       const h = held.get(webhookId);
       const holding = (h ? h.queue.length + h.inFlight : 0) + (incoming.get(webhookId) ?? 0);
-      return Math.max(0, Math.min(perWebhookBatch - holding, maxHeld - queued - total - incomingTotal));
+      return Math.max(0, Math.min(perWebhookBatch - holding, spare()));
     },
   };
 
@@ -287,13 +296,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     settle();
     // A stopping worker gives back every lease it holds once its drain is over, these included.
     if (stopping) return;
-    const orphans: string[] = [];
-    for (const row of rows) {
-      const webhook = found.get(row.webhook_id);
-      if (!webhook) orphans.push(row.id);
-      else enqueue(row, webhook);
-    }
-    if (orphans.length > 0) await releaseLeases(ctx.store, owner, ctx.clock(), orphans);
+    await hold(rows, found, ctx.clock());
     pump();
   }
 
