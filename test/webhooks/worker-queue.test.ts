@@ -20,12 +20,18 @@ describe.each(BACKENDS)('deliveries queued in the worker (%s)', (backend) => {
       setTimeout(() => res.end('ok'), ms);
     });
 
-  it('a delivery waiting longer than a lease behind a slow receiver is sent once, not taken again', async () => {
-    const receiver = await slow(120);
+  /** A project with a PROJECT_UPDATED webhook to `receiver` (closed after the suite), and `count` events for it. */
+  async function subscribe(receiver: Receiver, count: number, name: string): Promise<{ projectId: string; hook: { id: string } }> {
     receivers.push(receiver);
     const projectId = await createProject(app);
     const hook = await createWebhook(app, { url: receiver.url, events: ['PROJECT_UPDATED'], projectId });
-    for (let i = 0; i < 8; i++) await bump(app, projectId, `queued-${i}`);
+    for (let i = 0; i < count; i++) await bump(app, projectId, `${name}-${i}`);
+    return { projectId, hook };
+  }
+
+  it('a delivery waiting longer than a lease behind a slow receiver is sent once, not taken again', async () => {
+    const receiver = await slow(120);
+    const { hook } = await subscribe(receiver, 8, 'queued');
     // 8 × 120 ms is three times the lease: without renewal the queued ones would expire and go out twice.
     await waitForDeliveries(app, hook.id, (ds) => ds.length === 8 && ds.every((d) => d.status === 'succeeded'));
     await sleep(400);
@@ -36,10 +42,7 @@ describe.each(BACKENDS)('deliveries queued in the worker (%s)', (backend) => {
 
   it('disabling a webhook stops its queued deliveries and gives them back; re-enabling sends each once', async () => {
     const receiver = await slow(250);
-    receivers.push(receiver);
-    const projectId = await createProject(app);
-    const hook = await createWebhook(app, { url: receiver.url, events: ['PROJECT_UPDATED'], projectId });
-    for (let i = 0; i < 10; i++) await bump(app, projectId, `disable-${i}`);
+    const { hook } = await subscribe(receiver, 10, 'disable');
     await receiver.waitFor((r) => r.length >= 1);
     await waitForDeliveries(app, hook.id, (ds) => ds.length === 10);
     expect((await app.api('PATCH', `/webhooks/${hook.id}`, { enabled: false })).status).toBe(200);
@@ -61,10 +64,7 @@ describe.each(BACKENDS)('deliveries queued in the worker (%s)', (backend) => {
   it('a 410 cancels the deliveries queued behind it, not only the pending ones', async () => {
     const held: ServerResponse[] = [];
     const receiver = await startReceiver((_req, res) => held.push(res));
-    receivers.push(receiver);
-    const projectId = await createProject(app);
-    const hook = await createWebhook(app, { url: receiver.url, events: ['PROJECT_UPDATED'], projectId });
-    for (let i = 0; i < 6; i++) await bump(app, projectId, `gone-${i}`);
+    const { hook } = await subscribe(receiver, 6, 'gone');
     await waitForDeliveries(app, hook.id, (ds) => ds.length === 6);
     await receiver.waitFor((r) => r.length === 1);
     held[0]!.statusCode = 410;
@@ -96,10 +96,8 @@ describe.each(BACKENDS)('deliveries queued in the worker (%s)', (backend) => {
   it('a URL changed while deliveries wait sends the rest to the new URL', async () => {
     const before = await slow(200);
     const after = await startReceiver();
-    receivers.push(before, after);
-    const projectId = await createProject(app);
-    const hook = await createWebhook(app, { url: before.url, events: ['PROJECT_UPDATED'], projectId });
-    for (let i = 0; i < 6; i++) await bump(app, projectId, `move-${i}`);
+    receivers.push(after);
+    const { hook } = await subscribe(before, 6, 'move');
     await before.waitFor((r) => r.length >= 1);
     expect((await app.api('PATCH', `/webhooks/${hook.id}`, { url: after.url })).status).toBe(200);
     await waitForDeliveries(app, hook.id, (ds) => ds.length === 6 && ds.every((d) => d.status === 'succeeded'));
