@@ -9,7 +9,7 @@ export interface Config {
   host: string;
   /** Bootstrap admin API key for a fresh database; generated and printed once when absent. */
   adminKey: string | undefined;
-  /** Key material for encrypting secrets at rest; see README "Secrets at rest". */
+  /** Key material for encrypting secrets at rest; see docs/security.md "Secrets at rest". */
   secretKey: string | undefined;
   /** Delays between attempts after the first one; the delivery fails when they are spent. */
   retryScheduleMs: number[];

@@ -9,7 +9,7 @@ export interface EventGroup {
 }
 
 /**
- * The event checklist grouped by the platform each name comes from (DESIGN §2), so people moving from
+ * The event checklist grouped by the platform each name comes from (docs/api.md), so people moving from
  * Datasaur, Label Studio or Labelator find the events they already subscribe to. Each type appears once,
  * under the first platform that has it; `alsoIn` names the others.
  */

@@ -25,7 +25,7 @@ export interface FormState {
   secret: string;
 }
 
-/** A new webhook's defaults (DESIGN §3): whole team, all events, standard format. */
+/** A new webhook's defaults (docs/webhooks.md): whole team, all events, standard format. */
 export const EMPTY_FORM: FormState = {
   url: '',
   description: '',

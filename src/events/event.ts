@@ -5,7 +5,7 @@ export type { Actor, DocumentRef, LabelView, ProjectRef, TeamRef } from '../../s
 
 /**
  * An event as stored in the outbox and listed by `GET /api/v1/events`. `data` is event-specific
- * (see docs/events in the README); every event carries team, project (when scoped) and actor.
+ * (see "Events and their data" in docs/api.md); every event carries team, project (when scoped) and actor.
  */
 export interface StoredEvent {
   id: string;

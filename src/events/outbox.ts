@@ -41,7 +41,7 @@ const insertEvent = preparedQuery<
 
 /**
  * Appends an event to the outbox. Call it with the transaction that makes the change, so the change and
- * its event commit or roll back together (the transactional outbox of DESIGN §1).
+ * its event commit or roll back together (the transactional outbox of docs/architecture.md).
  */
 export async function appendEvent<T extends EventType>(trx: Db, input: NewEvent<T>, now: number): Promise<StoredEvent> {
   // The stored envelope has no seq: the database assigns it, and eventFromRow adds it back.

@@ -24,7 +24,7 @@ function parseVerdictBody(body: string | null): { allow?: unknown; reason?: unkn
   }
 }
 
-/** Reads a gate webhook's answer (DESIGN §4): 2xx allows unless `{"allow": false}`; 4xx rejects; anything else is unavailable. */
+/** Reads a gate webhook's answer (docs/webhooks.md): 2xx allows unless `{"allow": false}`; 4xx rejects; anything else is unavailable. */
 export function readGateAnswer(sent: SentAttempt): GateAnswer {
   const status = sent.responseStatus;
   const body = parseVerdictBody(sent.responseBody);

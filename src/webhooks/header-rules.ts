@@ -36,7 +36,7 @@ function reservedWhy(lower: string): string | null {
 }
 
 /**
- * Validates a webhook's custom headers (DESIGN §3) and returns them with names as given. Throws ValidationError
+ * Validates a webhook's custom headers (docs/webhooks.md) and returns them with names as given. Throws ValidationError
  * `invalid_header` naming the offending header, so a client can show which one to fix.
  */
 export function validateCustomHeaders(headers: Record<string, unknown>): Record<string, string> {

@@ -59,7 +59,7 @@ function reasonForError(code: string): string {
   return `network_error (${code})`;
 }
 
-/** Classifies one attempt (DESIGN §4): 2xx ok, 410 gone, refused target blocked, everything else a retry with a readable reason. */
+/** Classifies one attempt (docs/webhooks.md): 2xx ok, 410 gone, refused target blocked, everything else a retry with a readable reason. */
 export function classifyOutcome(result: AttemptResult): DeliveryOutcome {
   const { status, errorCode, retryAfterMs } = result;
   // A status means the receiver answered; an error while reading its body afterwards does not change that.

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { ConfigError, LabelhookError } from '../errors.js';
 
-/** Encrypts webhook secrets and custom header values at rest (AES-256-GCM, DESIGN §7). */
+/** Encrypts webhook secrets and custom header values at rest (AES-256-GCM, docs/security.md). */
 export interface SecretBox {
   /** Encrypts with a fresh IV: `v1:<base64 iv>:<base64 tag>:<base64 ciphertext>`. */
   seal(plaintext: string): string;

@@ -8,7 +8,7 @@ type IPv6 = ipaddr.IPv6;
 /** The verdict on one address: allowed, or refused with a reason a webhook owner can act on. */
 export type AddressVerdict = { ok: true } | { ok: false; reason: string };
 
-/** Decides which IP addresses webhooks may connect to (DESIGN §7). */
+/** Decides which IP addresses webhooks may connect to (docs/security.md). */
 export interface TargetPolicy {
   /** Checks one textual IP address (as DNS or a URL literal gives it). */
   checkAddress(ip: string): AddressVerdict;

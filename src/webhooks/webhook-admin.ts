@@ -14,7 +14,7 @@ import { decodeWebhook, findWebhookRow, type BatchSettings, type Db } from './we
 import { normalizeEvents, validateBatch, validateBlocking, validateSecret } from './webhook-validation.js';
 import { toSecretView, toWebhookView, type SecretView, type WebhookView } from './webhook-views.js';
 
-/** The body of `POST /webhooks` (DESIGN §10). */
+/** The body of `POST /webhooks` (docs/webhooks.md). */
 export interface NewWebhookInput {
   url: string;
   projectId?: string | null;

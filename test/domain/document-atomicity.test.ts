@@ -5,7 +5,7 @@ import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 import { addMember, addProject } from '../helpers/team-fixtures.js';
 
 // The fault: a database trigger that raises when one event type is inserted into the outbox. The change before it
-// succeeds inside the same transaction, so the outbox promise (DESIGN §1) is that the change rolls back with it.
+// succeeds inside the same transaction, so the outbox promise (docs/architecture.md) is that the change rolls back with it.
 describe.each(BACKENDS)('document and label changes commit together with their events (%s)', (backend) => {
   let t: TestApp;
   let labeler: string;

@@ -9,7 +9,7 @@ import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 // The fault: the events table is renamed away, so the change succeeds and its event insert fails inside
-// the same transaction. The outbox promise (DESIGN §1) is that the change is rolled back with it.
+// the same transaction. The outbox promise (docs/architecture.md) is that the change is rolled back with it.
 describe.each(BACKENDS)('project changes and their events commit together (%s)', (backend) => {
   let t: TestApp;
   let admin: Principal;

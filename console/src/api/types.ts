@@ -1,4 +1,4 @@
-// Shapes of the labelhook REST API (DESIGN §10) as the console reads them. Optional fields are ones
+// Shapes of the labelhook REST API (docs/api.md) as the console reads them. Optional fields are ones
 // the console can live without, so it keeps working while the API grows.
 
 export type Role = 'admin' | 'labeler' | 'reviewer';

@@ -11,7 +11,7 @@ import { useAsync } from '../hooks/use-async.ts';
 import { href, navigate } from '../router.ts';
 import { EMPTY_FORM, fromWebhook, toInput, validateWebhookForm, type FormState } from '../webhook-form.ts';
 
-/** Create or edit a webhook with every option of DESIGN §3, showing a sample body in the chosen format. */
+/** Create or edit a webhook with every option of docs/webhooks.md, showing a sample body in the chosen format. */
 export function WebhookFormPage({ id }: { id?: string }) {
   const { api } = useSession();
   const creating = id === undefined;

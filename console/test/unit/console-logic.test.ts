@@ -47,7 +47,7 @@ describe('webhook form', () => {
     expect(Object.keys(errors).sort()).toEqual(['headers', 'maxSize', 'maxWaitMs']);
   });
 
-  it('builds the create body with every DESIGN §3 option', () => {
+  it('builds the create body with every docs/webhooks.md option', () => {
     const input = toInput(
       {
         ...EMPTY_FORM,

@@ -31,7 +31,7 @@ function apiNotFound(reply: FastifyReply, method: string, url: string): FastifyR
 }
 
 /**
- * Serves the web console (DESIGN §8) at `/`: hashed assets with long caching, and index.html for every
+ * Serves the web console (docs/console.md) at `/`: hashed assets with long caching, and index.html for every
  * other GET outside `/api`, so reloading any console address works. Register after the API routes.
  */
 export function registerConsoleRoutes(app: FastifyInstance, _ctx: AppContext, options: { dir?: string } = {}): void {

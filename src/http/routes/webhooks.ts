@@ -89,7 +89,7 @@ const inputProperties = {
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 const tags = ['webhooks'];
 
-/** Webhook endpoints (DESIGN §10): CRUD, secrets, test, delivery log and replay. Admins only. */
+/** Webhook endpoints (docs/webhooks.md): CRUD, secrets, test, delivery log and replay. Admins only. */
 export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): void {
   // The routes' HTTP pool (test sends, redeliveries) closes with the app.
   app.addHook('onClose', async () => closeWebhookRuntime(ctx));

@@ -7,7 +7,7 @@ export interface FormatOptions {
   sendPayload: boolean;
 }
 
-/** How one webhook dialect turns events into request bodies (DESIGN §5). Pure: no I/O, no clock. */
+/** How one webhook dialect turns events into request bodies (docs/formats.md). Pure: no I/O, no clock. */
 export interface PayloadFormat {
   name: WebhookFormatName;
   /**
