@@ -5,7 +5,8 @@ import { orderedRange, wordStep } from '../labeling/segments.ts';
 
 /**
  * The characters selected in the text view, with the mouse (the browser's selection) or the keyboard (Shift +
- * arrows by character, Ctrl + Shift + arrows by word; the browser's selection is set to match so both look alike).
+ * arrows by character, Ctrl + Shift + arrows by word, Home and End for the text's ends; the browser's selection is
+ * set to match so both look alike).
  * A click elsewhere on the page (a label button) keeps the selection; a click in the text clears it.
  */
 export function useTextSelection(text: string, blocks: TextBlock[]) {
@@ -19,10 +20,8 @@ export function useTextSelection(text: string, blocks: TextBlock[]) {
       if (!root) return;
       const r = selectionRange(root);
       if (!r) return;
-      if (r.collapsed) {
-        caret.current = { anchor: r.start, focus: r.start };
-        setPending(null);
-      } else setPending({ start: r.start, end: r.end });
+      caret.current = { anchor: r.anchor, focus: r.focus };
+      setPending(r.collapsed ? null : { start: r.start, end: r.end });
     };
     document.addEventListener('selectionchange', onChange);
     return () => document.removeEventListener('selectionchange', onChange);
@@ -44,12 +43,21 @@ export function useTextSelection(text: string, blocks: TextBlock[]) {
 
   /** Keyboard selection inside the text view; answers whether the key was used. */
   const onKey = (e: KeyboardEvent): boolean => {
-    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return false;
-    const dir = e.key === 'ArrowRight' ? 1 : -1;
     const { anchor, focus } = caret.current;
-    const next = e.ctrlKey || e.altKey || e.metaKey ? wordStep(text, focus, dir) : Math.min(text.length, Math.max(0, focus + dir));
+    let next: number;
+    if (e.key === 'Home' || e.key === 'End') next = e.key === 'Home' ? 0 : text.length;
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      const dir = e.key === 'ArrowRight' ? 1 : -1;
+      next = e.ctrlKey || e.altKey || e.metaKey ? wordStep(text, focus, dir) : Math.min(text.length, Math.max(0, focus + dir));
+    } else return false;
     select(e.shiftKey ? anchor : next, next);
     return true;
+  };
+
+  /** The selection as it is right now (a key may arrive before the last selectionchange re-rendered the page). */
+  const current = (): { start: number; end: number } | null => {
+    const r = viewRef.current ? selectionRange(viewRef.current) : null;
+    return r && !r.collapsed ? { start: r.start, end: r.end } : pending;
   };
 
   const clear = () => {
@@ -57,5 +65,5 @@ export function useTextSelection(text: string, blocks: TextBlock[]) {
     setPending(null);
   };
 
-  return { viewRef, pending, onKey, clear };
+  return { viewRef, pending, current, onKey, clear };
 }

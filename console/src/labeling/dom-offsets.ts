@@ -56,11 +56,11 @@ export function positionOf(root: Element, blocks: TextBlock[], index: number, at
 }
 
 /** The current selection as a document range inside the text view, or null (collapsed, or outside). */
-export function selectionRange(root: Element): { start: number; end: number; collapsed: boolean } | null {
+export function selectionRange(root: Element): { start: number; end: number; anchor: number; focus: number; collapsed: boolean } | null {
   const sel = window.getSelection();
   if (!sel || sel.rangeCount === 0 || !sel.anchorNode || !sel.focusNode) return null;
   const a = offsetOf(root, sel.anchorNode, sel.anchorOffset);
   const f = offsetOf(root, sel.focusNode, sel.focusOffset);
   if (a === null || f === null) return null;
-  return { start: Math.min(a, f), end: Math.max(a, f), collapsed: a === f };
+  return { start: Math.min(a, f), end: Math.max(a, f), anchor: a, focus: f, collapsed: a === f };
 }

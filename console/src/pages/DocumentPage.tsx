@@ -67,7 +67,7 @@ function Workspace({ mode, labels, setLabels, memberName, doc, project, onComple
   const { api, me } = useSession();
   const text = doc.text ?? '';
   const blocks = useMemo(() => textBlocks(text), [text]);
-  const { viewRef, pending, onKey, clear } = useTextSelection(text, blocks);
+  const { viewRef, pending, current, onKey, clear } = useTextSelection(text, blocks);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const { state, send } = useLabelUpdate(api, doc.id, setLabels);
   const labeledBy = mode === 'reviewer' ? 'REVIEWER' : 'LABELER';
@@ -89,8 +89,9 @@ function Workspace({ mode, labels, setLabels, memberName, doc, project, onComple
   const upsert = async (u: LabelUpsert) => send({ toUpsertList: [{ ...u, labeledBy }], mode });
   const apply = async (item: LabelSetItem, type: LabelType) => {
     if (type === 'SPAN') {
-      if (!pending) return;
-      if (await upsert({ type, labelSetItemId: item.id, startCharIndex: pending.start, endCharIndex: pending.end })) clear();
+      const range = current();
+      if (!range) return;
+      if (await upsert({ type, labelSetItemId: item.id, startCharIndex: range.start, endCharIndex: range.end })) clear();
     } else await upsert({ type, labelSetItemId: item.id });
   };
   const change = (l: Label, itemId: string) => void upsert({ id: l.id, labelSetItemId: itemId });
@@ -105,7 +106,7 @@ function Workspace({ mode, labels, setLabels, memberName, doc, project, onComple
         const item = project.labelSet[Number(e.key) - 1];
         if (!item) return;
         e.preventDefault();
-        if (pending) void apply(item, 'SPAN');
+        if (current()) void apply(item, 'SPAN');
         else if (selected) change(selected, item.id);
       } else if (e.key === 'Escape') {
         clear();
