@@ -11,7 +11,6 @@ export interface LabelPanelProps {
   pending: { start: number; end: number } | null;
   labels: Label[];
   selected: Label | null;
-  meId: string;
   memberName: (id: string) => string;
   update: UpdateState;
   onApply: (item: LabelSetItem, type: LabelType) => void;

@@ -40,10 +40,11 @@ export function useLiveStatus(): LiveStatus {
 /** Events of one project. */
 export const ofProject = (projectId: string) => (e: LiveEvent) => e.project?.id === projectId;
 
-/** The id of the document an event is about, when it is about one. */
-export function documentIdOf(e: LiveEvent): string | null {
-  const d = e.data.document as { id?: string } | undefined;
-  if (d?.id) return d.id;
-  const docs = e.data.documents as { id: string }[] | undefined;
-  return docs?.[0]?.id ?? null;
+/** Whether an event is about document `id` (its `document`, or one of its `documents`). */
+export function mentionsDocument(e: LiveEvent, id: string): boolean {
+  if ((e.data.document as { id?: string } | undefined)?.id === id) return true;
+  return ((e.data.documents as { id: string }[] | undefined) ?? []).some((d) => d.id === id);
 }
+
+/** Events that change a project's documents or their completion (imports, removals, completions, reviews). */
+export const touchesDocuments = (e: LiveEvent) => e.type.startsWith('TASK');

@@ -8,7 +8,7 @@ import { Loading } from '../components/Loading.tsx';
 import { TextView, type DrawnMark } from '../components/TextView.tsx';
 import { useAsync } from '../hooks/use-async.ts';
 import { useLabelUpdate } from '../hooks/use-label-update.ts';
-import { documentIdOf, useLiveReload } from '../hooks/use-live.ts';
+import { mentionsDocument, touchesDocuments, useLiveReload } from '../hooks/use-live.ts';
 import { useMemberNames } from '../hooks/use-member-names.ts';
 import { useTextSelection } from '../hooks/use-text-selection.ts';
 import { textBlocks } from '../labeling/blocks.ts';
@@ -43,10 +43,9 @@ function DocumentLoader({ id, mode }: { id: string; mode: LabelMode }) {
   const loaded = useAsync(() => api.listLabels(id), [api, id]);
   const [labels, setLabels] = useState<Label[] | null>(null);
   useEffect(() => setLabels(loaded.data?.data ?? null), [loaded.data]);
-  useLiveReload((e) => documentIdOf(e) === id, () => {
-    loaded.reload();
-    doc.reload();
-  });
+  // Label events reload the labels only; the text (up to megabytes) is fetched again only when completion changes.
+  useLiveReload((e) => mentionsDocument(e, id) && !touchesDocuments(e), loaded.reload);
+  useLiveReload((e) => mentionsDocument(e, id) && touchesDocuments(e), doc.reload);
   const memberName = useMemberNames(projectId ?? null);
   if (doc.error) return <ErrorMessage error={doc.error} onRetry={doc.reload} />;
   if (!doc.data || !project.data || !labels) return <Loading label="Opening the document" />;
@@ -164,7 +163,6 @@ function Workspace({ mode, labels, setLabels, memberName, doc, project, onComple
           pending={pending}
           labels={visible}
           selected={selected}
-          meId={me.member.id}
           memberName={memberName}
           update={state}
           onApply={(item, type) => void apply(item, type)}

@@ -9,7 +9,7 @@ import { ProjectProgress } from '../components/ProjectProgress.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { formatTime } from '../format.ts';
 import { useAsync } from '../hooks/use-async.ts';
-import { ofProject, useLiveReload } from '../hooks/use-live.ts';
+import { ofProject, touchesDocuments, useLiveReload } from '../hooks/use-live.ts';
 import { colorOf } from '../labeling/colors.ts';
 import { progressOf } from '../progress.ts';
 import { canReview, canSetUp } from '../roles.ts';
@@ -21,10 +21,9 @@ export function ProjectPage({ id }: { id: string }) {
   const project = useAsync(() => api.getProject(id), [api, id]);
   const documents = useAsync(() => api.allDocuments(id), [api, id]);
   // Changes made elsewhere (another member, the API, the CLI) show up without a reload.
-  useLiveReload(ofProject(id), () => {
-    project.reload();
-    documents.reload();
-  });
+  // Any event of the project may change its status or counts; only task events change the documents.
+  useLiveReload(ofProject(id), project.reload);
+  useLiveReload((e) => ofProject(id)(e) && touchesDocuments(e), documents.reload);
   const admin = canSetUp(me.member.role);
   const p = project.data;
   return (

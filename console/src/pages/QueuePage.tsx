@@ -6,7 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { ProjectProgress } from '../components/ProjectProgress.tsx';
 import { useAsync } from '../hooks/use-async.ts';
-import { ofProject, useLiveReload } from '../hooks/use-live.ts';
+import { ofProject, touchesDocuments, useLiveReload } from '../hooks/use-live.ts';
 import { progressOf, queueOf } from '../progress.ts';
 import { canReview } from '../roles.ts';
 import { href } from '../router.ts';
@@ -16,10 +16,9 @@ export function QueuePage({ id, mode }: { id: string; mode: LabelMode }) {
   const { api, me } = useSession();
   const project = useAsync(() => api.getProject(id), [api, id]);
   const documents = useAsync(() => api.allDocuments(id, 'active'), [api, id]);
-  useLiveReload(ofProject(id), () => {
-    project.reload();
-    documents.reload();
-  });
+  // Any event of the project may change its status or counts; only task events change the documents.
+  useLiveReload(ofProject(id), project.reload);
+  useLiveReload((e) => ofProject(id)(e) && touchesDocuments(e), documents.reload);
   if (mode === 'reviewer' && !canReview(me.member.role)) {
     return (
       <section>
