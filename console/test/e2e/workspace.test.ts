@@ -319,4 +319,27 @@ describe('labeling workspace (Chromium)', () => {
       await page.close();
     }
   });
+
+  it('the set-up screens fit a 390 px screen', async () => {
+    const phone = await h.browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await signIn(phone, h.base, ADMIN_KEY);
+      const overflow = async () => Number(await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+      for (const [path, ready] of [
+        [`/projects/${projectId}`, 'Import documents'],
+        [`/projects/${projectId}/edit`, 'Edit project'],
+        ['/team', 'Add a member'],
+        [`/projects/${projectId}/queue?mode=reviewer`, 'Review queue'],
+      ] as const) {
+        await phone.goto(`${h.base}/#${path}`);
+        await phone.getByRole('heading', { name: ready }).waitFor();
+        expect(await overflow(), path).toBeLessThanOrEqual(0);
+      }
+      await phone.goto(`${h.base}/#/projects/${projectId}`);
+      await phone.getByRole('heading', { name: 'Import documents' }).waitFor();
+      await shot(phone, 'workspace-phone-project', true);
+    } finally {
+      await phone.close();
+    }
+  });
 });
