@@ -24,14 +24,16 @@ function useAction() {
 }
 
 /** "Mark document complete" (labeler mode) or "Mark document reviewed" (reviewer mode), after a confirmation. */
-export function DocumentCompleteButton(props: { documentId: string; mode: LabelMode; done: boolean; onDone: () => void }) {
+export function DocumentCompleteButton(props: { documentId: string; mode: LabelMode; done: boolean; queueHref: string; onDone: () => void }) {
   const { api } = useSession();
   const { run, shown } = useAction();
   const what = props.mode === 'reviewer' ? 'reviewed' : 'complete';
   return (
     <div class="completion">
       {props.done ? (
-        <p class="dim">You marked this document {what}.</p>
+        <p class="dim">
+          You marked this document {what}. <a href={props.queueHref}>Back to the queue</a>
+        </p>
       ) : (
         <ConfirmButton
           label={`Mark document ${what}`}

@@ -47,17 +47,13 @@ function UpdateStatus({ state }: { state: UpdateState }) {
   );
 }
 
-/** The label set as buttons (keys 1–9), the selected label's actions, and every label on the document by member. */
-export function LabelPanel(p: LabelPanelProps) {
-  const nameOf = (id: string) => p.labelSet.find((i) => i.id === id)?.label ?? id;
-  const indexOf = (id: string) => p.labelSet.findIndex((i) => i.id === id);
-  const byMember = new Map<string, Label[]>();
-  for (const l of p.labels) byMember.set(l.labeledByUserId, [...(byMember.get(l.labeledByUserId) ?? []), l]);
-  const busy = p.update.kind === 'sending' || p.update.kind === 'waiting';
+type Busy = { busy: boolean };
+
+/** The label set as buttons (keys 1–9) for the selection, and the whole-document and row labels. */
+function Palette(p: LabelPanelProps & Busy) {
   const keep = (e: MouseEvent) => e.preventDefault(); // keep the text selection when a button is pressed
   return (
-    <aside class="label-panel" aria-label="Labels">
-      <UpdateStatus state={p.update} />
+    <>
       <h2>Label set</h2>
       <p class="dim small">
         {p.pending && p.text !== null
@@ -72,7 +68,7 @@ export function LabelPanel(p: LabelPanelProps) {
             <button
               type="button"
               class="secondary label-button"
-              disabled={busy || (!p.pending && !p.selected)}
+              disabled={p.busy || (!p.pending && !p.selected)}
               onMouseDown={keep}
               onClick={() => (p.selected && !p.pending ? p.onChange(p.selected, item.id) : p.onApply(item, 'SPAN'))}
               aria-keyshortcuts={i < 9 ? String(i + 1) : undefined}
@@ -87,57 +83,65 @@ export function LabelPanel(p: LabelPanelProps) {
       <div class="actions">
         {p.labelSet.map((item) => (
           <span key={item.id} class="doc-label-actions">
-            <button type="button" class="secondary small" disabled={busy} onClick={() => p.onApply(item, 'DOCUMENT')}>
+            <button type="button" class="secondary small" disabled={p.busy} onClick={() => p.onApply(item, 'DOCUMENT')}>
               Document: {item.label}
             </button>
             {p.hasRow ? (
-              <button type="button" class="secondary small" disabled={busy} onClick={() => p.onApply(item, 'ROW')}>
+              <button type="button" class="secondary small" disabled={p.busy} onClick={() => p.onApply(item, 'ROW')}>
                 Row: {item.label}
               </button>
             ) : null}
           </span>
         ))}
       </div>
+    </>
+  );
+}
 
-      {p.selected ? (
-        <section class="selected-label" aria-label="Selected label">
-          <h3>Selected label</h3>
-          <p>
-            <strong>{nameOf(p.selected.labelSetItemId)}</strong> ({p.selected.type.toLowerCase()}
-            {p.selected.type === 'SPAN' ? `, characters ${p.selected.startCharIndex}–${p.selected.endCharIndex}` : ''}) by{' '}
-            {p.memberName(p.selected.labeledByUserId)}
-          </p>
-          <div class="actions">
-            <label for="change-label" class="sr-only">
-              Change to
-            </label>
-            <select
-              id="change-label"
-              value={p.selected.labelSetItemId}
-              disabled={busy}
-              onChange={(e) => p.onChange(p.selected!, e.currentTarget.value)}
-            >
-              {p.labelSet.map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.label}
-                </option>
-              ))}
-            </select>
-            {p.mode === 'reviewer' && p.selected.labeledBy !== 'REVIEWER' ? (
-              <button type="button" disabled={busy} onClick={() => p.onAccept(p.selected!)}>
-                Accept
-              </button>
-            ) : null}
-            <button type="button" class="danger" disabled={busy} onClick={() => p.onDelete(p.selected!)}>
-              Delete label
-            </button>
-            <button type="button" class="secondary" onClick={() => p.onSelect(null)}>
-              Deselect
-            </button>
-          </div>
-        </section>
-      ) : null}
+/** The selected label: what and whose it is; change, accept (reviewer mode), delete. */
+function SelectedLabel(p: LabelPanelProps & Busy & { label: Label }) {
+  const l = p.label;
+  return (
+    <section class="selected-label" aria-label="Selected label">
+      <h3>Selected label</h3>
+      <p>
+        <strong>{p.labelSet.find((i) => i.id === l.labelSetItemId)?.label ?? l.labelSetItemId}</strong> ({l.type.toLowerCase()}
+        {l.type === 'SPAN' ? `, characters ${l.startCharIndex}–${l.endCharIndex}` : ''}) by {p.memberName(l.labeledByUserId)}
+      </p>
+      <div class="actions">
+        <label for="change-label" class="sr-only">
+          Change to
+        </label>
+        <select id="change-label" value={l.labelSetItemId} disabled={p.busy} onChange={(e) => p.onChange(l, e.currentTarget.value)}>
+          {p.labelSet.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.label}
+            </option>
+          ))}
+        </select>
+        {p.mode === 'reviewer' && l.labeledBy !== 'REVIEWER' ? (
+          <button type="button" disabled={p.busy} onClick={() => p.onAccept(l)}>
+            Accept
+          </button>
+        ) : null}
+        <button type="button" class="danger" disabled={p.busy} onClick={() => p.onDelete(l)}>
+          Delete label
+        </button>
+        <button type="button" class="secondary" onClick={() => p.onSelect(null)}>
+          Deselect
+        </button>
+      </div>
+    </section>
+  );
+}
 
+/** Every label on the document, grouped by the member who saved it last (one group in labeler mode). */
+function MemberLabels(p: LabelPanelProps) {
+  const indexOf = (id: string) => p.labelSet.findIndex((i) => i.id === id);
+  const byMember = new Map<string, Label[]>();
+  for (const l of p.labels) byMember.set(l.labeledByUserId, [...(byMember.get(l.labeledByUserId) ?? []), l]);
+  return (
+    <>
       <h2>{p.mode === 'reviewer' ? 'Labels by member' : 'Your labels'}</h2>
       {p.labels.length === 0 ? <p class="dim">No labels yet.</p> : null}
       {[...byMember].map(([member, labels]) => (
@@ -148,24 +152,35 @@ export function LabelPanel(p: LabelPanelProps) {
             </h3>
           ) : null}
           <ul class="label-list">
-            {labels.map((l) => (
-              <li key={l.id}>
-                <button
-                  type="button"
-                  class={`link label-item${p.selected?.id === l.id ? ' current' : ''}`}
-                  aria-pressed={p.selected?.id === l.id}
-                  onClick={() => p.onSelect(l.id)}
-                >
-                  <span class="swatch" style={{ backgroundColor: colorOf(p.labelSet[indexOf(l.labelSetItemId)], indexOf(l.labelSetItemId)) }} aria-hidden="true" />
-                  {nameOf(l.labelSetItemId)}
-                  {l.type === 'SPAN' ? <span class="dim"> “{excerpt(p.text, l)}”</span> : <span class="dim"> ({l.type.toLowerCase()})</span>}
-                  {l.labeledBy === 'REVIEWER' ? <span class="badge badge-ok">reviewed</span> : null}
-                </button>
-              </li>
-            ))}
+            {labels.map((l) => {
+              const i = indexOf(l.labelSetItemId);
+              return (
+                <li key={l.id}>
+                  <button type="button" class={`link label-item${p.selected?.id === l.id ? ' current' : ''}`} aria-pressed={p.selected?.id === l.id} onClick={() => p.onSelect(l.id)}>
+                    <span class="swatch" style={{ backgroundColor: colorOf(p.labelSet[i], i) }} aria-hidden="true" />
+                    {p.labelSet[i]?.label ?? l.labelSetItemId}
+                    {l.type === 'SPAN' ? <span class="dim"> “{excerpt(p.text, l)}”</span> : <span class="dim"> ({l.type.toLowerCase()})</span>}
+                    {l.labeledBy === 'REVIEWER' ? <span class="badge badge-ok">reviewed</span> : null}
+                  </button>
+                </li>
+              );
+            })}
           </ul>
         </section>
       ))}
+    </>
+  );
+}
+
+/** The side panel of the document view: the update's state, the label set, the selected label, every label. */
+export function LabelPanel(p: LabelPanelProps) {
+  const busy = p.update.kind === 'sending' || p.update.kind === 'waiting';
+  return (
+    <aside class="label-panel" aria-label="Labels">
+      <UpdateStatus state={p.update} />
+      <Palette {...p} busy={busy} />
+      {p.selected ? <SelectedLabel {...p} busy={busy} label={p.selected} /> : null}
+      <MemberLabels {...p} />
     </aside>
   );
 }

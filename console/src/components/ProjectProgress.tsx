@@ -17,7 +17,11 @@ export function ProjectProgress({ progress }: { progress: Progress }) {
     <section class="panel progress" aria-label="Progress">
       <Bar label="Completed" value={progress.completed} total={progress.total} />
       <Bar label="Reviewed" value={progress.reviewed} total={progress.total} />
-      {progress.excluded ? <p class="dim small">{progress.excluded} excluded documents are not counted.</p> : null}
+      {progress.excluded ? (
+        <p class="dim small">
+          {progress.excluded === 1 ? '1 excluded document is' : `${progress.excluded} excluded documents are`} not counted.
+        </p>
+      ) : null}
     </section>
   );
 }

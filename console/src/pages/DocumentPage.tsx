@@ -7,6 +7,7 @@ import { LabelPanel } from '../components/LabelPanel.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { TextView, type DrawnMark } from '../components/TextView.tsx';
 import { useAsync } from '../hooks/use-async.ts';
+import { useLabelKeys } from '../hooks/use-label-keys.ts';
 import { useLabelUpdate } from '../hooks/use-label-update.ts';
 import { mentionsDocument, touchesDocuments, useLiveReload } from '../hooks/use-live.ts';
 import { useMemberNames } from '../hooks/use-member-names.ts';
@@ -16,7 +17,15 @@ import { colorOf } from '../labeling/colors.ts';
 import { canReview } from '../roles.ts';
 import { href } from '../router.ts';
 
-const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName));
+/** The span labels of `labels` as the text view draws them, in their label set item's colour. */
+function drawnMarks(labels: Label[], labelSet: LabelSetItem[]): DrawnMark[] {
+  return labels
+    .filter((l) => l.type === 'SPAN')
+    .map((l) => {
+      const i = labelSet.findIndex((item) => item.id === l.labelSetItemId);
+      return { id: l.id, start: l.startCharIndex, end: l.endCharIndex, color: colorOf(labelSet[i], i), name: labelSet[i]?.label ?? l.labelSetItemId };
+    });
+}
 
 /** The labeling view of one document, in labeler mode (your labels) or reviewer mode (every member's labels). */
 export function DocumentPage({ id, mode }: { id: string; mode: LabelMode }) {
@@ -72,18 +81,6 @@ function Workspace({ mode, labels, setLabels, memberName, doc, project, onComple
   const labeledBy = mode === 'reviewer' ? 'REVIEWER' : 'LABELER';
   const visible = mode === 'reviewer' ? labels : labels.filter((l) => l.labeledByUserId === me.member.id);
   const selected = visible.find((l) => l.id === selectedId) ?? null;
-  const itemIndex = (itemId: string) => project.labelSet.findIndex((i) => i.id === itemId);
-
-  const marks: DrawnMark[] = useMemo(
-    () =>
-      visible
-        .filter((l) => l.type === 'SPAN')
-        .map((l) => {
-          const i = itemIndex(l.labelSetItemId);
-          return { id: l.id, start: l.startCharIndex, end: l.endCharIndex, color: colorOf(project.labelSet[i], i), name: project.labelSet[i]?.label ?? l.labelSetItemId };
-        }),
-    [visible, project.labelSet],
-  );
 
   const upsert = async (u: LabelUpsert) => send({ toUpsertList: [{ ...u, labeledBy }], mode });
   const apply = async (item: LabelSetItem, type: LabelType) => {
@@ -98,39 +95,38 @@ function Workspace({ mode, labels, setLabels, memberName, doc, project, onComple
     if (await send({ toDeleteList: [{ id: l.id }], mode })) setSelectedId(null);
   };
 
-  useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent) => {
-      if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (/^[1-9]$/.test(e.key)) {
-        const item = project.labelSet[Number(e.key) - 1];
-        if (!item) return;
-        e.preventDefault();
-        if (current()) void apply(item, 'SPAN');
-        else if (selected) change(selected, item.id);
-      } else if (e.key === 'Escape') {
-        clear();
-        setSelectedId(null);
-      } else if ((e.key === 'Delete' || e.key === 'Backspace') && selected && !pending) {
-        e.preventDefault();
-        void remove(selected);
-      }
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+  useLabelKeys({
+    onDigit: (n) => {
+      const item = project.labelSet[n - 1];
+      if (!item) return false;
+      if (current()) void apply(item, 'SPAN');
+      else if (selected) change(selected, item.id);
+      return true;
+    },
+    onEscape: () => {
+      clear();
+      setSelectedId(null);
+    },
+    onDelete: () => {
+      if (!selected || pending) return false;
+      void remove(selected);
+      return true;
+    },
   });
 
   const mine = doc.completions.some((c) => c.memberId === me.member.id && c.mode === mode);
+  const queueHref = href(`/projects/${project.id}/queue${mode === 'reviewer' ? '?mode=reviewer' : ''}`);
   return (
     <section class="workspace">
       <p class="crumbs">
         <a href={href('/projects')}>Projects</a> / <a href={href(`/projects/${project.id}`)}>{project.name}</a> /{' '}
-        <a href={href(`/projects/${project.id}/queue${mode === 'reviewer' ? '?mode=reviewer' : ''}`)}>{mode === 'reviewer' ? 'Review queue' : 'Your queue'}</a> /
+        <a href={queueHref}>{mode === 'reviewer' ? 'Review queue' : 'Your queue'}</a> /
       </p>
       <div class="title-row">
         <h1>
           {doc.name} <span class={`badge ${mode === 'reviewer' ? 'badge-warn' : 'badge-muted'}`}>{mode} mode</span>
         </h1>
-        <DocumentCompleteButton documentId={doc.id} mode={mode} done={mine} onDone={onCompleted} />
+        <DocumentCompleteButton documentId={doc.id} mode={mode} done={mine} queueHref={queueHref} onDone={onCompleted} />
       </div>
       {doc.status === 'excluded' ? <ErrorMessage error="This document is excluded from the project and cannot be labeled." /> : null}
       <div class="workspace-grid">
@@ -139,7 +135,7 @@ function Workspace({ mode, labels, setLabels, memberName, doc, project, onComple
             <TextView
               text={text}
               blocks={blocks}
-              marks={marks}
+              marks={drawnMarks(visible, project.labelSet)}
               selectedId={selectedId}
               viewRef={viewRef}
               onMarkClick={(lid) => setSelectedId(lid)}
