@@ -342,4 +342,28 @@ describe('labeling workspace (Chromium)', () => {
       await phone.close();
     }
   });
+
+  it('imports a dropped JSONL file, listing the lines that cannot be imported', async () => {
+    const other = await h.api<{ id: string }>('POST', '/projects', { name: 'Dropped', labelSet: [{ id: 'x', label: 'X' }] });
+    await admin.goto(`${h.base}/#/projects/${other.id}`);
+    await admin.getByRole('heading', { name: 'Import documents' }).waitFor();
+    const jsonl = ['{"key":"d1","text":"one"}', '{"key":"d2",', '[1, 2]', '"just text"'].join('\n');
+    const drop = await admin.evaluateHandle(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([${JSON.stringify(jsonl)}], 'notes.jsonl', { type: 'application/x-ndjson' }));
+      return dt;
+    })()`);
+    await admin.dispatchEvent('.dropzone', 'drop', { dataTransfer: drop });
+    await admin.getByText('2 documents to import, 2 lines with errors (left out)').waitFor();
+    const errors = admin.getByRole('list', { name: 'Lines with errors' });
+    await errors.getByText(/^notes\.jsonl:2: not valid JSON/).waitFor();
+    await errors.getByText('notes.jsonl:3: expected a JSON object or string, got an array').waitFor();
+    await admin.getByRole('button', { name: 'Import 2 documents' }).click();
+    await admin.getByText('Imported 2 documents from notes.jsonl.').waitFor();
+    const tasks = await events.waitFor('TASKS_CREATED', ofProject(other.id));
+    expect((tasks.data.documents as { key: string | null; text: string }[]).map((d) => [d.key, d.text])).toEqual([
+      ['d1', 'one'],
+      [null, 'just text'],
+    ]);
+  });
 });
