@@ -71,6 +71,8 @@ export class LiveEvents {
 
   private async readOnce(signal: AbortSignal): Promise<void> {
     const res = await this.api.openEventStream(signal, this.lastId);
+    // A key that stopped working will not start working again: stop, and let the next API call sign out.
+    if (res.status === 401) this.abort.abort();
     if (!res.ok || !res.body) throw new Error(`event stream answered ${res.status}`);
     const parser = createParser({
       onEvent: (m) => {

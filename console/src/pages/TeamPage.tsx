@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useSession } from '../api/context.ts';
-import type { Role } from '../api/types.ts';
+import type { ApiKeyItem, Role } from '../api/types.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { Loading } from '../components/Loading.tsx';
@@ -79,6 +79,42 @@ function AddMember({ onAdded }: { onAdded: () => void }) {
   );
 }
 
+/** The team's keys (prefix, name, member), each revocable after a confirmation. */
+function KeyTable({ keys, onRevoke }: { keys: ApiKeyItem[]; onRevoke: (id: string) => Promise<void> }) {
+  return (
+    <div class="table-wrap">
+      <table class="list">
+        <thead>
+          <tr>
+            <th scope="col">Key</th>
+            <th scope="col">Member</th>
+            <th scope="col" class="hide-narrow">Created</th>
+            <th scope="col">State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((k) => (
+            <tr key={k.id} data-key-id={k.id}>
+              <td>
+                <code>{k.prefix}…</code> {k.name}
+              </td>
+              <td>{k.member.email}</td>
+              <td class="hide-narrow">{formatTime(k.createdAt)}</td>
+              <td>
+                {k.revokedAt ? (
+                  <span class="badge badge-muted">revoked</span>
+                ) : (
+                  <ConfirmButton label="Revoke" danger question="Revoke this key? It stops working at once." confirmLabel="Revoke key" onConfirm={() => onRevoke(k.id)} />
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function Keys({ members, version }: { members: { id: string; email: string }[]; version: number }) {
   const { api } = useSession();
   const keys = useAsync(() => api.listKeys({ limit: 1000 }), [api, version]);
@@ -125,38 +161,7 @@ function Keys({ members, version }: { members: { id: string; email: string }[]; 
       {error ? <ErrorMessage error={error} /> : null}
       {created ? <ShownOnce title={`New API key of ${created.email}.`} value={created.key} /> : null}
       {keys.error ? <ErrorMessage error={keys.error} onRetry={keys.reload} /> : null}
-      {keys.data ? (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Member</th>
-                <th scope="col" class="hide-narrow">Created</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.data.map((k) => (
-                <tr key={k.id} data-key-id={k.id}>
-                  <td>
-                    <code>{k.prefix}…</code> {k.name}
-                  </td>
-                  <td>{k.member.email}</td>
-                  <td class="hide-narrow">{formatTime(k.createdAt)}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      <span class="badge badge-muted">revoked</span>
-                    ) : (
-                      <ConfirmButton label="Revoke" danger question="Revoke this key? It stops working at once." confirmLabel="Revoke key" onConfirm={() => api.revokeKey(k.id).then(keys.reload, (err: Error) => setError(err.message))} />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      {keys.data ? <KeyTable keys={keys.data.data} onRevoke={(id) => api.revokeKey(id).then(keys.reload, (err: Error) => setError(err.message))} /> : null}
     </section>
   );
 }
