@@ -253,6 +253,11 @@ describe('labeling workspace (Chromium)', () => {
     reviewer = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(reviewer, h.base, reviewerKey);
     expect(await reviewer.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['Projects']);
+    await reviewer.getByRole('link', { name: 'Support tickets' }).click();
+    await reviewer.getByRole('link', { name: 'Review' }).waitFor();
+    expect(await reviewer.getByRole('link', { name: 'Edit project' }).count()).toBe(0);
+    expect(await reviewer.getByLabel('Document file').count()).toBe(0);
+    expect(await reviewer.getByLabel(/^Select /).count()).toBe(0);
     // The admin watches the project page: progress moves without a reload.
     await admin.goto(`${h.base}/#/projects/${projectId}`);
     await admin.getByTestId('progress-completed').getByText('1').waitFor();
@@ -265,6 +270,14 @@ describe('labeling workspace (Chromium)', () => {
     const accepted = await events.waitFor('ANNOTATION_UPDATED', (e) => (e.data.document as { id: string }).id === doc.id && e.data.isReviewDocument === true);
     expect((accepted.data.labelUpdateList as { toUpsertList: Label[] }).toUpsertList[0]).toMatchObject({ labeledBy: 'REVIEWER', startCharIndex: 4, endCharIndex: 12 });
     await shot(reviewer, 'workspace-review');
+
+    // Another member's label appears in the reviewer's open document without a reload.
+    await h.api('POST', `/documents/${doc.id}/labels`, { toUpsertList: [{ labelSetItemId: 'org', startCharIndex: 13, endCharIndex: 19 }] }, labelerKey);
+    await reviewer.locator('mark[data-name="ORG"]', { hasText: 'called' }).waitFor();
+    const theirs = (await labelsOf(doc.id)).find((l) => l.startCharIndex === 13)!;
+    await reviewer.getByRole('region', { name: 'Labels of Ann' }).getByRole('button', { name: /ORG “called”/ }).click();
+    await reviewer.getByRole('button', { name: 'Delete label' }).click();
+    await expect.poll(async () => (await labelsOf(doc.id)).some((l) => l.id === theirs.id)).toBe(false);
 
     const acme = TEXT.indexOf('Acme');
     await dragSelect(reviewer, acme, acme + 4);
