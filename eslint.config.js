@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // The import formats are bundled into the browser console too: no Node built-ins there.
+    files: ['src/import-format/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^node:', message: 'src/import-format runs in the browser too.' }] }] },
+  },
+  {
     files: ['bin/**/*.js', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -11,6 +11,11 @@ export interface Route {
     | 'webhook-edit'
     | 'deliveries'
     | 'delivery'
+    | 'project-new'
+    | 'project-edit'
+    | 'queue'
+    | 'document'
+    | 'team'
     | 'not-found';
   params: Record<string, string>;
   /** Query parameters after `?` in the hash (filters live there so a filtered log can be linked). */
@@ -19,6 +24,11 @@ export interface Route {
 
 const PATTERNS: [Route['name'], RegExp][] = [
   ['projects', /^\/projects\/?$/],
+  ['project-new', /^\/projects\/new\/?$/],
+  ['project-edit', /^\/projects\/(?<id>[^/]+)\/edit\/?$/],
+  ['queue', /^\/projects\/(?<id>[^/]+)\/queue\/?$/],
+  ['document', /^\/documents\/(?<id>[^/]+)\/?$/],
+  ['team', /^\/team\/?$/],
   ['project', /^\/projects\/(?<id>[^/]+)\/?$/],
   ['webhooks', /^\/(webhooks\/?)?$/],
   ['webhook-new', /^\/webhooks\/new\/?$/],

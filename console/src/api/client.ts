@@ -1,13 +1,20 @@
 import type {
+  ApiKeyItem,
   Attempt,
   Delivery,
   DeliveryStats,
   DocumentItem,
   EventItem,
   FormatSample,
+  FullDocument,
+  Label,
+  LabelMode,
+  LabelUpdate,
   Me,
+  Member,
   Page,
   Project,
+  ProjectInput,
   ReplayAnswer,
   SecretAnswer,
   Webhook,
@@ -102,6 +109,50 @@ export class Api {
   getProject = (id: string) => this.request<Project>('GET', `/projects/${encodeURIComponent(id)}`);
   listDocuments = (projectId: string, query?: Query) =>
     this.request<Page<DocumentItem>>('GET', `/projects/${encodeURIComponent(projectId)}/documents`, undefined, query);
+  createProject = (input: ProjectInput) => this.request<Project>('POST', '/projects', input);
+  updateProject = (id: string, patch: Partial<ProjectInput>) => this.request<Project>('PATCH', `/projects/${encodeURIComponent(id)}`, patch);
+  completeProject = (id: string, mode: LabelMode) => this.request<Project>('POST', `/projects/${encodeURIComponent(id)}/complete`, { mode });
+  importDocuments = (projectId: string, documents: unknown[]) =>
+    this.request<{ data: FullDocument[] }>('POST', `/projects/${encodeURIComponent(projectId)}/documents`, { documents });
+  excludeDocuments = (projectId: string, ids: string[]) =>
+    this.request<{ data: FullDocument[] }>('POST', `/projects/${encodeURIComponent(projectId)}/documents/exclude`, { ids });
+  deleteDocuments = (projectId: string, ids: string[]) =>
+    this.request<{ deleted: number }>('DELETE', `/projects/${encodeURIComponent(projectId)}/documents`, { ids });
+  getDocument = (id: string) => this.request<FullDocument>('GET', `/documents/${encodeURIComponent(id)}`);
+  completeDocument = (id: string, mode: LabelMode) => this.request<unknown>('POST', `/documents/${encodeURIComponent(id)}/complete`, { mode });
+  listLabels = (documentId: string) => this.request<{ data: Label[] }>('GET', `/documents/${encodeURIComponent(documentId)}/labels`);
+  updateLabels = (documentId: string, update: LabelUpdate) =>
+    this.request<{ data: Label[] }>('POST', `/documents/${encodeURIComponent(documentId)}/labels`, update);
+
+  /** Every document of a project, page after page (the list answers at most 1000 at a time). */
+  async allDocuments(projectId: string, status?: 'active' | 'excluded'): Promise<FullDocument[]> {
+    const out: FullDocument[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<FullDocument> = await this.request<Page<FullDocument>>('GET', `/projects/${encodeURIComponent(projectId)}/documents`, undefined, {
+        limit: 1000,
+        status,
+        cursor,
+      });
+      out.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  listMembers = (query?: Query) => this.request<Page<Member>>('GET', '/members', undefined, query);
+  createMember = (input: { email: string; name?: string; role: string }) => this.request<Member & { apiKey: string }>('POST', '/members', input);
+  listKeys = (query?: Query) => this.request<Page<ApiKeyItem>>('GET', '/keys', undefined, query);
+  createKey = (input: { memberId?: string; name?: string }) => this.request<ApiKeyItem & { key: string }>('POST', '/keys', input);
+  revokeKey = (id: string) => this.request<ApiKeyItem>('DELETE', `/keys/${encodeURIComponent(id)}`);
+
+  /** Opens the team's event stream (server-sent events) as a fetch response, so the key travels in a header. */
+  openEventStream = (signal: AbortSignal, lastEventId: string | null) =>
+    fetch('/api/v1/events/stream', {
+      headers: { authorization: `Bearer ${this.key}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+      signal,
+    });
+
   listEvents = (query?: Query) => this.request<Page<EventItem>>('GET', '/events', undefined, query);
 
   listWebhooks = (query?: Query) => this.request<Page<Webhook>>('GET', '/webhooks', undefined, query);

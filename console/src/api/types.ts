@@ -178,3 +178,79 @@ export interface FormatSample {
   headers?: Record<string, string>;
   batched?: boolean;
 }
+
+/** What the project form sends. */
+export interface ProjectInput {
+  name: string;
+  tags: string[];
+  labelSet: { id: string; label: string; color: string | null }[];
+}
+
+/** A document with its content, as `GET /documents/{id}` answers it. */
+export interface FullDocument extends DocumentItem {
+  text: string | null;
+  data: unknown;
+  updatedAt: string;
+  completions: { memberId: string; mode: 'labeler' | 'reviewer'; completedAt: string }[];
+}
+
+export type LabelType = 'SPAN' | 'ROW' | 'DOCUMENT';
+
+/** A label in Datasaur's shape (`GET /documents/{id}/labels`). */
+export interface Label {
+  id: string;
+  documentId: string;
+  type: LabelType;
+  startCellIndex: number;
+  startCellLine: number;
+  startTokenIndex: number;
+  startCharIndex: number;
+  endCellIndex: number;
+  endCellLine: number;
+  endTokenIndex: number;
+  endCharIndex: number;
+  counter: number;
+  layer: number;
+  labeledBy: 'LABELER' | 'REVIEWER' | 'PREDICTION';
+  labelSetItemId: string;
+  confidenceScore: number | null;
+  labeledByUserId: string;
+}
+
+/** One label of a label update's `toUpsertList`: with `id` it changes that label, without it creates one. */
+export interface LabelUpsert {
+  id?: string;
+  type?: LabelType;
+  labelSetItemId?: string;
+  startCharIndex?: number;
+  endCharIndex?: number;
+  labeledBy?: 'LABELER' | 'REVIEWER';
+}
+
+export type LabelMode = 'labeler' | 'reviewer';
+
+/** A label update (`POST /documents/{id}/labels`). */
+export interface LabelUpdate {
+  toUpsertList?: LabelUpsert[];
+  toDeleteList?: { id: string }[];
+  mode: LabelMode;
+}
+
+export interface Member {
+  id: string;
+  teamId: string;
+  email: string;
+  name: string;
+  role: Role;
+  instanceAdmin: boolean;
+  createdAt: string;
+}
+
+export interface ApiKeyItem {
+  id: string;
+  prefix: string;
+  name: string;
+  member: { id: string; email: string; name: string; role: Role };
+  createdAt: string;
+  revokedAt: string | null;
+}

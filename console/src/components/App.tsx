@@ -2,6 +2,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, ApiError, storedKey, storeKey } from '../api/client.ts';
 import { SessionContext, type Session } from '../api/context.ts';
 import type { Me } from '../api/types.ts';
+import { LiveContext } from '../hooks/use-live.ts';
+import { LiveEvents } from '../live/live-events.ts';
 import { SignInPage } from '../pages/SignInPage.tsx';
 import { Layout } from './Layout.tsx';
 import { Loading } from './Loading.tsx';
@@ -21,6 +23,12 @@ export function App() {
   };
 
   const api = useMemo(() => (key ? new Api(key, () => signOut('Your API key is no longer valid. Sign in again.')) : null), [key]);
+  // One event stream per signed-in key: pages follow changes made elsewhere through it.
+  const live = useMemo(() => (api && me ? new LiveEvents(api) : null), [api, me !== null]);
+  useEffect(() => {
+    live?.start();
+    return () => live?.stop();
+  }, [live]);
 
   // A key from an earlier visit in this tab is checked again before the pages trust it.
   useEffect(() => {
@@ -47,9 +55,11 @@ export function App() {
   const session: Session = { api, me, signOut: () => signOut(null) };
   return (
     <SessionContext.Provider value={session}>
-      <Layout>
-        <Routes />
-      </Layout>
+      <LiveContext.Provider value={live}>
+        <Layout>
+          <Routes />
+        </Layout>
+      </LiveContext.Provider>
     </SessionContext.Provider>
   );
 }

@@ -3,6 +3,7 @@ import { useSession } from '../api/context.ts';
 import type { EventItem } from '../api/types.ts';
 import { formatTime } from '../format.ts';
 import { useAsync } from '../hooks/use-async.ts';
+import { ofProject, useLiveReload } from '../hooks/use-live.ts';
 import { CodeBlock } from './CodeBlock.tsx';
 import { EmptyState } from './EmptyState.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
@@ -26,6 +27,7 @@ function EventRow({ event }: { event: EventItem }) {
 export function EventList({ projectId }: { projectId: string }) {
   const { api } = useSession();
   const events = useAsync(() => api.listEvents({ projectId, limit: 100, order: 'desc' }), [api, projectId]);
+  useLiveReload(ofProject(projectId), events.reload);
   if (events.error) return <ErrorMessage error={events.error} onRetry={events.reload} />;
   if (events.loading && !events.data) return <Loading label="Loading events" />;
   const list = events.data?.data ?? [];

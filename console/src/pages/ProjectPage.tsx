@@ -1,30 +1,30 @@
 import { useSession } from '../api/context.ts';
-import type { DocumentItem } from '../api/types.ts';
-import { EmptyState } from '../components/EmptyState.tsx';
+import { ProjectCompleteButton } from '../components/CompletionButtons.tsx';
+import { DocumentsPanel } from '../components/DocumentsPanel.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { EventList } from '../components/EventList.tsx';
+import { ImportPanel } from '../components/ImportPanel.tsx';
 import { Loading } from '../components/Loading.tsx';
+import { ProjectProgress } from '../components/ProjectProgress.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { formatTime } from '../format.ts';
 import { useAsync } from '../hooks/use-async.ts';
+import { ofProject, touchesDocuments, useLiveReload } from '../hooks/use-live.ts';
+import { colorOf } from '../labeling/colors.ts';
+import { progressOf } from '../progress.ts';
+import { canReview, canSetUp } from '../roles.ts';
 import { href } from '../router.ts';
 
-function completionOf(d: DocumentItem): { state: string; at: string | null } {
-  if (d.status === 'excluded') return { state: 'excluded', at: null };
-  const last = (mode: 'labeler' | 'reviewer') =>
-    (d.completions ?? []).filter((c) => c.mode === mode).map((c) => c.completedAt).sort().at(-1) ?? null;
-  const reviewed = last('reviewer');
-  if (reviewed) return { state: 'reviewed', at: reviewed };
-  const completed = last('labeler');
-  if (completed) return { state: 'completed', at: completed };
-  return { state: 'open', at: null };
-}
-
-/** One project: its label set, documents with their completion state, and the events it emitted. */
+/** One project: its label set, progress, documents with their completion state, and the events it emitted. */
 export function ProjectPage({ id }: { id: string }) {
-  const { api } = useSession();
+  const { api, me } = useSession();
   const project = useAsync(() => api.getProject(id), [api, id]);
-  const documents = useAsync(() => api.listDocuments(id, { limit: 200 }), [api, id]);
+  const documents = useAsync(() => api.allDocuments(id), [api, id]);
+  // Changes made elsewhere (another member, the API, the CLI) show up without a reload.
+  // Any event of the project may change its status or counts; only task events change the documents.
+  useLiveReload(ofProject(id), project.reload);
+  useLiveReload((e) => ofProject(id)(e) && touchesDocuments(e), documents.reload);
+  const admin = canSetUp(me.member.role);
   const p = project.data;
   return (
     <section>
@@ -35,9 +35,26 @@ export function ProjectPage({ id }: { id: string }) {
       {project.loading && !p ? <Loading label="Loading the project" /> : null}
       {p ? (
         <>
-          <h1>
-            {p.name} <StatusBadge status={p.status} />
-          </h1>
+          <div class="title-row">
+            <h1>
+              {p.name} <StatusBadge status={p.status} />
+            </h1>
+            <div class="actions">
+              <a class="button" href={href(`/projects/${p.id}/queue`)}>
+                Label
+              </a>
+              {canReview(me.member.role) ? (
+                <a class="button secondary" href={href(`/projects/${p.id}/queue?mode=reviewer`)}>
+                  Review
+                </a>
+              ) : null}
+              {admin ? (
+                <a class="button secondary" href={href(`/projects/${p.id}/edit`)}>
+                  Edit project
+                </a>
+              ) : null}
+            </div>
+          </div>
           <dl class="facts">
             <div>
               <dt>Id</dt>
@@ -47,7 +64,7 @@ export function ProjectPage({ id }: { id: string }) {
             </div>
             <div>
               <dt>Documents</dt>
-              <dd>{p.documentCount ?? documents.data?.data.length ?? '—'}</dd>
+              <dd>{p.documentCount ?? documents.data?.length ?? '—'}</dd>
             </div>
             <div>
               <dt>Labels</dt>
@@ -61,8 +78,9 @@ export function ProjectPage({ id }: { id: string }) {
               <dt>Label set</dt>
               <dd>
                 {p.labelSet.length
-                  ? p.labelSet.map((l) => (
-                      <span key={l.id} class="tag" style={l.color ? { borderColor: l.color } : undefined}>
+                  ? p.labelSet.map((l, i) => (
+                      <span key={l.id} class="tag">
+                        <span class="swatch" style={{ backgroundColor: colorOf(l, i) }} aria-hidden="true" />
                         {l.label}
                       </span>
                     ))
@@ -77,43 +95,19 @@ export function ProjectPage({ id }: { id: string }) {
         </>
       ) : null}
 
+      {documents.data ? <ProjectProgress progress={progressOf(documents.data)} /> : null}
+      {p ? (
+        <div class="actions">
+          <ProjectCompleteButton project={p} mode="labeler" onDone={project.reload} />
+          <ProjectCompleteButton project={p} mode="reviewer" onDone={project.reload} />
+        </div>
+      ) : null}
+      {admin ? <ImportPanel projectId={id} onImported={documents.reload} /> : null}
+
       <h2>Documents</h2>
       {documents.error ? <ErrorMessage error={documents.error} onRetry={documents.reload} /> : null}
       {documents.loading && !documents.data ? <Loading label="Loading documents" /> : null}
-      {documents.data && documents.data.data.length === 0 ? <EmptyState title="No documents in this project yet" /> : null}
-      {documents.data && documents.data.data.length > 0 ? (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" class="hide-narrow">Key</th>
-                <th scope="col">Completion</th>
-                <th scope="col" class="num hide-narrow">Labels</th>
-              </tr>
-            </thead>
-            <tbody>
-              {documents.data.data.map((d) => {
-                const c = completionOf(d);
-                return (
-                  <tr key={d.id}>
-                    <td>{d.name}</td>
-                    <td class="hide-narrow">
-                      <code>{d.key ?? '—'}</code>
-                    </td>
-                    <td>
-                      <StatusBadge status={c.state} />
-                      {c.at ? <span class="dim small hide-narrow"> {formatTime(c.at)}</span> : null}
-                    </td>
-                    <td class="num hide-narrow">{d.labelCount ?? '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          {documents.data.nextCursor ? <p class="dim">Showing the first {documents.data.data.length} documents.</p> : null}
-        </div>
-      ) : null}
+      {documents.data ? <DocumentsPanel projectId={id} documents={documents.data} onChanged={documents.reload} /> : null}
 
       <h2>Events</h2>
       <EventList projectId={id} />

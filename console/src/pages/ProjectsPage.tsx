@@ -5,20 +5,30 @@ import { Loading } from '../components/Loading.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { formatTime } from '../format.ts';
 import { useAsync } from '../hooks/use-async.ts';
+import { useLiveReload } from '../hooks/use-live.ts';
+import { canSetUp } from '../roles.ts';
 import { href } from '../router.ts';
 
 /** Every project of the team with its status and document and label counts. */
 export function ProjectsPage() {
-  const { api } = useSession();
+  const { api, me } = useSession();
   const projects = useAsync(() => api.listProjects({ limit: 200 }), [api]);
+  useLiveReload((e) => e.type.startsWith('PROJECT_') || e.type.startsWith('TASKS_'), projects.reload);
   return (
     <section>
-      <h1>Projects</h1>
+      <div class="title-row">
+        <h1>Projects</h1>
+        {canSetUp(me.member.role) ? (
+          <a class="button" href={href('/projects/new')}>
+            New project
+          </a>
+        ) : null}
+      </div>
       {projects.error ? <ErrorMessage error={projects.error} onRetry={projects.reload} /> : null}
       {projects.loading && !projects.data ? <Loading label="Loading projects" /> : null}
       {projects.data && projects.data.data.length === 0 ? (
         <EmptyState title="No projects yet">
-          Create one with <code>POST /api/v1/projects</code> or <code>labelhook import</code>; its events will show up here.
+          {canSetUp(me.member.role) ? 'Create one with New project' : 'An admin of your team creates them'} (or with <code>POST /api/v1/projects</code>); its events will show up here.
         </EmptyState>
       ) : null}
       {projects.data && projects.data.data.length > 0 ? (

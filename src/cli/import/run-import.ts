@@ -3,7 +3,7 @@ import { RemoteApiError } from '../../errors.js';
 import type { ApiClient } from '../api-client.js';
 import type { ProgressReporter } from './progress.js';
 import type { ImportSource } from './sources.js';
-import type { ImportDocument } from './to-document.js';
+import type { ImportDocument } from '../../import-format/index.js';
 
 /** The outcome of an import. */
 export interface ImportSummary {

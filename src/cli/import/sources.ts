@@ -1,14 +1,25 @@
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { CliUsageError } from '../../errors.js';
+import {
+  csvError,
+  csvOptions,
+  documentFromJsonLine,
+  documentFromRow,
+  documentFromTextLine,
+  documentFromValue,
+  formatOfName,
+  IMPORT_FORMATS,
+  ImportInputError,
+  type ImportDocument,
+  type ImportFormat,
+} from '../../import-format/index.js';
 import { readJsonArray } from './json-array-reader.js';
 import { readLines } from './line-reader.js';
-import { documentFromRow, documentFromValue, type ImportDocument } from './to-document.js';
 
-export type ImportFormat = 'jsonl' | 'json' | 'csv' | 'text';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['jsonl', 'json', 'csv', 'text'];
+export { IMPORT_FORMATS, type ImportFormat };
 
 /** One document read from the input, with where it came from. */
 export interface SourceRecord {
@@ -28,21 +39,16 @@ export interface ImportSource {
 
 /** The format implied by a path: a folder or .txt is text, .jsonl/.ndjson, .json, .csv/.tsv by name. */
 export function detectFormat(path: string, isDirectory: boolean): ImportFormat | undefined {
-  if (isDirectory) return 'text';
-  switch (extname(path).toLowerCase()) {
-    case '.jsonl':
-    case '.ndjson':
-      return 'jsonl';
-    case '.json':
-      return 'json';
-    case '.csv':
-    case '.tsv':
-      return 'csv';
-    case '.txt':
-    case '.text':
-      return 'text';
-    default:
-      return undefined;
+  return isDirectory ? 'text' : formatOfName(path);
+}
+
+/** The records of `records`, with a bad line's ImportInputError turned into the CLI's usage error (exit 2). */
+async function* asCliErrors(records: AsyncGenerator<SourceRecord>): AsyncGenerator<SourceRecord> {
+  try {
+    yield* records;
+  } catch (err) {
+    if (err instanceof ImportInputError) throw new CliUsageError(err.message, { file: err.file, line: err.line }, 'import_invalid_input');
+    throw err;
   }
 }
 
@@ -60,61 +66,37 @@ export async function openSource(path: string, format: ImportFormat | undefined,
     return { format: chosen, totalBytes, records: readFolder(path, files) };
   }
   const label = path;
-  switch (chosen) {
-    case 'jsonl':
-      return { format: chosen, totalBytes: info.size, records: readJsonl(path, label, column) };
-    case 'json':
-      return { format: chosen, totalBytes: info.size, records: readJson(path, label, column) };
-    case 'csv':
-      return { format: chosen, totalBytes: info.size, records: readCsv(path, label, column ?? 'text') };
-    case 'text':
-      return { format: chosen, totalBytes: info.size, records: readText(path, label) };
-  }
+  const records = {
+    jsonl: () => readJsonl(path, label, column),
+    json: () => readJson(path, label, column),
+    csv: () => readCsv(path, label, column ?? 'text'),
+    text: () => readText(path, label),
+  }[chosen]();
+  return { format: chosen, totalBytes: info.size, records: asCliErrors(records) };
 }
 
 async function* readJsonl(path: string, label: string, column: string | undefined): AsyncGenerator<SourceRecord> {
   for await (const { text, line, bytes } of readLines(path)) {
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new CliUsageError(`${label}:${line}: not valid JSON (${(err as Error).message})`, { file: label, line }, 'import_invalid_input');
-    }
-    yield { doc: documentFromValue(value, `${label}:${line}`, column), where: `${label}:${line}`, bytes };
+    const doc = documentFromJsonLine(text, { file: label, line }, column);
+    if (doc) yield { doc, where: `${label}:${line}`, bytes };
   }
 }
 
 async function* readJson(path: string, label: string, column: string | undefined): AsyncGenerator<SourceRecord> {
   for await (const { value, line, bytes } of readJsonArray(path, label)) {
-    yield { doc: documentFromValue(value, `${label}:${line}`, column), where: `${label}:${line}`, bytes };
+    yield { doc: documentFromValue(value, { file: label, line }, column), where: `${label}:${line}`, bytes };
   }
 }
 
 async function* readCsv(path: string, label: string, column: string): AsyncGenerator<SourceRecord> {
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const parser = stream.pipe(
-    parse({
-      bom: true,
-      delimiter: extname(path).toLowerCase() === '.tsv' ? '\t' : ',',
-      skip_empty_lines: true,
-      info: true,
-      columns: (header: string[]) => {
-        if (!header.includes(column)) {
-          throw new CliUsageError(`${label}:1: no "${column}" column (columns: ${header.join(', ')}); choose the text column with --column`, { file: label, line: 1 }, 'import_invalid_input');
-        }
-        return header;
-      },
-    }),
-  );
+  const parser = stream.pipe(parse(csvOptions(label, column)));
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       yield { doc: documentFromRow(record, column), where: `${label}:${info.lines}`, bytes: stream.bytesRead };
     }
   } catch (err) {
-    if (err instanceof CliUsageError) throw err;
-    const line = (err as { lines?: number }).lines;
-    throw new CliUsageError(`${label}:${line ?? '?'}: not valid CSV (${(err as Error).message})`, { file: label, line }, 'import_invalid_input');
+    throw csvError(err, label);
   } finally {
     stream.destroy();
   }
@@ -122,8 +104,8 @@ async function* readCsv(path: string, label: string, column: string): AsyncGener
 
 async function* readText(path: string, label: string): AsyncGenerator<SourceRecord> {
   for await (const { text, line, bytes } of readLines(path)) {
-    if (text.trim() === '') continue;
-    yield { doc: { text }, where: `${label}:${line}`, bytes };
+    const doc = documentFromTextLine(text);
+    if (doc) yield { doc, where: `${label}:${line}`, bytes };
   }
 }
 

@@ -1,4 +1,4 @@
-import { CliUsageError } from '../../errors.js';
+import { ImportInputError } from './input-error.js';
 
 /** A document as `POST /projects/{id}/documents` takes it. */
 export interface ImportDocument {
@@ -12,12 +12,15 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /**
  * A parsed JSON value (a JSONL line or an array element) as a document: a string is the text; an object gives
- * `key`, `name`, `text` (or the `--column` field) and `data`; an object with neither text nor data is the data itself.
+ * `key`, `name`, `text` (or the `column` field) and `data`; an object with neither text nor data is the data itself.
+ * `where` is `file:line`, for the error message.
  */
-export function documentFromValue(value: unknown, where: string, column: string | undefined): ImportDocument {
+export function documentFromValue(value: unknown, where: { file: string; line: number }, column: string | undefined): ImportDocument {
+  const at = `${where.file}:${where.line}`;
   if (typeof value === 'string') return { text: value };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new CliUsageError(`${where}: expected a JSON object or string, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`, { where }, 'import_invalid_input');
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    throw new ImportInputError(`${at}: expected a JSON object or string, got ${got}`, where.file, where.line);
   }
   const o = value as Record<string, unknown>;
   const doc: ImportDocument = {};
@@ -27,7 +30,7 @@ export function documentFromValue(value: unknown, where: string, column: string 
   if (name !== undefined) doc.name = name;
   if (column !== undefined) {
     const text = o[column];
-    if (typeof text !== 'string') throw new CliUsageError(`${where}: no string field "${column}" (chosen with --column)`, { where }, 'import_invalid_input');
+    if (typeof text !== 'string') throw new ImportInputError(`${at}: no string field "${column}" (chosen with --column)`, where.file, where.line);
     doc.text = text;
     return doc;
   }
@@ -48,4 +51,21 @@ export function documentFromRow(row: Record<string, string>, column: string): Im
   if (column !== 'name' && name) doc.name = name;
   if (Object.keys(rest).length > 0) doc.data = rest;
   return doc;
+}
+
+/** One JSONL line as a document, or null for a blank line (skipped). */
+export function documentFromJsonLine(text: string, where: { file: string; line: number }, column: string | undefined): ImportDocument | null {
+  if (text.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ImportInputError(`${where.file}:${where.line}: not valid JSON (${(err as Error).message})`, where.file, where.line);
+  }
+  return documentFromValue(value, where, column);
+}
+
+/** One line of a plain-text file as a document (its text), or null for a blank line (skipped). */
+export function documentFromTextLine(text: string): ImportDocument | null {
+  return text.trim() === '' ? null : { text };
 }
