@@ -5,10 +5,11 @@ import { appendEvent, draftEvent } from '../events/outbox.js';
 import { applyLabelPlan } from './annotations.js';
 import { labelsOnDocument } from './labels.js';
 import { planLabelUpdate, type LabelUpdateInput } from './label-validation.js';
-import { actorOf } from './permissions.js';
+import { actorOf, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { markInProgress } from './project-progress.js';
-import { toDocumentRef, toLabelView, toProjectRef } from './views.js';
+import { eventDocumentRef, eventProjectRef } from './event-refs.js';
+import { toLabelView } from './views.js';
 
 /**
  * Applies a label update `{toUpsertList, toDeleteList}` to a document and answers the labels now on it.
@@ -20,11 +21,14 @@ import { toDocumentRef, toLabelView, toProjectRef } from './views.js';
  */
 export async function updateLabels(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput): Promise<LabelView[]> {
   const now = ctx.clock();
-  const team = { id: p.teamId, name: p.teamName };
+  const team = teamOf(p);
   const actor = actorOf(p);
   const plan = await planLabelUpdate(ctx.store.db, p, documentId, input, now);
-  const data = { document: toDocumentRef(plan.document), isReviewDocument: plan.mode === 'reviewer', labelUpdateList: plan.labelUpdateList };
-  const event = draftEvent({ type: 'BEFORE_UPDATE_LABELS', team, project: toProjectRef(plan.project), actor, data }, now);
+  // Annotations on the document before the update: one per member who has labels on it (an emptied one is deleted).
+  const annotationCount = new Set(plan.existing.map((l) => l.memberId)).size;
+  const data = { document: eventDocumentRef(plan.document, annotationCount), isReviewDocument: plan.mode === 'reviewer', labelUpdateList: plan.labelUpdateList };
+  const project = await eventProjectRef(ctx.store.db, plan.project);
+  const event = draftEvent({ type: 'BEFORE_UPDATE_LABELS', team, project, actor, data }, now);
 
   const verdict = await ctx.labelGate.check(event);
   if (!verdict.allow) {
@@ -44,8 +48,8 @@ export async function updateLabels(ctx: AppContext, p: Principal, documentId: st
       throw new ConflictError('The document\'s labels changed while the update was being checked; fetch them and send the update again.', { documentId }, 'labels_changed');
     }
     await appendEvent(trx, { type: 'BEFORE_UPDATE_LABELS', team, project: event.project, actor, data, id: event.id }, now);
-    const project = await markInProgress(trx, current.project, now);
-    await applyLabelPlan(trx, current, p.memberId, { team, project: toProjectRef(project), actor }, now);
+    const projectRow = await markInProgress(trx, current.project, now);
+    await applyLabelPlan(trx, current, p.memberId, { team, project: projectRow, actor }, now);
     return (await labelsOnDocument(trx, current.document.id)).map((l) => toLabelView(l.row));
   });
   ctx.eventsCommitted();
