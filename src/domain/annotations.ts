@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Transaction } from 'kysely';
-import type { Actor, LabelView, TeamRef } from '../events/event.js';
+import type { Actor, DocumentRef, LabelView, TeamRef } from '../events/event.js';
 import { appendEvent } from '../events/outbox.js';
 import type { AnnotationPayload, LabelUpdateList } from '../events/payloads.js';
 import { newId } from '../ids.js';
@@ -17,6 +17,12 @@ export interface EventContext {
   /** The project row; the event ref (with counts) is read after the change. */
   project: Selectable<ProjectTable>;
   actor: Actor;
+}
+
+/** An annotation a bulk label update created, for its one ANNOTATIONS_CREATED event. */
+export interface CreatedAnnotation {
+  annotation: AnnotationPayload;
+  document: DocumentRef;
 }
 
 /** What one label update does to one member's annotation on the document. */
@@ -59,11 +65,26 @@ function changesOf(plan: LabelPlan, callerId: string, annotations: Selectable<An
  * Applies a validated label plan inside the caller's transaction and appends the annotation events: a member's
  * first label creates their annotation (`ANNOTATION_CREATED`), later changes update it (`ANNOTATION_UPDATED`, with
  * the labels before), and removing its last label deletes it (one `ANNOTATIONS_DELETED` for all such annotations).
+ * With `bulk`, created annotations are collected there instead, for the caller's one `ANNOTATIONS_CREATED`.
  */
-export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: LabelPlan, callerId: string, env: EventContext, now: number): Promise<void> {
+export async function applyLabelPlan(
+  trx: Transaction<DatabaseSchema>,
+  plan: LabelPlan,
+  callerId: string,
+  env: EventContext,
+  now: number,
+  bulk?: CreatedAnnotation[],
+): Promise<void> {
   const doc = plan.document;
   const annotations = await trx.selectFrom('annotations').selectAll().where('document_id', '=', doc.id).execute();
   const changes = changesOf(plan, callerId, annotations);
+  await writeChanges(trx, plan, callerId, changes, now);
+  await appendAnnotationEvents(trx, plan, annotations, changes, env, now, bulk);
+}
+
+/** The rows of a label plan: labels deleted, updated and created, annotations created, touched or emptied and deleted. */
+async function writeChanges(trx: Transaction<DatabaseSchema>, plan: LabelPlan, callerId: string, changes: AnnotationChange[], now: number): Promise<void> {
+  const doc = plan.document;
 
   for (const part of chunked(plan.deletes.map((d) => d.row.id))) await trx.deleteFrom('labels').where('id', 'in', part).execute();
   for (const u of plan.updates) {
@@ -94,7 +115,18 @@ export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: Lab
     }));
     for (const part of chunked(rows)) await trx.insertInto('labels').values(part).execute();
   }
+}
 
+async function appendAnnotationEvents(
+  trx: Transaction<DatabaseSchema>,
+  plan: LabelPlan,
+  annotations: Selectable<AnnotationTable>[],
+  changes: AnnotationChange[],
+  env: EventContext,
+  now: number,
+  bulk: CreatedAnnotation[] | undefined,
+): Promise<void> {
+  const doc = plan.document;
   const existedBefore = new Set(annotations.map((a) => a.member_id));
   const gone = changes.filter((c) => existedBefore.has(c.memberId) && c.after.length === 0);
   const created = changes.filter((c) => !existedBefore.has(c.memberId)).length;
@@ -114,7 +146,9 @@ export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: Lab
     updatedAt: iso(now),
   });
   for (const c of changes) {
-    if (!existedBefore.has(c.memberId)) {
+    if (!existedBefore.has(c.memberId) && bulk) {
+      bulk.push({ annotation: payload(c, false), document });
+    } else if (!existedBefore.has(c.memberId)) {
       await appendEvent(trx, { ...envelope, type: 'ANNOTATION_CREATED', data: { annotation: payload(c, false), document, isReviewDocument, labelUpdateList: c.list } }, now);
     } else if (c.after.length > 0) {
       await appendEvent(
