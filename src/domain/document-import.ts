@@ -1,12 +1,12 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { appendEvent } from '../events/outbox.js';
 import { newIds } from '../ids.js';
 import type { DocumentTable } from '../store/schema.js';
-import { allocateNums } from '../store/num-alias.js';
+import { insertNumberedDocuments } from '../store/num-alias.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import { chunked } from './chunked.js';
+import { CHUNK_SIZE, chunked } from './chunked.js';
 import { toDocumentPayload, toDocumentView, type DocumentView } from './documents.js';
 import { eventProjectRef } from './event-refs.js';
 import { resolveId } from './id-alias.js';
@@ -88,9 +88,8 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectRef:
         for (const f of found) taken.push(f.key!);
       }
       if (taken.length > 0) throw duplicateKeyError(taken, 'already exist in the project');
-      const nums = await allocateNums(trx, ctx.store.dialect, 'documents', rows.length);
+      const nums = await insertNumberedDocuments(trx, ctx.store.dialect, rows, CHUNK_SIZE);
       rows.forEach((r, i) => Object.assign(r, { num: nums[i] }));
-      for (const part of chunked(rows)) await trx.insertInto('documents').values(part as Insertable<DocumentTable>[]).execute();
       const current = await markInProgress(trx, project, now);
       await appendEvent(
         trx,
