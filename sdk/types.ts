@@ -60,7 +60,7 @@ export interface DatasaurDocument {
   lastSavedAt: string;
   /** Only on event types Datasaur lacks. */
   key?: string | null;
-  /** Only on TASKS_* events, when the document was imported with content. */
+  /** Only on event types Datasaur lacks, when the event carries the document's content. */
   text?: string | null;
   data?: unknown;
 }
