@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'BEFORE_UPDATE_LABELS',
   'ANNOTATION_CREATED',
   'ANNOTATION_UPDATED',
+  'ANNOTATIONS_CREATED',
   'ANNOTATIONS_DELETED',
   'TASK_COMPLETED',
   'TASK_REVIEWED',
@@ -28,11 +29,15 @@ export interface Actor {
   email: string;
   name: string;
   role: 'admin' | 'labeler' | 'reviewer';
+  /** Integer alias of `id`, accepted by the API wherever `id` is (absent on events stored before aliases existed). */
+  num?: number;
 }
 
 export interface TeamRef {
   id: string;
   name: string;
+  /** Integer alias of `id`, accepted by the API wherever `id` is (absent on events stored before aliases existed). */
+  num?: number;
 }
 
 export interface LabelSetItem {
@@ -49,6 +54,21 @@ export interface ProjectRef {
   labelSet: LabelSetItem[];
   createdAt: string;
   updatedAt: string;
+  /** Integer alias of `id`, accepted by the API wherever `id` is (absent on events stored before aliases existed). */
+  num?: number;
+  /** `num` of the member who created the project, when known. */
+  createdByNum?: number | null;
+  /** The project's counts when the event was emitted (events only; the API answers its own counts). */
+  counts?: ProjectCounts;
+}
+
+/** A project's counts, as events carry them. */
+export interface ProjectCounts {
+  documentCount: number;
+  /** Documents with at least one annotation. */
+  annotatedDocumentCount: number;
+  annotationCount: number;
+  labelCount: number;
 }
 
 export interface DocumentRef {
@@ -59,6 +79,13 @@ export interface DocumentRef {
   status: 'active' | 'excluded';
   createdAt: string;
   updatedAt: string;
+  /** Integer alias of `id`, accepted by the API wherever `id` is (absent on events stored before aliases existed). */
+  num?: number;
+  /** The document's content: on every event about one document, and on TASKS_CREATED. */
+  text?: string | null;
+  data?: unknown;
+  /** Annotations on the document once the event's change is applied (events about one document). */
+  annotationCount?: number;
 }
 
 /** A label in Datasaur's shape. */
@@ -95,6 +122,10 @@ export interface LabelUpdateList {
 
 export interface AnnotationPayload {
   id: string;
+  /** Integer alias of `id`, accepted by the API wherever `id` is (absent on events stored before aliases existed). */
+  num?: number;
+  /** `num` of the member whose annotation it is. */
+  memberNum?: number;
   documentId: string;
   projectId: string;
   memberId: string;
@@ -120,8 +151,9 @@ export interface EventDataByType {
     labelUpdateList: LabelUpdateList;
     before: { labels: LabelView[] };
   };
+  ANNOTATIONS_CREATED: { annotations: AnnotationPayload[]; documents: DocumentRef[]; isReviewDocument: boolean };
   ANNOTATIONS_DELETED: {
-    annotations: { id: string; documentId: string; memberId: string; labels: LabelView[] }[];
+    annotations: { id: string; num?: number; documentId: string; memberId: string; labels: LabelView[] }[];
     document: DocumentRef;
     isReviewDocument: boolean;
     labelUpdateList: LabelUpdateList;

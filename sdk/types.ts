@@ -60,7 +60,7 @@ export interface DatasaurDocument {
   lastSavedAt: string;
   /** Only on event types Datasaur lacks. */
   key?: string | null;
-  /** Only on TASKS_* events, when the document was imported with content. */
+  /** Only on event types Datasaur lacks, when the event carries the document's content. */
   text?: string | null;
   data?: unknown;
 }
@@ -152,31 +152,92 @@ export type DatasaurWebhookBody =
 
 // ---- label-studio ----
 
+/** Label Studio 1.22's project object, every field; ids and foreign keys are labelhook's integer aliases. */
 export interface LabelStudioProject {
-  id: string;
+  id: number;
+  task_number: number;
+  finished_task_number: number;
+  total_predictions_number: number;
+  total_annotations_number: number;
+  num_tasks_with_annotations: number;
+  useful_annotation_number: number;
+  ground_truth_number: number;
+  skipped_annotations_number: number;
   title: string;
   description: string;
+  /** A labeling config whose `$text` variable names the task's `data.text`. */
   label_config: string;
+  parsed_label_config: Record<string, unknown>;
+  label_config_hash: number | null;
+  expert_instruction: string;
+  show_instruction: boolean;
+  show_skip_button: boolean;
+  enable_empty_annotation: boolean;
+  reveal_preannotations_interactively: boolean;
+  show_annotation_history: boolean;
+  show_collab_predictions: boolean;
+  evaluate_predictions_automatically: boolean;
+  /** Always null: a secret in Label Studio. */
+  token: null;
+  result_count: number;
+  color: string;
+  maximum_annotations: number;
+  min_annotations_to_start_training: number;
+  control_weights: Record<string, unknown>;
+  model_version: string;
   data_types: Record<string, string>;
+  is_draft: boolean;
+  is_published: boolean;
   created_at: string;
   updated_at: string;
-  organization: string;
-  /** labelhook's extras, not in Label Studio. */
-  tags: string[];
-  status: string;
+  sampling: string;
+  skip_queue: string;
+  show_ground_truth_first: boolean;
+  show_overlap_first: boolean;
+  overlap_cohort_percentage: number;
+  /** Always null: a secret in Label Studio. */
+  task_data_login: null;
+  /** Always null: a secret in Label Studio. */
+  task_data_password: null;
+  pinned_at: string | null;
+  custom_task_lock_ttl: number | null;
+  deleted_at: string | null;
+  purge_at: string | null;
+  search_vector: null;
+  /** The team's integer alias. */
+  organization: number;
+  /** The creating member's integer alias (null for projects made before aliases existed). */
+  created_by: number | null;
+  deleted_by: number | null;
 }
 
+/** Label Studio 1.22's task object, every field. */
 export interface LabelStudioTask {
-  id: string;
+  id: number;
+  /** The document's JSON data object, with its text under `text` (the label config's `$text`). */
   data: Record<string, unknown>;
   meta: { key: string | null; name: string };
   created_at: string;
   updated_at: string;
   is_labeled: boolean;
-  project: string;
+  allow_skip: boolean;
+  overlap: number;
+  inner_id: number;
+  total_annotations: number;
+  cancelled_annotations: number;
+  total_predictions: number;
+  precomputed_agreement: number | null;
+  comment_count: number;
+  unresolved_comment_count: number;
+  last_comment_updated_at: string | null;
+  project: number;
+  updated_by: number | null;
+  file_upload: number | null;
+  comment_authors: number[];
 }
 
 export interface LabelStudioResult {
+  /** labelhook's label id: result ids are strings in Label Studio too. */
   id: string;
   from_name: string;
   to_name: string;
@@ -186,26 +247,39 @@ export interface LabelStudioResult {
   score?: number;
 }
 
+/** Label Studio 1.22's annotation object, every field; labelhook's string id is `unique_id`. */
 export interface LabelStudioAnnotation {
-  id: string;
+  id: number;
   result: LabelStudioResult[];
   was_cancelled: boolean;
   ground_truth: boolean;
   created_at: string;
   updated_at: string;
+  draft_created_at: string | null;
   lead_time: number | null;
-  task: string;
-  project: string;
-  completed_by: string;
+  prediction: Record<string, unknown>;
+  result_count: number;
+  unique_id: string;
+  import_id: number | null;
+  last_action: string | null;
+  bulk_created: boolean;
+  task: number;
+  project: number;
+  completed_by: number;
+  updated_by: number | null;
+  parent_prediction: number | null;
+  parent_annotation: number | null;
+  last_created_by: number | null;
 }
 
 export type LabelStudioWebhookBody =
   | { action: 'PROJECT_CREATED' | 'PROJECT_UPDATED' | 'PROJECT_COMPLETED' | 'PROJECT_REVIEWED'; project: LabelStudioProject }
-  | { action: 'PROJECT_DELETED'; project: { id: string } }
+  | { action: 'PROJECT_DELETED'; project: { id: number } }
   | { action: 'TASKS_CREATED' | 'TASKS_EXCLUDED'; tasks: LabelStudioTask[]; project: LabelStudioProject }
-  | { action: 'TASKS_DELETED'; tasks: { id: string }[]; project: LabelStudioProject }
+  | { action: 'TASKS_DELETED'; tasks: { id: number }[]; project: LabelStudioProject }
   | { action: 'ANNOTATION_CREATED' | 'ANNOTATION_UPDATED'; annotation: LabelStudioAnnotation; project: LabelStudioProject; task: LabelStudioTask }
-  | { action: 'ANNOTATIONS_DELETED'; annotations: { id: string }[]; project: LabelStudioProject }
+  | { action: 'ANNOTATIONS_CREATED'; annotation: LabelStudioAnnotation[]; project: LabelStudioProject; task: LabelStudioTask[] }
+  | { action: 'ANNOTATIONS_DELETED'; annotations: { id: number }[]; project: LabelStudioProject }
   | {
       action: 'BEFORE_UPDATE_LABELS';
       labels: { to_upsert: LabelStudioResult[]; to_delete: LabelStudioResult[] };

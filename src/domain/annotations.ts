@@ -1,19 +1,28 @@
 import type { Insertable, Selectable, Transaction } from 'kysely';
-import type { Actor, LabelView, ProjectRef, TeamRef } from '../events/event.js';
+import type { Actor, DocumentRef, LabelView, TeamRef } from '../events/event.js';
 import { appendEvent } from '../events/outbox.js';
 import type { AnnotationPayload, LabelUpdateList } from '../events/payloads.js';
 import { newId } from '../ids.js';
-import type { AnnotationTable, DatabaseSchema, LabelTable } from '../store/schema.js';
+import { numOf } from '../store/num-alias.js';
+import type { AnnotationTable, DatabaseSchema, LabelTable, ProjectTable } from '../store/schema.js';
 import { chunked } from './chunked.js';
+import { eventDocumentRef, eventProjectRef } from './event-refs.js';
 import { labelColumns } from './labels.js';
 import type { LabelPlan } from './label-validation.js';
-import { toDocumentRef, toLabelView } from './views.js';
+import { toLabelView } from './views.js';
 
 /** Envelope fields shared by the annotation events of one label update. */
 export interface EventContext {
   team: TeamRef;
-  project: ProjectRef;
+  /** The project row; the event ref (with counts) is read after the change. */
+  project: Selectable<ProjectTable>;
   actor: Actor;
+}
+
+/** An annotation a bulk label update created, for its one ANNOTATIONS_CREATED event. */
+export interface CreatedAnnotation {
+  annotation: AnnotationPayload;
+  document: DocumentRef;
 }
 
 /** What one label update does to one member's annotation on the document. */
@@ -56,11 +65,26 @@ function changesOf(plan: LabelPlan, callerId: string, annotations: Selectable<An
  * Applies a validated label plan inside the caller's transaction and appends the annotation events: a member's
  * first label creates their annotation (`ANNOTATION_CREATED`), later changes update it (`ANNOTATION_UPDATED`, with
  * the labels before), and removing its last label deletes it (one `ANNOTATIONS_DELETED` for all such annotations).
+ * With `bulk`, created annotations are collected there instead, for the caller's one `ANNOTATIONS_CREATED`.
  */
-export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: LabelPlan, callerId: string, env: EventContext, now: number): Promise<void> {
+export async function applyLabelPlan(
+  trx: Transaction<DatabaseSchema>,
+  plan: LabelPlan,
+  callerId: string,
+  env: EventContext,
+  now: number,
+  bulk?: CreatedAnnotation[],
+): Promise<void> {
   const doc = plan.document;
   const annotations = await trx.selectFrom('annotations').selectAll().where('document_id', '=', doc.id).execute();
   const changes = changesOf(plan, callerId, annotations);
+  await writeChanges(trx, plan, callerId, changes, now);
+  await appendAnnotationEvents(trx, plan, annotations, changes, env, now, bulk);
+}
+
+/** The rows of a label plan: labels deleted, updated and created, annotations created, touched or emptied and deleted. */
+async function writeChanges(trx: Transaction<DatabaseSchema>, plan: LabelPlan, callerId: string, changes: AnnotationChange[], now: number): Promise<void> {
+  const doc = plan.document;
 
   for (const part of chunked(plan.deletes.map((d) => d.row.id))) await trx.deleteFrom('labels').where('id', 'in', part).execute();
   for (const u of plan.updates) {
@@ -70,7 +94,7 @@ export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: Lab
     if (c.row === null) {
       const row = { id: newId('ann', now), team_id: doc.team_id, project_id: doc.project_id, document_id: doc.id, member_id: c.memberId, created_at: now, updated_at: now };
       await trx.insertInto('annotations').values(row).execute();
-      c.row = row;
+      c.row = { ...row, num: await numOf(trx, 'annotations', row.id) };
     } else if (c.after.length === 0) {
       await trx.deleteFrom('annotations').where('id', '=', c.row.id).execute();
     } else {
@@ -91,39 +115,57 @@ export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: Lab
     }));
     for (const part of chunked(rows)) await trx.insertInto('labels').values(part).execute();
   }
+}
 
-  const document = toDocumentRef(doc);
+async function appendAnnotationEvents(
+  trx: Transaction<DatabaseSchema>,
+  plan: LabelPlan,
+  annotations: Selectable<AnnotationTable>[],
+  changes: AnnotationChange[],
+  env: EventContext,
+  now: number,
+  bulk: CreatedAnnotation[] | undefined,
+): Promise<void> {
+  const doc = plan.document;
+  const existedBefore = new Set(annotations.map((a) => a.member_id));
+  const gone = changes.filter((c) => existedBefore.has(c.memberId) && c.after.length === 0);
+  const created = changes.filter((c) => !existedBefore.has(c.memberId)).length;
+  const document = eventDocumentRef(doc, annotations.length + created - gone.length);
+  const envelope = { team: env.team, actor: env.actor, project: await eventProjectRef(trx, env.project) };
+  const memberNums = await memberNumsOf(trx, changes.map((c) => c.memberId));
   const isReviewDocument = plan.mode === 'reviewer';
   const payload = (c: AnnotationChange, existed: boolean): AnnotationPayload => ({
     id: c.row!.id,
+    num: Number(c.row!.num),
     documentId: doc.id,
     projectId: doc.project_id,
     memberId: c.memberId,
+    memberNum: memberNums.get(c.memberId)!,
     labels: c.after,
     createdAt: existed ? iso(c.row!.created_at) : iso(now),
     updatedAt: iso(now),
   });
-  const existedBefore = new Set(annotations.map((a) => a.member_id));
   for (const c of changes) {
-    if (!existedBefore.has(c.memberId)) {
-      await appendEvent(trx, { ...env, type: 'ANNOTATION_CREATED', data: { annotation: payload(c, false), document, isReviewDocument, labelUpdateList: c.list } }, now);
+    if (!existedBefore.has(c.memberId) && bulk) {
+      bulk.push({ annotation: payload(c, false), document });
+    } else if (!existedBefore.has(c.memberId)) {
+      await appendEvent(trx, { ...envelope, type: 'ANNOTATION_CREATED', data: { annotation: payload(c, false), document, isReviewDocument, labelUpdateList: c.list } }, now);
     } else if (c.after.length > 0) {
       await appendEvent(
         trx,
-        { ...env, type: 'ANNOTATION_UPDATED', data: { annotation: payload(c, true), document, isReviewDocument, labelUpdateList: c.list, before: { labels: c.before } } },
+        { ...envelope, type: 'ANNOTATION_UPDATED', data: { annotation: payload(c, true), document, isReviewDocument, labelUpdateList: c.list, before: { labels: c.before } } },
         now,
       );
     }
   }
-  const gone = changes.filter((c) => existedBefore.has(c.memberId) && c.after.length === 0);
   if (gone.length > 0) {
     await appendEvent(
       trx,
       {
-        ...env,
+        ...envelope,
         type: 'ANNOTATIONS_DELETED',
         data: {
-          annotations: gone.map((c) => ({ id: c.row!.id, documentId: doc.id, memberId: c.memberId, labels: c.before })),
+          annotations: gone.map((c) => ({ id: c.row!.id, num: Number(c.row!.num), documentId: doc.id, memberId: c.memberId, labels: c.before })),
           document,
           isReviewDocument,
           labelUpdateList: {
@@ -135,4 +177,13 @@ export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: Lab
       now,
     );
   }
+}
+
+/** The integer aliases of the given members. */
+async function memberNumsOf(trx: Transaction<DatabaseSchema>, memberIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (memberIds.length === 0) return out;
+  const rows = await trx.selectFrom('members').select(['id', 'num']).where('id', 'in', [...new Set(memberIds)]).execute();
+  for (const r of rows) out.set(r.id, Number(r.num));
+  return out;
 }

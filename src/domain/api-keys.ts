@@ -72,12 +72,14 @@ async function lookUpKeyHash(db: Db, keyHash: string): Promise<Principal> {
       'k.id as keyId',
       'k.revoked_at',
       'm.id as memberId',
+      'm.num as memberNum',
       'm.email',
       'm.name',
       'm.role',
       'm.instance_admin',
       't.id as teamId',
       't.name as teamName',
+      't.num as teamNum',
     ])
     .where('k.key_hash', '=', keyHash)
     .executeTakeFirst();
@@ -91,5 +93,7 @@ async function lookUpKeyHash(db: Db, keyHash: string): Promise<Principal> {
     role: row.role,
     instanceAdmin: row.instance_admin === 1,
     apiKeyId: row.keyId,
+    teamNum: Number(row.teamNum),
+    memberNum: Number(row.memberNum),
   };
 }

@@ -4,10 +4,10 @@ import { appendEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { getDocumentRow } from './documents.js';
-import { actorOf, requireRole } from './permissions.js';
+import { actorOf, requireRole, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { getProject } from './projects.js';
-import { toDocumentRef, toProjectRef } from './views.js';
+import { annotationCountOf, eventDocumentRef, eventProjectRef } from './event-refs.js';
 
 /** A member's completion of one document, as the API answers it. */
 export interface DocumentCompletion {
@@ -51,8 +51,8 @@ export async function completeDocument(ctx: AppContext, p: Principal, documentId
         .insertInto('completions')
         .values({ id, team_id: p.teamId, project_id: doc.project_id, document_id: doc.id, member_id: p.memberId, mode, created_at: now })
         .execute();
-      const base = { team: { id: p.teamId, name: p.teamName }, project: toProjectRef(project), actor: actorOf(p) };
-      const document = toDocumentRef(doc);
+      const base = { team: teamOf(p), project: await eventProjectRef(trx, project), actor: actorOf(p) };
+      const document = eventDocumentRef(doc, await annotationCountOf(trx, doc.id));
       if (mode === 'labeler') await appendEvent(trx, { ...base, type: 'TASK_COMPLETED', data: { document, mode } }, now);
       else await appendEvent(trx, { ...base, type: 'TASK_REVIEWED', data: { document, mode } }, now);
       return { id, documentId: doc.id, projectId: doc.project_id, memberId: p.memberId, mode, completedAt: new Date(now).toISOString() };

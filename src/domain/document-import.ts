@@ -1,17 +1,19 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { appendEvent } from '../events/outbox.js';
 import { newIds } from '../ids.js';
 import type { DocumentTable } from '../store/schema.js';
+import { insertNumberedDocuments } from '../store/num-alias.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import { chunked } from './chunked.js';
+import { CHUNK_SIZE, chunked } from './chunked.js';
 import { toDocumentPayload, toDocumentView, type DocumentView } from './documents.js';
-import { actorOf, requireRole } from './permissions.js';
+import { eventProjectRef } from './event-refs.js';
+import { resolveId } from './id-alias.js';
+import { actorOf, requireRole, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { markInProgress } from './project-progress.js';
 import { getProject } from './projects.js';
-import { toProjectRef } from './views.js';
 
 /** Most documents one import may carry; larger sets are split by the client (the event stays deliverable). */
 export const MAX_IMPORT_DOCUMENTS = 100_000;
@@ -43,7 +45,7 @@ function duplicateKeyError(keys: string[], where: string): ConflictError {
  * Imports documents into a project in one transaction: chunked multi-row inserts, ONE `TASKS_CREATED` event for
  * the whole import (however large), and the project moves from CREATED to IN_PROGRESS. Admins only.
  */
-export async function importDocuments(ctx: AppContext, p: Principal, projectId: string, inputs: DocumentInput[]): Promise<DocumentView[]> {
+export async function importDocuments(ctx: AppContext, p: Principal, projectRef: string, inputs: DocumentInput[]): Promise<DocumentView[]> {
   requireRole(p, 'import documents');
   if (inputs.length === 0) throw new ValidationError('An import needs at least one document.', { count: 0 }, 'no_documents');
   if (inputs.length > MAX_IMPORT_DOCUMENTS) {
@@ -56,10 +58,11 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectId: 
   const inRequest = duplicateKeys(keys);
   if (inRequest.length > 0) throw duplicateKeyError(inRequest, 'appear more than once in the request');
 
+  const projectId = await resolveId(ctx.store.db, 'projects', p.teamId, projectRef);
   const now = ctx.clock();
   // Ids made in the same millisecond sort by their random tail; sort them so `order by id` lists the import in request order.
   const ids = newIds('doc', inputs.length, now);
-  const rows: Selectable<DocumentTable>[] = inputs.map((d, i) => {
+  const rows: Omit<Selectable<DocumentTable>, 'num'>[] = inputs.map((d, i) => {
     const id = ids[i]!;
     return {
       id,
@@ -85,16 +88,17 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectId: 
         for (const f of found) taken.push(f.key!);
       }
       if (taken.length > 0) throw duplicateKeyError(taken, 'already exist in the project');
-      for (const part of chunked(rows)) await trx.insertInto('documents').values(part as Insertable<DocumentTable>[]).execute();
+      const nums = await insertNumberedDocuments(trx, ctx.store.dialect, rows, CHUNK_SIZE);
+      rows.forEach((r, i) => Object.assign(r, { num: nums[i] }));
       const current = await markInProgress(trx, project, now);
       await appendEvent(
         trx,
         {
           type: 'TASKS_CREATED',
-          team: { id: p.teamId, name: p.teamName },
-          project: toProjectRef(current),
+          team: teamOf(p),
+          project: await eventProjectRef(trx, current),
           actor: actorOf(p),
-          data: { documents: rows.map((r) => toDocumentPayload(r, true)), count: rows.length },
+          data: { documents: (rows as Selectable<DocumentTable>[]).map((r) => toDocumentPayload(r, true)), count: rows.length },
         },
         now,
       );
@@ -107,5 +111,5 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectId: 
     throw err;
   }
   ctx.eventsCommitted();
-  return rows.map((r) => toDocumentView(r));
+  return (rows as Selectable<DocumentTable>[]).map((r) => toDocumentView(r));
 }

@@ -2,10 +2,10 @@ import type { AppContext } from '../app-context.js';
 import { appendEvent } from '../events/outbox.js';
 import { chunked } from './chunked.js';
 import { completionsOf, requireProjectDocuments, toDocumentPayload, toDocumentView, type DocumentView } from './documents.js';
-import { actorOf, requireRole } from './permissions.js';
+import { eventProjectRef } from './event-refs.js';
+import { actorOf, requireRole, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { getProject } from './projects.js';
-import { toProjectRef } from './views.js';
 
 /**
  * Deletes documents of a project with their labels, annotations and completions, and emits ONE `TASKS_DELETED`
@@ -16,7 +16,7 @@ export async function deleteDocuments(ctx: AppContext, p: Principal, projectId: 
   const now = ctx.clock();
   const deleted = await ctx.store.db.transaction().execute(async (trx) => {
     const project = await getProject(trx, p.teamId, projectId);
-    const rows = await requireProjectDocuments(trx, projectId, ids);
+    const rows = await requireProjectDocuments(trx, project.id, ids);
     // Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite honours only with foreign_keys on.
     for (const part of chunked(rows.map((r) => r.id))) {
       await trx.deleteFrom('labels').where('document_id', 'in', part).execute();
@@ -28,8 +28,8 @@ export async function deleteDocuments(ctx: AppContext, p: Principal, projectId: 
       trx,
       {
         type: 'TASKS_DELETED',
-        team: { id: p.teamId, name: p.teamName },
-        project: toProjectRef(project),
+        team: teamOf(p),
+        project: await eventProjectRef(trx, project),
         actor: actorOf(p),
         data: { documents: rows.map((r) => toDocumentPayload(r, false)), count: rows.length },
       },
@@ -51,7 +51,7 @@ export async function excludeDocuments(ctx: AppContext, p: Principal, projectId:
   let emitted = false;
   const views = await ctx.store.db.transaction().execute(async (trx) => {
     const project = await getProject(trx, p.teamId, projectId);
-    const rows = await requireProjectDocuments(trx, projectId, ids);
+    const rows = await requireProjectDocuments(trx, project.id, ids);
     const changing = rows.filter((r) => r.status !== 'excluded');
     for (const part of chunked(changing.map((r) => r.id))) {
       await trx.updateTable('documents').set({ status: 'excluded', updated_at: now }).where('id', 'in', part).execute();
@@ -64,8 +64,8 @@ export async function excludeDocuments(ctx: AppContext, p: Principal, projectId:
         trx,
         {
           type: 'TASKS_EXCLUDED',
-          team: { id: p.teamId, name: p.teamName },
-          project: toProjectRef(project),
+          team: teamOf(p),
+          project: await eventProjectRef(trx, project),
           actor: actorOf(p),
           data: { documents: changed.map((r) => toDocumentPayload(r, false)), count: changed.length },
         },

@@ -3,6 +3,7 @@ import { LabelhookError, NotFoundError } from '../errors.js';
 import type { DocumentPayload } from '../events/payloads.js';
 import type { CompletionTable, DatabaseSchema, DocumentTable } from '../store/schema.js';
 import { chunked } from './chunked.js';
+import { resolveDocumentIds, resolveId } from './id-alias.js';
 import { getProject } from './projects.js';
 import { toDocumentRef } from './views.js';
 
@@ -18,6 +19,8 @@ export interface CompletionView {
 /** A document as the API shows it: content, status and who completed or reviewed it. */
 export interface DocumentView {
   id: string;
+  /** Integer alias of `id`, accepted wherever `id` is. */
+  num: number;
   projectId: string;
   key: string | null;
   name: string;
@@ -38,6 +41,7 @@ export function parseDocumentData(data: string | null): unknown {
 export function toDocumentView(row: Selectable<DocumentTable>, completions: Selectable<CompletionTable>[] = []): DocumentView {
   return {
     ...toDocumentRef(row),
+    num: Number(row.num),
     text: row.text,
     data: parseDocumentData(row.data),
     completions: completions.map((c) => ({ memberId: c.member_id, mode: c.mode, completedAt: new Date(Number(c.created_at)).toISOString() })),
@@ -50,9 +54,10 @@ export function toDocumentPayload(row: Selectable<DocumentTable>, withContent: b
   return withContent ? { ...ref, text: row.text, data: parseDocumentData(row.data) } : ref;
 }
 
-/** The document row `id` of team `teamId`; throws NotFoundError when missing or another team's. */
+/** The document row `id` (string id or integer alias) of team `teamId`; throws NotFoundError when missing or another team's. */
 export async function getDocumentRow(db: Db, teamId: string, id: string): Promise<Selectable<DocumentTable>> {
-  const row = await db.selectFrom('documents').selectAll().where('id', '=', id).where('team_id', '=', teamId).executeTakeFirst();
+  const docId = await resolveId(db, 'documents', teamId, id);
+  const row = await db.selectFrom('documents').selectAll().where('id', '=', docId).where('team_id', '=', teamId).executeTakeFirst();
   if (!row) throw new NotFoundError('Document', id);
   return row;
 }
@@ -87,8 +92,8 @@ export interface DocumentListQuery {
 
 /** Up to `limit + 1` of a project's documents in import order (the extra one tells the caller more exist). */
 export async function listDocuments(db: Db, teamId: string, projectId: string, q: DocumentListQuery): Promise<DocumentView[]> {
-  await getProject(db, teamId, projectId);
-  let query = db.selectFrom('documents').selectAll().where('project_id', '=', projectId).where('team_id', '=', teamId);
+  const project = await getProject(db, teamId, projectId);
+  let query = db.selectFrom('documents').selectAll().where('project_id', '=', project.id).where('team_id', '=', teamId);
   if (q.status) query = query.where('status', '=', q.status);
   if (q.afterId) query = query.where('id', '>', q.afterId);
   const rows = await query.orderBy('id').limit(q.limit + 1).execute();
@@ -100,11 +105,11 @@ export async function listDocuments(db: Db, teamId: string, projectId: string, q
 }
 
 /**
- * The rows of `ids` in project `projectId`, in the order asked (duplicates dropped); throws NotFoundError naming
+ * The rows of `ids` (string ids or integer aliases) in project `projectId`, in the order asked (duplicates dropped); throws NotFoundError naming
  * the first id that is not a document of this project, so a batch action touches all of them or none.
  */
 export async function requireProjectDocuments(db: Db, projectId: string, ids: string[]): Promise<Selectable<DocumentTable>[]> {
-  const unique = [...new Set(ids)];
+  const unique = [...new Set(await resolveDocumentIds(db, projectId, ids))];
   const found = new Map<string, Selectable<DocumentTable>>();
   for (const part of chunked(unique)) {
     const rows = await db.selectFrom('documents').selectAll().where('project_id', '=', projectId).where('id', 'in', part).execute();

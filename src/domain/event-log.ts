@@ -3,6 +3,7 @@ import { NotFoundError } from '../errors.js';
 import type { EventType } from '../events/catalog.js';
 import type { StoredEvent } from '../events/event.js';
 import { eventFromRow } from '../events/outbox.js';
+import { resolveId } from './id-alias.js';
 import type { Principal } from './principal.js';
 
 export interface EventLogQuery {
@@ -21,7 +22,7 @@ export interface EventLogQuery {
 export async function listEvents(ctx: AppContext, p: Principal, q: EventLogQuery): Promise<StoredEvent[]> {
   let sel = ctx.store.db.selectFrom('events').select(['seq', 'data']).where('team_id', '=', p.teamId);
   if (q.types && q.types.length > 0) sel = sel.where('type', 'in', q.types);
-  if (q.projectId) sel = sel.where('project_id', '=', q.projectId);
+  if (q.projectId) sel = sel.where('project_id', '=', await resolveId(ctx.store.db, 'projects', p.teamId, q.projectId));
   if (q.since !== undefined) sel = sel.where('created_at', '>=', q.since);
   if (q.afterSeq !== undefined) sel = sel.where('seq', q.order === 'asc' ? '>' : '<', q.afterSeq);
   const rows = await sel.orderBy('seq', q.order).limit(q.limit + 1).execute();

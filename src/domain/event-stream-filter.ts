@@ -24,6 +24,6 @@ export async function resolveStreamFilter(
     }
     types = [...new Set(names)] as EventType[];
   }
-  if (query.projectId) await getProject(db, p.teamId, query.projectId);
-  return { teamId: p.teamId, types, projectId: query.projectId ?? null };
+  const projectId = query.projectId ? (await getProject(db, p.teamId, query.projectId)).id : null;
+  return { teamId: p.teamId, types, projectId };
 }

@@ -1,31 +1,40 @@
+import type { Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError } from '../errors.js';
-import type { LabelView } from '../events/event.js';
+import type { LabelView, StoredEvent } from '../events/event.js';
 import { appendEvent, draftEvent } from '../events/outbox.js';
-import { applyLabelPlan } from './annotations.js';
+import type { EventDataByType } from '../events/payloads.js';
+import type { DatabaseSchema } from '../store/schema.js';
+import { applyLabelPlan, type CreatedAnnotation } from './annotations.js';
+import { eventDocumentRef, eventProjectRef } from './event-refs.js';
 import { labelsOnDocument } from './labels.js';
-import { planLabelUpdate, type LabelUpdateInput } from './label-validation.js';
-import { actorOf } from './permissions.js';
+import { planLabelUpdate, type LabelPlan, type LabelUpdateInput } from './label-validation.js';
+import { actorOf, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { markInProgress } from './project-progress.js';
-import { toDocumentRef, toLabelView, toProjectRef } from './views.js';
+import { toLabelView } from './views.js';
+
+/** A label update the gate approved: its plan and the BEFORE_UPDATE_LABELS event the gate saw. */
+export interface GatedUpdate {
+  documentId: string;
+  input: LabelUpdateInput;
+  plan: LabelPlan;
+  data: EventDataByType['BEFORE_UPDATE_LABELS'];
+  event: StoredEvent;
+}
 
 /**
- * Applies a label update `{toUpsertList, toDeleteList}` to a document and answers the labels now on it.
- *
- * Validate, then show the exact `BEFORE_UPDATE_LABELS` event to the label gate (blocking webhooks) with no
- * transaction open, since a gate may take seconds and a held write lock would stall every other writer; then, in
- * one transaction, validate again against the rows as they are now, apply, and store that same event (same id)
- * followed by the annotation events. A veto answers 409 `gate_rejected` and changes nothing.
+ * Validates a label update and shows its exact `BEFORE_UPDATE_LABELS` event to the label gate (blocking webhooks)
+ * with no transaction open, since a gate may take seconds and a held write lock would stall every other writer.
+ * A veto throws 409 `gate_rejected`.
  */
-export async function updateLabels(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput): Promise<LabelView[]> {
-  const now = ctx.clock();
-  const team = { id: p.teamId, name: p.teamName };
-  const actor = actorOf(p);
+export async function gateLabelUpdate(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput, now: number): Promise<GatedUpdate> {
   const plan = await planLabelUpdate(ctx.store.db, p, documentId, input, now);
-  const data = { document: toDocumentRef(plan.document), isReviewDocument: plan.mode === 'reviewer', labelUpdateList: plan.labelUpdateList };
-  const event = draftEvent({ type: 'BEFORE_UPDATE_LABELS', team, project: toProjectRef(plan.project), actor, data }, now);
-
+  // Annotations on the document before the update: one per member who has labels on it (an emptied one is deleted).
+  const annotationCount = new Set(plan.existing.map((l) => l.memberId)).size;
+  const data: GatedUpdate['data'] = { document: eventDocumentRef(plan.document, annotationCount), isReviewDocument: plan.mode === 'reviewer', labelUpdateList: plan.labelUpdateList };
+  const project = await eventProjectRef(ctx.store.db, plan.project);
+  const event = draftEvent({ type: 'BEFORE_UPDATE_LABELS', team: teamOf(p), project, actor: actorOf(p), data }, now);
   const verdict = await ctx.labelGate.check(event);
   if (!verdict.allow) {
     throw new ConflictError(
@@ -34,18 +43,45 @@ export async function updateLabels(ctx: AppContext, p: Principal, documentId: st
       'gate_rejected',
     );
   }
+  return { documentId, input, plan, data, event };
+}
 
+/**
+ * Inside the write transaction: validates a gated update again against the rows as they are now, stores the event
+ * the gate saw (same id) and applies the update with its annotation events (created ones go to `bulk` if given).
+ */
+export async function applyGatedUpdate(
+  trx: Transaction<DatabaseSchema>,
+  ctx: AppContext,
+  p: Principal,
+  gated: GatedUpdate,
+  now: number,
+  bulk?: CreatedAnnotation[],
+): Promise<LabelPlan> {
+  const { plan, event, documentId, data } = gated;
+  // PostgreSQL: serialize label updates of one document so two members' first labels cannot race on its annotations.
+  if (ctx.store.dialect === 'postgres') await trx.selectFrom('documents').select('id').where('id', '=', plan.document.id).forUpdate().execute();
+  const current = await planLabelUpdate(trx, p, documentId, gated.input, now, plan.newIds);
+  if (JSON.stringify(current.labelUpdateList) !== JSON.stringify(plan.labelUpdateList)) {
+    // The gate approved an update that no longer applies as shown (labels changed meanwhile): never apply another one.
+    throw new ConflictError('The document\'s labels changed while the update was being checked; fetch them and send the update again.', { documentId }, 'labels_changed');
+  }
+  const { team, actor, project } = event;
+  await appendEvent(trx, { type: 'BEFORE_UPDATE_LABELS', team, project, actor, data, id: event.id }, now);
+  const projectRow = await markInProgress(trx, current.project, now);
+  await applyLabelPlan(trx, current, p.memberId, { team, project: projectRow, actor: actorOf(p) }, now, bulk);
+  return current;
+}
+
+/**
+ * Applies a label update `{toUpsertList, toDeleteList}` to a document and answers the labels now on it: validate
+ * and pass the gate (gateLabelUpdate), then in one transaction apply it (applyGatedUpdate). A veto changes nothing.
+ */
+export async function updateLabels(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput): Promise<LabelView[]> {
+  const now = ctx.clock();
+  const gated = await gateLabelUpdate(ctx, p, documentId, input, now);
   const labels = await ctx.store.db.transaction().execute(async (trx) => {
-    // PostgreSQL: serialize label updates of one document so two members' first labels cannot race on its annotations.
-    if (ctx.store.dialect === 'postgres') await trx.selectFrom('documents').select('id').where('id', '=', plan.document.id).forUpdate().execute();
-    const current = await planLabelUpdate(trx, p, documentId, input, now, plan.newIds);
-    if (JSON.stringify(current.labelUpdateList) !== JSON.stringify(plan.labelUpdateList)) {
-      // The gate approved an update that no longer applies as shown (labels changed meanwhile): never apply another one.
-      throw new ConflictError('The document\'s labels changed while the update was being checked; fetch them and send the update again.', { documentId }, 'labels_changed');
-    }
-    await appendEvent(trx, { type: 'BEFORE_UPDATE_LABELS', team, project: event.project, actor, data, id: event.id }, now);
-    const project = await markInProgress(trx, current.project, now);
-    await applyLabelPlan(trx, current, p.memberId, { team, project: toProjectRef(project), actor }, now);
+    const current = await applyGatedUpdate(trx, ctx, p, gated, now);
     return (await labelsOnDocument(trx, current.document.id)).map((l) => toLabelView(l.row));
   });
   ctx.eventsCommitted();

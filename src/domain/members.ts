@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
+import { numOf } from '../store/num-alias.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import type { DatabaseSchema, MemberTable } from '../store/schema.js';
 import { issueApiKey } from './api-keys.js';
@@ -16,6 +17,8 @@ export const ROLES: readonly Role[] = ['admin', 'labeler', 'reviewer'];
 /** A member as the API shows it (never with a key, except once on creation). */
 export interface MemberView {
   id: string;
+  /** Integer alias of `id` (what the label-studio dialect sends as a user id). */
+  num: number;
   teamId: string;
   email: string;
   name: string;
@@ -34,6 +37,7 @@ export interface NewMemberInput {
 export function toMemberView(row: Selectable<MemberTable>): MemberView {
   return {
     id: row.id,
+    num: Number(row.num),
     teamId: row.team_id,
     email: row.email,
     name: row.name,
@@ -65,7 +69,7 @@ export async function insertMemberWithKey(
   if (!ROLES.includes(input.role)) throw new ValidationError(`Unknown role "${input.role}".`, { field: 'role', allowed: ROLES }, 'invalid_role');
   const existing = await trx.selectFrom('members').select('id').where('team_id', '=', teamId).where('email', '=', email).executeTakeFirst();
   if (existing) throw memberExists(email, existing.id);
-  const row: Selectable<MemberTable> = { id: newId('mem', now), team_id: teamId, email, name, role: input.role, instance_admin: 0, created_at: now };
+  const row: Omit<Selectable<MemberTable>, 'num'> = { id: newId('mem', now), team_id: teamId, email, name, role: input.role, instance_admin: 0, created_at: now };
   try {
     await trx.insertInto('members').values(row).execute();
   } catch (err) {
@@ -74,7 +78,7 @@ export async function insertMemberWithKey(
     throw err;
   }
   const { key } = await issueApiKey(trx, { teamId, memberId: row.id, name: 'initial' }, now);
-  return { member: toMemberView(row), apiKey: key };
+  return { member: toMemberView({ ...row, num: await numOf(trx, 'members', row.id) }), apiKey: key };
 }
 
 function memberExists(email: string, id: string | null): ConflictError {

@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../errors.js';
-import type { Actor } from '../events/event.js';
+import type { Actor, TeamRef } from '../events/event.js';
 import type { Principal } from './principal.js';
 
 /** Throws ForbiddenError unless the caller has one of `roles`; an admin may do everything. */
@@ -18,5 +18,10 @@ export function requireAdmin(p: Principal, action: string): void {
 
 /** The event actor for a principal. */
 export function actorOf(p: Principal): Actor {
-  return { id: p.memberId, email: p.email, name: p.name, role: p.role };
+  return { id: p.memberId, email: p.email, name: p.name, role: p.role, ...(p.memberNum === undefined ? {} : { num: p.memberNum }) };
+}
+
+/** The event team ref for a principal. */
+export function teamOf(p: Principal): TeamRef {
+  return { id: p.teamId, name: p.teamName, ...(p.teamNum === undefined ? {} : { num: p.teamNum }) };
 }

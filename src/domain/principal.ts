@@ -8,4 +8,7 @@ export interface Principal {
   role: 'admin' | 'labeler' | 'reviewer';
   instanceAdmin: boolean;
   apiKeyId: string;
+  /** Integer aliases of the team and the member (migration 008). */
+  teamNum?: number;
+  memberNum?: number;
 }

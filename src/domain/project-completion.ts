@@ -2,10 +2,10 @@ import type { AppContext } from '../app-context.js';
 import { ConflictError } from '../errors.js';
 import { appendEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import { actorOf, requireRole } from './permissions.js';
+import { actorOf, requireRole, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { lockProject, toProjectView, type ProjectView } from './projects.js';
-import { toProjectRef } from './views.js';
+import { eventProjectRef } from './event-refs.js';
 
 export type CompletionMode = 'labeler' | 'reviewer';
 
@@ -41,8 +41,8 @@ export async function completeProject(ctx: AppContext, p: Principal, id: string,
       .insertInto('completions')
       .values({ id: newId('cmp', now), team_id: p.teamId, project_id: current.id, document_id: null, member_id: p.memberId, mode, created_at: now })
       .execute();
-    const project = toProjectRef(updated);
-    const team = { id: p.teamId, name: p.teamName };
+    const project = await eventProjectRef(trx, updated);
+    const team = teamOf(p);
     if (mode === 'labeler') {
       await appendEvent(trx, { type: 'PROJECT_COMPLETED', team, project, actor: actorOf(p), data: { project, mode } }, now);
     } else {

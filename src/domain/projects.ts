@@ -1,14 +1,17 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import type { ProjectRef, TeamRef } from '../events/event.js';
+import type { ProjectRef } from '../events/event.js';
 import { appendEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { preparedQuery } from '../store/db.js';
+import { numOf } from '../store/num-alias.js';
 import type { DialectName } from '../store/dialect.js';
 import type { DatabaseSchema, ProjectTable } from '../store/schema.js';
 import { normalizeLabelSet, normalizeTags, type LabelSetItemInput } from './label-set.js';
-import { actorOf, requireAdmin } from './permissions.js';
+import { eventProjectRef, newProjectRef } from './event-refs.js';
+import { resolveId } from './id-alias.js';
+import { actorOf, requireAdmin, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { toProjectRef } from './views.js';
 
@@ -36,9 +39,12 @@ const selectProjectForUpdate = preparedQuery<{ id: string; teamId: string }, Sel
   db.selectFrom('projects').selectAll().where('id', '=', param('id')).where('team_id', '=', param('teamId')).forUpdate(),
 );
 
-/** The project row `id` of team `teamId`; throws NotFoundError when it is missing or belongs to another team. */
+/**
+ * The project row `id` (its string id or integer alias) of team `teamId`; throws NotFoundError when it is missing
+ * or belongs to another team.
+ */
 export async function getProject(db: Db, teamId: string, id: string): Promise<Selectable<ProjectTable>> {
-  const row = (await selectProject(db, { id, teamId }))[0];
+  const row = (await selectProject(db, { id: await resolveId(db, 'projects', teamId, id), teamId }))[0];
   if (!row) throw new NotFoundError('Project', id);
   return row;
 }
@@ -48,7 +54,7 @@ export async function getProject(db: Db, teamId: string, id: string): Promise<Se
  * serialise (SQLite serialises writers already and has no `FOR UPDATE`).
  */
 export async function lockProject(trx: Transaction<DatabaseSchema>, dialect: DialectName, teamId: string, id: string): Promise<Selectable<ProjectTable>> {
-  const row = (await (dialect === 'postgres' ? selectProjectForUpdate : selectProject)(trx, { id, teamId }))[0];
+  const row = (await (dialect === 'postgres' ? selectProjectForUpdate : selectProject)(trx, { id: await resolveId(trx, 'projects', teamId, id), teamId }))[0];
   if (!row) throw new NotFoundError('Project', id);
   return row;
 }
@@ -93,10 +99,6 @@ export async function toProjectView(db: Db, row: Selectable<ProjectTable>): Prom
   return { ...toProjectRef(row), ...(await oneProjectCounts(db, row.id)) };
 }
 
-function teamOf(p: Principal): TeamRef {
-  return { id: p.teamId, name: p.teamName };
-}
-
 function cleanName(name: string): string {
   const n = name.trim();
   if (!n) throw new ValidationError('A project needs a non-blank name.', { field: 'name' }, 'name_required');
@@ -110,7 +112,7 @@ export async function createProject(ctx: AppContext, p: Principal, input: NewPro
   const tags = normalizeTags(input.tags ?? []);
   const labelSet = normalizeLabelSet(input.labelSet ?? []);
   const now = ctx.clock();
-  const row: Selectable<ProjectTable> = {
+  const row: Omit<Selectable<ProjectTable>, 'num'> = {
     id: newId('prj', now),
     team_id: p.teamId,
     name,
@@ -119,14 +121,17 @@ export async function createProject(ctx: AppContext, p: Principal, input: NewPro
     status: 'CREATED',
     created_at: now,
     updated_at: now,
+    created_by_num: p.memberNum ?? null,
   };
-  const project = toProjectRef(row);
-  await ctx.store.db.transaction().execute(async (trx) => {
+  const project = await ctx.store.db.transaction().execute(async (trx) => {
     await trx.insertInto('projects').values(row).execute();
+    const project = newProjectRef({ ...row, num: await numOf(trx, 'projects', row.id) });
     await appendEvent(trx, { type: 'PROJECT_CREATED', team: teamOf(p), project, actor: actorOf(p), data: { project } }, now);
+    return project;
   });
   ctx.eventsCommitted();
-  return { ...project, documentCount: 0, labelCount: 0 };
+  const { counts: _counts, ...ref } = project;
+  return { ...ref, documentCount: 0, labelCount: 0 };
 }
 
 /** The caller's team's projects in creation order: `limit + 1` views after `afterId` (any role). */
@@ -189,10 +194,10 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
       updated_at: now,
     };
     await updateProjectRow(trx, { id: current.id, name: updated.name, tags: updated.tags, labelSet: updated.label_set, updatedAt: now });
-    const project = toProjectRef(updated);
+    const project = await eventProjectRef(trx, updated);
     await appendEvent(trx, { type: 'PROJECT_UPDATED', team: teamOf(p), project, actor: actorOf(p), data: { project, before, changed } }, now);
     wroteEvent = true;
-    return { ...project, ...(await oneProjectCounts(trx, current.id)) };
+    return { ...toProjectRef(updated), ...(await oneProjectCounts(trx, current.id)) };
   });
   if (wroteEvent) ctx.eventsCommitted();
   return view;
@@ -230,10 +235,11 @@ export async function deleteProject(ctx: AppContext, p: Principal, id: string): 
   const now = ctx.clock();
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     const row = await lockProject(trx, ctx.store.dialect, p.teamId, id);
-    const documentCount = (await projectCounts(trx, [row.id])).get(row.id)!.documentCount;
+    // The counts as they were: what the project held when it was deleted.
+    const project = await eventProjectRef(trx, row);
+    const documentCount = project.counts!.documentCount;
     // Documents, completions, annotations and labels go with it (ON DELETE CASCADE).
     await trx.deleteFrom('projects').where('id', '=', row.id).execute();
-    const project = toProjectRef(row);
     await appendEvent(trx, { type: 'PROJECT_DELETED', team: teamOf(p), project, actor: actorOf(p), data: { project, documentCount } }, now);
     return { project, documentCount };
   });

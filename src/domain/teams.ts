@@ -1,6 +1,7 @@
 import type { AppContext } from '../app-context.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
+import { numOf } from '../store/num-alias.js';
 import { insertMemberWithKey, type MemberView } from './members.js';
 import type { Principal } from './principal.js';
 
@@ -13,6 +14,8 @@ export interface NewTeamInput {
 
 export interface CreatedTeam {
   id: string;
+  /** Integer alias of `id` (the label-studio dialect's `organization`). */
+  num: number;
   name: string;
   createdAt: string;
   /** An admin key of the new team's first member; shown once. */
@@ -38,6 +41,6 @@ export async function createTeam(ctx: AppContext, p: Principal, input: NewTeamIn
       { email: input.adminEmail ?? `admin@${id}.local`, name: input.adminName ?? 'Team admin', role: 'admin' },
       now,
     );
-    return { id, name, createdAt: new Date(now).toISOString(), apiKey, admin: member };
+    return { id, num: await numOf(trx, 'teams', id), name, createdAt: new Date(now).toISOString(), apiKey, admin: member };
   });
 }

@@ -14,11 +14,13 @@ export function toProjectRef(row: Selectable<ProjectTable>): ProjectRef {
     labelSet: JSON.parse(row.label_set) as ProjectRef['labelSet'],
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
+    num: Number(row.num),
+    createdByNum: row.created_by_num === null ? null : Number(row.created_by_num),
   };
 }
 
 /** A document row as events reference it (no content). */
-export function toDocumentRef(row: Pick<Selectable<DocumentTable>, 'id' | 'project_id' | 'key' | 'name' | 'status' | 'created_at' | 'updated_at'>): DocumentRef {
+export function toDocumentRef(row: Pick<Selectable<DocumentTable>, 'id' | 'num' | 'project_id' | 'key' | 'name' | 'status' | 'created_at' | 'updated_at'>): DocumentRef {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -27,6 +29,7 @@ export function toDocumentRef(row: Pick<Selectable<DocumentTable>, 'id' | 'proje
     status: row.status,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
+    num: Number(row.num),
   };
 }
 

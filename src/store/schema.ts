@@ -5,12 +5,16 @@ import type { Generated } from 'kysely';
 
 export interface TeamTable {
   id: string;
+  /** Integer alias of `id` (migration 008): assigned on insert, unique, never reused. */
+  num: Generated<number>;
   name: string;
   created_at: number;
 }
 
 export interface MemberTable {
   id: string;
+  /** Integer alias of `id` (migration 008): assigned on insert, unique, never reused. */
+  num: Generated<number>;
   team_id: string;
   email: string;
   name: string;
@@ -35,6 +39,8 @@ export interface ApiKeyTable {
 
 export interface ProjectTable {
   id: string;
+  /** Integer alias of `id` (migration 008): assigned on insert, unique, never reused. */
+  num: Generated<number>;
   team_id: string;
   name: string;
   /** JSON array of strings. */
@@ -43,11 +49,15 @@ export interface ProjectTable {
   label_set: string;
   status: 'CREATED' | 'IN_PROGRESS' | 'COMPLETED' | 'REVIEWED';
   created_at: number;
+  /** `num` of the member who created the project; null for projects made before migration 008. */
+  created_by_num: number | null;
   updated_at: number;
 }
 
 export interface DocumentTable {
   id: string;
+  /** Integer alias of `id` (migration 008): assigned on insert, unique, never reused. */
+  num: Generated<number>;
   team_id: string;
   project_id: string;
   key: string | null;
@@ -73,6 +83,8 @@ export interface CompletionTable {
 
 export interface AnnotationTable {
   id: string;
+  /** Integer alias of `id` (migration 008): assigned on insert, unique, never reused. */
+  num: Generated<number>;
   team_id: string;
   project_id: string;
   document_id: string;

@@ -6,8 +6,8 @@ import type { AnnotationPayload, EventDataByType } from '../events/payloads.js';
 // format by running the real formatters (a sample table kept by hand would drift from them).
 
 const AT = '2025-01-15T09:30:00.000Z';
-const TEAM: TeamRef = { id: 'team_sample', name: 'Acme ML' };
-const ACTOR: Actor = { id: 'mem_sample', email: 'ada@example.com', name: 'Ada Lovelace', role: 'labeler' };
+const TEAM: TeamRef = { id: 'team_sample', name: 'Acme ML', num: 1 };
+const ACTOR: Actor = { id: 'mem_sample', email: 'ada@example.com', name: 'Ada Lovelace', role: 'labeler', num: 3 };
 const PROJECT: ProjectRef = {
   id: 'prj_sample',
   name: 'Support tickets NER',
@@ -19,17 +19,30 @@ const PROJECT: ProjectRef = {
   ],
   createdAt: '2025-01-10T08:00:00.000Z',
   updatedAt: AT,
+  num: 7,
+  createdByNum: 1,
+  counts: { documentCount: 2, annotatedDocumentCount: 1, annotationCount: 1, labelCount: 2 },
 };
 const DOC: DocumentRef = {
   id: 'doc_sample1',
+  num: 41,
   projectId: PROJECT.id,
   key: 'ticket-1042',
   name: 'ticket-1042.txt',
   status: 'active',
   createdAt: '2025-01-10T08:05:00.000Z',
   updatedAt: AT,
+  text: 'Ada from Acme called about her order.',
+  data: null,
+  annotationCount: 1,
 };
-const DOC2: DocumentRef = { ...DOC, id: 'doc_sample2', key: 'ticket-1043', name: 'ticket-1043.txt' };
+const DOC2: DocumentRef = { ...DOC, id: 'doc_sample2', num: 42, key: 'ticket-1043', name: 'ticket-1043.txt', text: 'Refund for Globex.', annotationCount: 0 };
+
+/** A document as list events carry it: no content. */
+function ref(doc: DocumentRef): DocumentRef {
+  const { text: _text, data: _data, annotationCount: _count, ...rest } = doc;
+  return rest;
+}
 
 function label(id: string, item: string, start: number, end: number, labeledBy = 'LABELER'): LabelView {
   return {
@@ -56,6 +69,8 @@ const LABEL = label('lbl_sample1', 'per', 0, 1);
 const LABEL2 = label('lbl_sample2', 'org', 4, 5);
 const ANNOTATION: AnnotationPayload = {
   id: 'ann_sample',
+  num: 12,
+  memberNum: ACTOR.num,
   documentId: DOC.id,
   projectId: PROJECT.id,
   memberId: ACTOR.id,
@@ -68,9 +83,9 @@ const DATA: { [T in EventType]: EventDataByType[T] } = {
   PROJECT_CREATED: { project: PROJECT },
   PROJECT_UPDATED: { project: PROJECT, before: { name: 'Support tickets' }, changed: ['name'] },
   PROJECT_DELETED: { project: PROJECT, documentCount: 2 },
-  TASKS_CREATED: { documents: [{ ...DOC, text: 'Ada from Acme called about her order.' }, { ...DOC2, text: 'Refund for Globex.' }], count: 2 },
-  TASKS_DELETED: { documents: [DOC2], count: 1 },
-  TASKS_EXCLUDED: { documents: [DOC2], count: 1 },
+  TASKS_CREATED: { documents: [{ ...DOC, annotationCount: 0 }, DOC2], count: 2 },
+  TASKS_DELETED: { documents: [ref(DOC2)], count: 1 },
+  TASKS_EXCLUDED: { documents: [ref(DOC2)], count: 1 },
   BEFORE_UPDATE_LABELS: { document: DOC, isReviewDocument: false, labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL2] } },
   ANNOTATION_CREATED: { annotation: ANNOTATION, document: DOC, isReviewDocument: false, labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL, LABEL2] } },
   ANNOTATION_UPDATED: {
@@ -80,8 +95,13 @@ const DATA: { [T in EventType]: EventDataByType[T] } = {
     labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL2] },
     before: { labels: [LABEL] },
   },
+  ANNOTATIONS_CREATED: {
+    annotations: [ANNOTATION, { ...ANNOTATION, id: 'ann_sample2', num: 13, documentId: DOC2.id, labels: [{ ...LABEL2, id: 'lbl_sample3', documentId: DOC2.id }] }],
+    documents: [DOC, { ...DOC2, annotationCount: 1 }],
+    isReviewDocument: false,
+  },
   ANNOTATIONS_DELETED: {
-    annotations: [{ id: ANNOTATION.id, documentId: DOC.id, memberId: ACTOR.id, labels: [LABEL, LABEL2] }],
+    annotations: [{ id: ANNOTATION.id, num: ANNOTATION.num, documentId: DOC.id, memberId: ACTOR.id, labels: [LABEL, LABEL2] }],
     document: DOC,
     isReviewDocument: false,
     labelUpdateList: { toDeleteList: [LABEL, LABEL2], toUpsertList: [] },

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.js';
+import { resolveId } from '../domain/id-alias.js';
 import { getProject } from '../domain/projects.js';
 import { requireAdmin } from '../domain/permissions.js';
 import type { Principal } from '../domain/principal.js';
@@ -17,7 +18,8 @@ import { toSecretView, toWebhookView, type SecretView, type WebhookView } from '
 /** The body of `POST /webhooks` (docs/webhooks.md). */
 export interface NewWebhookInput {
   url: string;
-  projectId?: string | null;
+  /** A project's string id or integer alias; null: every project of the team. */
+  projectId?: string | number | null;
   events: string[];
   format?: string;
   headers?: Record<string, string>;
@@ -41,15 +43,14 @@ async function checkUrl(ctx: AppContext, url: string): Promise<string> {
   return url;
 }
 
-async function checkProject(db: Db, teamId: string, projectId: string | null): Promise<string | null> {
+async function checkProject(db: Db, teamId: string, projectId: string | number | null): Promise<string | null> {
   if (projectId === null) return null;
   try {
-    await getProject(db, teamId, projectId);
+    return (await getProject(db, teamId, String(projectId))).id;
   } catch (err) {
     if (err instanceof NotFoundError) throw new ValidationError(`Project ${projectId} is not a project of your team.`, { projectId }, 'unknown_project');
     throw err;
   }
-  return projectId;
 }
 
 /** Registers a webhook; answers it with its signing secret (the only answer besides `/secret` that shows it). */
@@ -103,7 +104,7 @@ export async function listWebhooks(
   requireAdmin(p, 'manage webhooks');
   let q = ctx.store.db.selectFrom('webhooks').selectAll().where('team_id', '=', p.teamId).where('ephemeral', '=', 0);
   if (page.afterId) q = q.where('id', '>', page.afterId);
-  if (page.projectId) q = q.where('project_id', '=', page.projectId);
+  if (page.projectId) q = q.where('project_id', '=', await resolveId(ctx.store.db, 'projects', p.teamId, page.projectId));
   const rows = await q.orderBy('id').limit(page.limit + 1).execute();
   const { box } = webhookRuntime(ctx);
   const now = ctx.clock();

@@ -5,13 +5,24 @@ import type { BatchSettings } from './webhook-store.js';
 /** Largest batch a webhook may ask for, and the longest it may hold a partial batch. */
 export const BATCH_LIMITS = { maxSize: 1000, maxWaitMs: 60_000 } as const;
 
-/** Checks an event filter: `["*"]` or known types (an unknown one is a 422); returns it de-duplicated. */
-export function normalizeEvents(events: readonly string[]): string[] {
-  if (events.length === 0) throw new ValidationError('events must name at least one event type, or be ["*"].', { events }, 'invalid_events');
-  if (events.includes('*')) return ['*'];
+/** Label Studio's old action names (its docs still list them), saved as the names labelhook and Label Studio send. */
+export const EVENT_ALIASES: Readonly<Record<string, string>> = {
+  TASK_CREATED: 'TASKS_CREATED',
+  TASK_DELETED: 'TASKS_DELETED',
+  ANNOTATION_DELETED: 'ANNOTATIONS_DELETED',
+};
+
+/**
+ * Checks an event filter: `["*"]` or known types (an unknown one is a 422; an alias of EVENT_ALIASES is replaced
+ * by its type); returns it de-duplicated.
+ */
+export function normalizeEvents(input: readonly string[]): string[] {
+  if (input.length === 0) throw new ValidationError('events must name at least one event type, or be ["*"].', { events: input }, 'invalid_events');
+  if (input.includes('*')) return ['*'];
+  const events = input.map((e) => (Object.hasOwn(EVENT_ALIASES, e) ? EVENT_ALIASES[e]! : e));
   const unknown = events.filter((e) => !isEventType(e));
   if (unknown.length > 0) {
-    throw new ValidationError(`Unknown event type${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, { unknown, allowed: ['*', ...EVENT_TYPES] }, 'unknown_event_type');
+    throw new ValidationError(`Unknown event type${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, { unknown, allowed: ['*', ...EVENT_TYPES], aliases: EVENT_ALIASES }, 'unknown_event_type');
   }
   return [...new Set(events)];
 }

@@ -56,7 +56,7 @@ describe.each(BACKENDS)('documents API (%s)', (backend) => {
       expect(e.data.count).toBe(3);
       expect(e.data.documents).toEqual(
         docs.map((d: Record<string, unknown>) => ({
-          id: d.id, projectId: project.id, key: d.key, name: d.name, status: 'active', createdAt: d.createdAt, updatedAt: d.updatedAt, text: d.text, data: d.data,
+          id: d.id, num: d.num, projectId: project.id, key: d.key, name: d.name, status: 'active', createdAt: d.createdAt, updatedAt: d.updatedAt, text: d.text, data: d.data,
         })),
       );
       const after = await get(`/api/v1/projects/${project.id}`, t.adminKey);

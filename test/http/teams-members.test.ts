@@ -22,8 +22,8 @@ describe.each(BACKENDS)('teams, members and me (%s)', (backend) => {
       expect(team.apiKey).toMatch(/^lh_/);
       const me = await t.app.inject({ url: '/api/v1/me', headers: bearer(team.apiKey) });
       expect(me.json()).toEqual({
-        member: { id: team.admin.id, email: `admin@${team.id}.local`, name: 'Team admin', role: 'admin', instanceAdmin: false },
-        team: { id: team.id, name: 'Acme ML' },
+        member: { id: team.admin.id, num: team.admin.num, email: `admin@${team.id}.local`, name: 'Team admin', role: 'admin', instanceAdmin: false },
+        team: { id: team.id, num: team.num, name: 'Acme ML' },
       });
     });
 

@@ -17,6 +17,14 @@ describe('which webhooks receive an event', () => {
     ['a blocking webhook already saw BEFORE_UPDATE_LABELS through the gate', hook({ blocking: true }), event({ type: 'BEFORE_UPDATE_LABELS' }), false],
     ['a blocking webhook gets its other events through the queue', hook({ blocking: true }), event(), true],
     ['a non-blocking webhook gets BEFORE_UPDATE_LABELS through the queue', hook(), event({ type: 'BEFORE_UPDATE_LABELS' }), true],
+    // Label Studio's organization-only actions: never to a project-scoped label-studio webhook.
+    ['a project label-studio webhook does not get PROJECT_DELETED', hook({ projectId: 'p1', format: 'label-studio' }), event({ type: 'PROJECT_DELETED' }), false],
+    ['a project label-studio webhook does not get PROJECT_CREATED', hook({ projectId: 'p1', format: 'label-studio' }), event({ type: 'PROJECT_CREATED' }), false],
+    ['a format object is read by its name', hook({ projectId: 'p1', format: { name: 'label-studio' } }), event({ type: 'PROJECT_DELETED' }), false],
+    ['a project label-studio webhook gets PROJECT_UPDATED', hook({ projectId: 'p1', format: 'label-studio' }), event({ type: 'PROJECT_UPDATED' }), true],
+    ['a team-wide label-studio webhook gets PROJECT_DELETED', hook({ format: 'label-studio' }), event({ type: 'PROJECT_DELETED' }), true],
+    ['a team-wide label-studio webhook gets PROJECT_CREATED', hook({ format: 'label-studio' }), event({ type: 'PROJECT_CREATED' }), true],
+    ['a project webhook of another format gets PROJECT_DELETED', hook({ projectId: 'p1', format: 'standard' }), event({ type: 'PROJECT_DELETED' }), true],
   ])('%s', (_name, w, e, expected) => {
     expect(webhookWantsEvent(w, e)).toBe(expected);
   });

@@ -13,9 +13,10 @@ const nullableString = { type: ['string', 'null'] } as const;
 /** A document as every document route answers it. */
 export const documentSchema = {
   type: 'object',
-  required: ['id', 'projectId', 'key', 'name', 'text', 'data', 'status', 'createdAt', 'updatedAt', 'completions'],
+  required: ['id', 'num', 'projectId', 'key', 'name', 'text', 'data', 'status', 'createdAt', 'updatedAt', 'completions'],
   properties: {
     id: { type: 'string' },
+    num: { type: 'integer', description: 'Integer alias of id: accepted wherever id is (the label-studio dialect sends it as the id).' },
     projectId: { type: 'string' },
     key: nullableString,
     name: { type: 'string' },
@@ -36,12 +37,23 @@ export const documentSchema = {
   },
 } as const;
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200, description: 'An id or its integer alias (num)' } },
+} as const;
 const idsBody = {
   type: 'object',
   required: ['ids'],
   additionalProperties: false,
-  properties: { ids: { type: 'array', minItems: 1, maxItems: MAX_IMPORT_DOCUMENTS, items: { type: 'string', minLength: 1, maxLength: 200 } } },
+  properties: {
+    ids: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_IMPORT_DOCUMENTS,
+      items: { type: 'string', minLength: 1, maxLength: 200, description: 'A document id or its integer alias (num) as a string' },
+    },
+  },
 } as const;
 const modeBody = {
   type: 'object',

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { BULK_LIMITS, updateLabelsInBulk, type BulkLabelInput } from '../../domain/bulk-label-update.js';
 import { updateLabels } from '../../domain/label-update.js';
 import type { LabelUpdateInput } from '../../domain/label-validation.js';
 import { listLabels } from '../../domain/labels.js';
@@ -65,6 +66,21 @@ const labelInputSchema = {
 const labelsAnswer = { type: 'object', required: ['data'], properties: { data: { type: 'array', items: labelSchema } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
+const toDeleteListSchema = {
+  type: 'array',
+  maxItems: 10_000,
+  items: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } },
+} as const;
+const modeSchema = { type: 'string', enum: ['labeler', 'reviewer'], description: 'reviewer mode needs the reviewer or admin role; default labeler' } as const;
+
+/** Drops the fields of a Datasaur-shaped label the server sets itself. */
+function upsertsOf(list: LabelUpdateInput['toUpsertList']): NonNullable<LabelUpdateInput['toUpsertList']> {
+  return (list ?? []).map((l) => {
+    const { documentId: _doc, labeledByUserId: _user, ...rest } = l as typeof l & { documentId?: unknown; labeledByUserId?: unknown };
+    return rest;
+  });
+}
+
 /** Labels of a document: read all members' labels, and apply label updates (through the label gate). */
 export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: string } }>(
@@ -87,23 +103,64 @@ export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void
           additionalProperties: false,
           properties: {
             toUpsertList: { type: 'array', maxItems: 10_000, items: labelInputSchema },
-            toDeleteList: {
-              type: 'array',
-              maxItems: 10_000,
-              items: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } },
-            },
-            mode: { type: 'string', enum: ['labeler', 'reviewer'], description: 'reviewer mode needs the reviewer or admin role; default labeler' },
+            toDeleteList: toDeleteListSchema,
+            mode: modeSchema,
           },
         },
         response: { 200: labelsAnswer, ...errorResponses },
       },
     },
+    async (request) => ({ data: await updateLabels(ctx, principalOf(request), request.params.id, { ...request.body, toUpsertList: upsertsOf(request.body.toUpsertList) }) }),
+  );
+
+  app.post<{ Params: { id: string }; Body: BulkLabelInput }>(
+    '/api/v1/projects/:id/labels',
+    {
+      schema: {
+        tags: ['labels'],
+        summary: `Label updates of several documents at once, all or nothing (at most ${BULK_LIMITS.documents} documents, ${BULK_LIMITS.labels} labels): BEFORE_UPDATE_LABELS per document, one ANNOTATIONS_CREATED for the annotations created`,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200, description: "The project's id or integer alias (num)" } } },
+        body: {
+          type: 'object',
+          required: ['documents'],
+          additionalProperties: false,
+          properties: {
+            documents: {
+              type: 'array',
+              minItems: 1,
+              // More than BULK_LIMITS.documents is checked by the domain, for its own error code.
+              items: {
+                type: 'object',
+                required: ['documentId'],
+                additionalProperties: false,
+                properties: {
+                  documentId: { type: ['string', 'integer'], minLength: 1, maxLength: 200, minimum: 1, description: 'A document id or its integer alias (num)' },
+                  toUpsertList: { type: 'array', maxItems: 10_000, items: labelInputSchema },
+                  toDeleteList: toDeleteListSchema,
+                },
+              },
+            },
+            mode: modeSchema,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['data'],
+            properties: {
+              data: {
+                type: 'array',
+                items: { type: 'object', required: ['documentId', 'labels'], properties: { documentId: { type: 'string' }, labels: { type: 'array', items: labelSchema } } },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
     async (request) => {
-      const toUpsertList = (request.body.toUpsertList ?? []).map((l) => {
-        const { documentId: _doc, labeledByUserId: _user, ...rest } = l as typeof l & { documentId?: unknown; labeledByUserId?: unknown };
-        return rest;
-      });
-      return { data: await updateLabels(ctx, principalOf(request), request.params.id, { ...request.body, toUpsertList }) };
+      const documents = request.body.documents.map((d) => ({ ...d, toUpsertList: upsertsOf(d.toUpsertList) }));
+      return { data: await updateLabelsInBulk(ctx, principalOf(request), request.params.id, { ...request.body, documents }) };
     },
   );
 }

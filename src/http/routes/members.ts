@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { createMember, listMembers, ROLES, toMemberView, type NewMemberInput } from '../../domain/members.js';
+import { teamOf } from '../../domain/permissions.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
@@ -8,9 +9,10 @@ import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination
 /** JSON schema of a member as the API shows it. */
 export const memberSchema = {
   type: 'object',
-  required: ['id', 'teamId', 'email', 'name', 'role', 'instanceAdmin', 'createdAt'],
+  required: ['id', 'num', 'teamId', 'email', 'name', 'role', 'instanceAdmin', 'createdAt'],
   properties: {
     id: { type: 'string' },
+    num: { type: 'integer', description: "Integer alias of id (the label-studio dialect's user id)" },
     teamId: { type: 'string' },
     email: { type: 'string' },
     name: { type: 'string' },
@@ -87,13 +89,14 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
                 required: ['id', 'email', 'name', 'role', 'instanceAdmin'],
                 properties: {
                   id: { type: 'string' },
+                  num: { type: 'integer' },
                   email: { type: 'string' },
                   name: { type: 'string' },
                   role: { type: 'string', enum: [...ROLES] },
                   instanceAdmin: { type: 'boolean' },
                 },
               },
-              team: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+              team: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, num: { type: 'integer' }, name: { type: 'string' } } },
             },
           },
           ...errorResponses,
@@ -103,8 +106,8 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
     async (request) => {
       const p = principalOf(request);
       return {
-        member: { id: p.memberId, email: p.email, name: p.name, role: p.role, instanceAdmin: p.instanceAdmin },
-        team: { id: p.teamId, name: p.teamName },
+        member: { id: p.memberId, num: p.memberNum, email: p.email, name: p.name, role: p.role, instanceAdmin: p.instanceAdmin },
+        team: teamOf(p),
       };
     },
   );

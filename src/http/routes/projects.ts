@@ -15,9 +15,11 @@ const labelSetItemSchema = {
 /** JSON schema of a project as events carry it (ProjectRef). */
 export const projectRefSchema = {
   type: 'object',
-  required: ['id', 'name', 'tags', 'status', 'labelSet', 'createdAt', 'updatedAt'],
+  required: ['id', 'num', 'name', 'tags', 'status', 'labelSet', 'createdAt', 'updatedAt'],
   properties: {
     id: { type: 'string' },
+    num: { type: 'integer', description: 'Integer alias of id: accepted wherever id is (the label-studio dialect sends it as the id).' },
+    createdByNum: { type: ['integer', 'null'], description: 'num of the member who created the project (null when not known)' },
     name: { type: 'string' },
     tags: { type: 'array', items: { type: 'string' } },
     status: { type: 'string', enum: ['CREATED', 'IN_PROGRESS', 'COMPLETED', 'REVIEWED'] },
@@ -55,7 +57,11 @@ const projectFields = {
   labelSet: labelSetInputSchema,
 } as const;
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 100, description: "The project's id or its integer alias (num)" } },
+} as const;
 
 /** Project CRUD and project completion under `/api/v1/projects`. */
 export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): void {

@@ -26,9 +26,10 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
         response: {
           201: {
             type: 'object',
-            required: ['id', 'name', 'apiKey', 'createdAt', 'admin'],
+            required: ['id', 'num', 'name', 'apiKey', 'createdAt', 'admin'],
             properties: {
               id: { type: 'string' },
+              num: { type: 'integer', description: "Integer alias of id (the label-studio dialect's organization)" },
               name: { type: 'string' },
               apiKey: { type: 'string', description: 'An admin key of the new team; store it, it is not shown again.' },
               createdAt: { type: 'string', format: 'date-time' },

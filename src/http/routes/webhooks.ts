@@ -73,7 +73,12 @@ const secretSchema = {
 
 const inputProperties = {
   url: { type: 'string', minLength: 1, maxLength: 2048 },
-  projectId: { type: ['string', 'null'], maxLength: 100 },
+  projectId: {
+    type: ['string', 'integer', 'null'],
+    maxLength: 100,
+    minimum: 1,
+    description: "A project's id or integer alias (num); null: every project of the team",
+  },
   events: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 100 }, description: `["*"] or some of: ${EVENT_TYPES.join(', ')}` },
   format: { type: 'string', maxLength: 50 },
   headers: { type: 'object', maxProperties: MAX_CUSTOM_HEADERS + 1, additionalProperties: { type: 'string' } },

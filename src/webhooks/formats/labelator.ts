@@ -11,7 +11,7 @@ import { standardBody } from './standard.js';
 // one record per document, per 100 records. Event types Labelator lacks travel as standard bodies.
 
 const DOCS_TYPES: ReadonlySet<EventType> = new Set(['TASKS_CREATED', 'TASKS_EXCLUDED']);
-const MODIFIED_TYPES: ReadonlySet<EventType> = new Set(['ANNOTATION_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATIONS_DELETED']);
+const MODIFIED_TYPES: ReadonlySet<EventType> = new Set(['ANNOTATION_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATIONS_CREATED', 'ANNOTATIONS_DELETED']);
 
 /** The modified record of a document: its labels, model predictions under `predicted_labels` as Labelator does. */
 function modifiedRecord(doc: DocumentRef, labels: LabelView[], labelSet: ProjectRef['labelSet'], sendPayload: boolean): LabelatorModified {
@@ -29,6 +29,12 @@ export function labelatorRecords(event: StoredEvent, options: FormatOptions): un
   if (DOCS_TYPES.has(event.type)) {
     const { documents } = event.data as EventDataByType['TASKS_CREATED'];
     return documents.map((d): LabelatorDoc => ({ id: d.id, key: d.key }));
+  }
+  if (event.type === 'ANNOTATIONS_CREATED') {
+    const labelSet = eventProject(event)?.labelSet ?? [];
+    const { annotations, documents } = event.data as EventDataByType['ANNOTATIONS_CREATED'];
+    const byId = new Map(documents.map((d) => [d.id, d]));
+    return annotations.map((a) => modifiedRecord(byId.get(a.documentId)!, a.labels, labelSet, options.sendPayload));
   }
   if (MODIFIED_TYPES.has(event.type)) {
     const labelSet = eventProject(event)?.labelSet ?? [];

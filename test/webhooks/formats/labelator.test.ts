@@ -36,6 +36,15 @@ describe('labelator format', () => {
     expect(labelatorFormat.render(records, 'ANNOTATION_CREATED', true)).toBe('{"modified":[{"id":"doc_7","key":"key-7","labels":["Geography","Person"]}]}');
   });
 
+  it('several annotations created in one request become one {"modified"} record per document', () => {
+    const annotations = [7, 8].map((n) => ({ id: `ann_${n}`, documentId: doc(n).id, projectId: 'N2E4MjNlYTc', memberId: 'mem_1', labels: [label()], createdAt: 'x', updatedAt: 'y' }));
+    const e = event('ANNOTATIONS_CREATED', { annotations, documents: [doc(7), doc(8)], isReviewDocument: false });
+    const records = labelatorFormat.records(e, { sendPayload: true });
+    expect(labelatorFormat.render(records, 'ANNOTATIONS_CREATED', true)).toBe(
+      '{"modified":[{"id":"doc_7","key":"key-7","labels":["Geography"]},{"id":"doc_8","key":"key-8","labels":["Geography"]}]}',
+    );
+  });
+
   it('labels applied by a model arrive as predicted_labels', () => {
     const records = labelatorFormat.records(annotationEvent('ANNOTATION_UPDATED', [label({ labeledBy: 'PREDICTION', confidenceScore: 0.8 })]), { sendPayload: true });
     expect(records).toEqual([{ id: 'doc_7', key: 'key-7', predicted_labels: ['Geography'] }]);
