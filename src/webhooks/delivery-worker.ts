@@ -11,6 +11,7 @@ import { sendAttempt, type SentAttempt } from './send-attempt.js';
 import { createWaker } from './waker.js';
 import type { WebhookRuntime } from './webhook-runtime.js';
 import type { Webhook } from './webhook-store.js';
+import { fencedDispatcher, type FenceOutcome } from './fence-interceptor.js';
 import { startLiveness } from './worker-liveness.js';
 import { createWorkerWebhooks } from './worker-webhooks.js';
 import type { DeliveryRow } from './webhook-views.js';
@@ -227,8 +228,10 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     const webhook = h.webhook;
     const run = async (): Promise<void> => {
       let sent: SentAttempt;
+      const fence: FenceOutcome = { stopped: false };
+      const dispatcher = liveness.fencing ? fencedDispatcher(runtime.agent(), liveness.live, fence) : runtime.agent();
       try {
-        sent = await sendAttempt(runtime.agent(), buildRequest(webhook, delivery.message_id, delivery.payload, ctx.clock()), sendOptions);
+        sent = await sendAttempt(dispatcher, buildRequest(webhook, delivery.message_id, delivery.payload, ctx.clock()), sendOptions);
       } catch (err) {
         // Never leave a delivery leased without a result: an ordered line would stall until the lease expired.
         const message = err instanceof Error ? err.message : String(err);
@@ -243,7 +246,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
           outcome: { kind: 'retry', reason: 'internal_error' },
         };
       }
-      finished(delivery, sent, h);
+      // Stopped by the fence before a byte went out: not an attempt. Give the lease back if it is still ours.
+      if (fence.stopped) await releaseLeases(ctx.store, delivery.lease_owner ?? owner(), ctx.clock(), [delivery.id]);
+      else finished(delivery, sent, h);
     };
     run()
       .catch((err: unknown) => logger.error({ err, deliveryId: delivery.id }, 'delivery attempt failed unexpectedly; its lease will expire and it will be retried'))

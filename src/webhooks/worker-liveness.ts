@@ -19,6 +19,8 @@ export interface WorkerLiveness {
   owner(): string;
   /** True while no other worker can have taken this worker's leases, so requests may start. */
   live(): boolean;
+  /** Whether `live()` can ever turn false (PostgreSQL): only then is each request fenced. */
+  fencing: boolean;
   /** Stops beating and removes the worker's row (after it gave back its leases). */
   stop(): Promise<void>;
 }
@@ -47,7 +49,7 @@ export function beatIntervalMs(timeoutMs: number): number {
 export function startLiveness(ctx: AppContext, baseOwner: string, events: LivenessEvents): WorkerLiveness {
   const registry = workerRegistry(ctx.store);
   let owner = baseOwner;
-  if (!registry) return { owner: () => owner, live: () => true, stop: async () => undefined };
+  if (!registry) return { owner: () => owner, live: () => true, fencing: false, stop: async () => undefined };
   const reg = registry;
   const timeoutMs = ctx.config.workerHeartbeatTimeoutMs;
   const beatMs = beatIntervalMs(timeoutMs);
@@ -117,6 +119,7 @@ export function startLiveness(ctx: AppContext, baseOwner: string, events: Livene
   return {
     owner: () => owner,
     live,
+    fencing: true,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
