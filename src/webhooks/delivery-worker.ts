@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
 import { attemptSample } from '../metrics/attempt-sample.js';
 import { claimDeliveries, nextDueAt } from './delivery-claim.js';
@@ -12,7 +10,7 @@ import { createWaker } from './waker.js';
 import type { WebhookRuntime } from './webhook-runtime.js';
 import type { Webhook } from './webhook-store.js';
 import { fencedDispatcher, type FenceOutcome } from './fence-interceptor.js';
-import { startLiveness } from './worker-liveness.js';
+import { startLiveness, workerId } from './worker-liveness.js';
 import { createWorkerWebhooks } from './worker-webhooks.js';
 import type { DeliveryRow } from './webhook-views.js';
 import type { DeliveryAdopter } from './dispatcher.js';
@@ -46,11 +44,6 @@ export interface DeliveryWorker {
   inFlight(): number;
   /** Stops claiming, lets in-flight requests finish for up to drainMs, records their results. */
   stop(drainMs: number): Promise<void>;
-}
-
-/** A lease owner id naming this process: host, pid and a random suffix. */
-export function workerId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
 /** The deliveries this worker holds for one webhook: claimed and waiting their turn, and how many are in flight. */

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { AppContext } from '../app-context.js';
 import { workerRegistry } from '../store/worker-registry.js';
@@ -29,6 +31,11 @@ export interface WorkerLiveness {
 const BEATS_PER_TIMEOUT = 4;
 /** Orphan sweeps (leases whose owner has no row) run once per this many beats. */
 const SWEEP_EVERY_BEATS = 5;
+
+/** A lease owner id naming this process: host, pid and a random suffix. */
+export function workerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
 
 /** The beat interval for a heartbeat timeout. */
 export function beatIntervalMs(timeoutMs: number): number {
@@ -100,6 +107,8 @@ export function startLiveness(ctx: AppContext, baseOwner: string, events: Livene
         .catch((err: unknown) => ctx.logger.error({ err }, 'worker heartbeat failed; sending pauses if it keeps failing'))
         .finally(schedule);
     }, beatMs);
+    // Like the lease renewal: the engine's stop ends it; it alone must not keep a process alive.
+    timer.unref();
   }
 
   // Until registered the worker is not live: it claims and sends nothing, and the first beat's `resumed` wakes it.

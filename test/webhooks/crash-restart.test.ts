@@ -75,13 +75,17 @@ describe('restart after a crash (sqlite)', () => {
     const held = leasedTo(file, deadPid);
     expect(held).toBeGreaterThan(0);
 
+    const receivedBefore = receiver.received;
     const restartedAt = Date.now();
     const second = await startApi(env, ['serve']);
     running.push(() => second.proc.kill());
+    const readyMs = Date.now() - restartedAt;
     // Ready means the worker lock is taken, and with it every dead lease given back.
     expect(leasedTo(file, deadPid)).toBe(0);
     expect(second.proc.logs.find((l) => l.msg === 'released the leases of a previous process that did not stop cleanly')?.released).toBe(held);
 
+    await eventually(() => receiver.received > receivedBefore, 30_000, () => 'nothing delivered after the restart');
+    const firstMs = Date.now() - restartedAt;
     const delivered = (): Set<string> => new Set(receiver.bodies.map((b) => (JSON.parse(b) as { data: { project: { name: string } } }).data.project.name));
     await eventually(
       () => [...acknowledged].every((n) => delivered().has(n)),
@@ -89,7 +93,10 @@ describe('restart after a crash (sqlite)', () => {
       () => `missing ${[...acknowledged].filter((n) => !delivered().has(n)).length} of ${acknowledged.size}`,
     );
     const lastAt = Date.now() - restartedAt;
-    console.log(`sqlite restart: ${held} leases of the dead process released at start; every acknowledged change delivered ${lastAt} ms after the restart`);
+    console.log(
+      `sqlite restart: ready after ${readyMs} ms with the ${held} leases of the dead process released; first delivery ${firstMs} ms, ` +
+        `every acknowledged change (${acknowledged.size}) delivered ${lastAt} ms after the restart`,
+    );
     expect([...acknowledged].filter((n) => !delivered().has(n))).toEqual([]);
   });
 });
