@@ -32,6 +32,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** A claimed delivery whose worker vanished becomes claimable again after this. */
   leaseMs: number;
+  /** PostgreSQL: a worker whose heartbeat is older than this is taken for dead and its leases are taken over. */
+  workerHeartbeatTimeoutMs: number;
   /** On SIGTERM, how long in-flight deliveries may take before the process exits anyway. */
   drainTimeoutMs: number;
   /** Idle worker polling interval (the fallback when nothing wakes it). */
@@ -95,10 +97,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     secretRotationOverlapMs: duration(env, 'LABELHOOK_SECRET_OVERLAP', '24h'),
     bodyLimitBytes: int(env, 'LABELHOOK_BODY_LIMIT', 64 * 1024 * 1024, 1024),
     leaseMs: duration(env, 'LABELHOOK_LEASE', '60s'),
+    workerHeartbeatTimeoutMs: duration(env, 'LABELHOOK_WORKER_HEARTBEAT_TIMEOUT', '5s'),
     drainTimeoutMs: duration(env, 'LABELHOOK_DRAIN_TIMEOUT', '10s'),
     pollIntervalMs: duration(env, 'LABELHOOK_POLL_INTERVAL', '500ms'),
     heapGrowthPercent: int(env, 'LABELHOOK_HEAP_GROWTH_PERCENT', 100, 0),
     logLevel,
   };
+  if (config.workerHeartbeatTimeoutMs < 500) {
+    throw new ConfigError(`LABELHOOK_WORKER_HEARTBEAT_TIMEOUT: ${config.workerHeartbeatTimeoutMs} ms is too short; use 500ms or more.`);
+  }
   return { ...config, ...overrides };
 }

@@ -36,6 +36,7 @@ describe('configuration', () => {
     ['LABELHOOK_HEAP_GROWTH_PERCENT', '-5'],
     ['LABELHOOK_LOG_LEVEL', 'loud'],
     ['LABELHOOK_REQUEST_TIMEOUT', '-1s'],
+    ['LABELHOOK_WORKER_HEARTBEAT_TIMEOUT', '100ms'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -52,5 +53,10 @@ describe('configuration', () => {
     const c = loadConfig({ LABELHOOK_DATABASE_URL: 'postgres://u@h/db', LABELHOOK_ALLOW_PRIVATE_TARGETS: '127.0.0.0/8, ::1/128' });
     expect(c.databaseUrl).toBe('postgres://u@h/db');
     expect(c.allowPrivateTargets).toEqual(['127.0.0.0/8', '::1/128']);
+  });
+
+  it('takes a PostgreSQL worker for dead after 5 s without a heartbeat unless told otherwise', () => {
+    expect(loadConfig({}).workerHeartbeatTimeoutMs).toBe(5000);
+    expect(loadConfig({ LABELHOOK_WORKER_HEARTBEAT_TIMEOUT: '2s' }).workerHeartbeatTimeoutMs).toBe(2000);
   });
 });

@@ -4,6 +4,7 @@ import { limitHeapGrowth } from './heap-growth.js';
 import { startPgWakeups, type PgWakeups } from '../store/pg-notify.js';
 import { acquireSqliteWorkerLock, type WorkerLock } from '../store/sqlite-worker-lock.js';
 import { startEngine, type Engine } from '../webhooks/engine.js';
+import { releaseDeadProcessLeases } from '../webhooks/leases.js';
 
 export interface EngineHostOptions {
   /** Run the dispatcher and delivery workers in this process. */
@@ -23,7 +24,7 @@ export interface EngineHost {
 
 /**
  * Starts the engine of a `serve` or `worker` process on `ctx`: makes sure the process has metrics, takes the
- * SQLite single-writer lock when this process delivers, and on PostgreSQL links processes with LISTEN/NOTIFY:
+ * SQLite single-writer lock when this process delivers (and gives back the leases a dead predecessor left), and on PostgreSQL links processes with LISTEN/NOTIFY:
  * local commits are announced to every process, and announcements from others wake the local dispatcher,
  * workers and event streams. Polling stays the fallback everywhere.
  */
@@ -38,6 +39,11 @@ export async function startEngineHost(ctx: AppContext, options: EngineHostOption
   let engine: Engine | undefined;
   let wakeups: PgWakeups | null = null;
   try {
+    if (lock) {
+      // A previous deliverer that died (kill -9, power loss) left its leases: hand them out now, not a lease later.
+      const released = await releaseDeadProcessLeases(ctx.store, ctx.clock());
+      if (released > 0) ctx.logger.info({ released }, 'released the leases of a previous process that did not stop cleanly');
+    }
     // Another process committed events or left deliveries for any worker: wake the event streams (through the
     // commit signal), the dispatcher and the workers here.
     const wakeLocal = (): void => {

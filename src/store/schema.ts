@@ -219,6 +219,14 @@ export interface AttemptTable {
   outcome: string;
 }
 
+/** A live delivery worker on PostgreSQL (migration 009); times are the database's clock, epoch ms. */
+export interface WorkerTable {
+  /** The worker's lease owner id. */
+  id: string;
+  started_at: number;
+  last_beat_at: number;
+}
+
 export interface DatabaseSchema {
   teams: TeamTable;
   members: MemberTable;
@@ -232,4 +240,5 @@ export interface DatabaseSchema {
   webhooks: WebhookTable;
   deliveries: DeliveryTable;
   attempts: AttemptTable;
+  workers: WorkerTable;
 }

@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
 import { attemptSample } from '../metrics/attempt-sample.js';
 import { claimDeliveries, nextDueAt } from './delivery-claim.js';
@@ -11,6 +9,8 @@ import { sendAttempt, type SentAttempt } from './send-attempt.js';
 import { createWaker } from './waker.js';
 import type { WebhookRuntime } from './webhook-runtime.js';
 import type { Webhook } from './webhook-store.js';
+import { fencedDispatcher, type FenceOutcome } from './fence-interceptor.js';
+import { startLiveness, workerId } from './worker-liveness.js';
 import { createWorkerWebhooks } from './worker-webhooks.js';
 import type { DeliveryRow } from './webhook-views.js';
 import type { DeliveryAdopter } from './dispatcher.js';
@@ -46,11 +46,6 @@ export interface DeliveryWorker {
   stop(drainMs: number): Promise<void>;
 }
 
-/** A lease owner id naming this process: host, pid and a random suffix. */
-export function workerId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-}
-
 /** The deliveries this worker holds for one webhook: claimed and waiting their turn, and how many are in flight. */
 interface HeldWebhook {
   webhook: Webhook;
@@ -68,7 +63,6 @@ interface HeldWebhook {
  * hanging receiver only holds its own queue; the claim reads every other webhook's due rows by index.
  */
 export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, options: DeliveryWorkerOptions = {}): DeliveryWorker {
-  const owner = options.owner ?? workerId();
   const claimBatch = options.claimBatch ?? 2000;
   const perWebhookBatch = options.perWebhookBatch ?? 100;
   const maxHeld = options.maxHeld ?? 10_000;
@@ -97,6 +91,21 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     retryAfterCapMs: retryAfterCap(config.retryScheduleMs),
     clock: ctx.clock,
   };
+
+  const liveness = startLiveness(ctx, options.owner ?? workerId(), {
+    fenced(oldOwner) {
+      // Another worker may have taken all of it: queued deliveries are dropped unsent; the requests still in
+      // flight started before the stall (their results are recorded only where the old lease still holds).
+      for (const h of held.values()) clearQueue(h);
+      for (const [id, h] of held) if (h.inFlight === 0) held.delete(id);
+      releaseLeases(ctx.store, oldOwner, ctx.clock()).catch((err: unknown) => logger.error({ err }, 'could not release the leases of a fenced owner id'));
+    },
+    resumed() {
+      waker.wake();
+      pump();
+    },
+  });
+  const owner = (): string => liveness.owner();
 
   const flusher = createResultFlusher(ctx, owner, random, async (report, batch) => {
     if (report.nextRetryAt !== null) waker.wakeAt(report.nextRetryAt);
@@ -127,7 +136,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     if (!h) return;
     const ids = clearQueue(h);
     if (h.inFlight === 0) held.delete(webhookId);
-    await releaseLeases(ctx.store, owner, ctx.clock(), ids);
+    await releaseLeases(ctx.store, owner(), ctx.clock(), ids);
   }
 
   /**
@@ -137,7 +146,14 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   async function hold(rows: readonly DeliveryRow[], found: Map<string, Webhook>, now: number): Promise<Map<string, number>> {
     const perHook = new Map<string, number>();
     const orphans: string[] = [];
+    const current = owner();
+    const stale = new Map<string, string[]>();
     for (const row of rows) {
+      // Leased under an owner id this worker was fenced out of (claimed or adopted as it stalled): never sent.
+      if (row.lease_owner !== current) {
+        if (row.lease_owner !== null) stale.set(row.lease_owner, [...(stale.get(row.lease_owner) ?? []), row.id]);
+        continue;
+      }
       const webhook = found.get(row.webhook_id);
       if (!webhook) {
         orphans.push(row.id);
@@ -146,7 +162,8 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       enqueue(row, webhook);
       perHook.set(row.webhook_id, (perHook.get(row.webhook_id) ?? 0) + 1);
     }
-    if (orphans.length > 0) await releaseLeases(ctx.store, owner, now, orphans);
+    if (orphans.length > 0) await releaseLeases(ctx.store, current, now, orphans);
+    for (const [old, ids] of stale) await releaseLeases(ctx.store, old, now, ids);
     return perHook;
   }
 
@@ -166,10 +183,13 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     if (h.queue.length > 0 && h.inFlight < config.webhookConcurrency) ready.add(h.webhook.id);
   }
 
-  /** Starts queued deliveries, webhooks taking turns, while this worker has room for more requests. */
+  /**
+   * Starts queued deliveries, webhooks taking turns, while this worker has room for more requests and its
+   * heartbeat proves its leases its own (the fence: a clock read per request, no database round trip).
+   */
   function pump(): void {
     for (const id of ready) {
-      if (stopping || total >= maxInFlight) return;
+      if (stopping || total >= maxInFlight || !liveness.live()) return;
       ready.delete(id);
       const h = held.get(id);
       const delivery = h?.queue.shift();
@@ -201,8 +221,10 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     const webhook = h.webhook;
     const run = async (): Promise<void> => {
       let sent: SentAttempt;
+      const fence: FenceOutcome = { stopped: false };
+      const dispatcher = liveness.fencing ? fencedDispatcher(runtime.agent(), liveness.live, fence) : runtime.agent();
       try {
-        sent = await sendAttempt(runtime.agent(), buildRequest(webhook, delivery.message_id, delivery.payload, ctx.clock()), sendOptions);
+        sent = await sendAttempt(dispatcher, buildRequest(webhook, delivery.message_id, delivery.payload, ctx.clock()), sendOptions);
       } catch (err) {
         // Never leave a delivery leased without a result: an ordered line would stall until the lease expired.
         const message = err instanceof Error ? err.message : String(err);
@@ -217,7 +239,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
           outcome: { kind: 'retry', reason: 'internal_error' },
         };
       }
-      finished(delivery, sent, h);
+      // Stopped by the fence before a byte went out: not an attempt. Give the lease back if it is still ours.
+      if (fence.stopped) await releaseLeases(ctx.store, delivery.lease_owner ?? owner(), ctx.clock(), [delivery.id]);
+      else finished(delivery, sent, h);
     };
     run()
       .catch((err: unknown) => logger.error({ err, deliveryId: delivery.id }, 'delivery attempt failed unexpectedly; its lease will expire and it will be retried'))
@@ -245,7 +269,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     if (includeExpired) lastExpiredCheck = now;
     const exclude = webhooks.unusable(now);
     for (const [id, h] of held) if (h.queue.length >= perWebhookBatch) exclude.push(id);
-    const rows = await claimDeliveries(ctx.store, { now, owner, leaseMs: config.leaseMs, limit: room, perWebhook: perWebhookBatch, exclude, includeExpired });
+    const rows = await claimDeliveries(ctx.store, { now, owner: owner(), leaseMs: config.leaseMs, limit: room, perWebhook: perWebhookBatch, exclude, includeExpired });
     // Every claim also re-reads the webhooks this worker holds work for: a disabled, deleted or edited webhook's
     // queue is dropped or picks up the new settings within one claim.
     const ids = new Set(rows.map((r) => r.webhook_id));
@@ -263,10 +287,12 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   }
 
   const adopter: DeliveryAdopter = {
-    owner,
+    get owner() {
+      return owner();
+    },
     leaseMs: config.leaseMs,
     room(webhookId) {
-      if (stopping || webhooks.isUnusable(webhookId)) return 0;
+      if (stopping || !liveness.live() || webhooks.isUnusable(webhookId)) return 0;
       const h = held.get(webhookId);
       const holding = (h ? h.queue.length + h.inFlight : 0) + (incoming.get(webhookId) ?? 0);
       return Math.max(0, Math.min(perWebhookBatch - holding, spare()));
@@ -303,7 +329,9 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   async function loop(): Promise<void> {
     while (!stopping) {
       try {
-        const outcome = await claim();
+        // A worker not proven alive (not yet registered, or stalled) claims nothing: it could not send it. The
+        // heartbeat wakes the loop once a beat proves it alive.
+        const outcome = liveness.live() ? await claim() : 'some';
         if (outcome === 'more') continue;
         // Retries and batches this process schedules wake it by themselves; this finds the rest (another
         // process's retries, expiring leases) when there was nothing to claim now.
@@ -329,7 +357,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       if (closed || (total === 0 && queued === 0)) return;
       const ids = [...sending];
       for (const h of held.values()) for (const d of h.queue) ids.push(d.id);
-      renewLeases(ctx.store, owner, ids, ctx.clock(), config.leaseMs).catch((err: unknown) => logger.error({ err }, 'could not renew delivery leases'));
+      renewLeases(ctx.store, owner(), ids, ctx.clock(), config.leaseMs).catch((err: unknown) => logger.error({ err }, 'could not renew delivery leases'));
     },
     Math.max(50, Math.floor(config.leaseMs / 3)),
   );
@@ -368,12 +396,13 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       // Queued deliveries never started, and requests still running past the drain, are given back so they go
       // out again at once instead of after the lease expires.
       try {
-        const released = await releaseLeases(ctx.store, owner, ctx.clock());
+        const released = await releaseLeases(ctx.store, owner(), ctx.clock());
         if (abandoned > 0) logger.warn({ released: abandoned }, 'drain timeout: released the leases of unfinished deliveries');
         if (released > abandoned) logger.info({ released: released - abandoned }, 'released the leases of queued deliveries not yet sent');
       } catch (err) {
         logger.error({ err }, 'could not release leases; they come due again when they expire');
       }
+      await liveness.stop();
     },
   };
 }

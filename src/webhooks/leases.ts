@@ -39,3 +39,17 @@ export async function releaseLeases(store: Store, owner: string, now: number, id
   for (const part of chunked(ids)) released += Number((await release().where('id', 'in', part).executeTakeFirst()).numUpdatedRows);
   return released;
 }
+
+/**
+ * Gives back every lease in the database: pending again, due now. Only for a process that has just taken the
+ * SQLite worker lock and not started delivering: the lock proves that no other deliverer is alive, so every
+ * lease is a dead process's, and waiting for it to expire would only delay its deliveries. Answers how many.
+ */
+export async function releaseDeadProcessLeases(store: Store, now: number): Promise<number> {
+  const res = await store.db
+    .updateTable('deliveries')
+    .set({ status: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now })
+    .where('status', '=', 'delivering')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

@@ -35,7 +35,7 @@ export interface ResultFlusher {
  */
 export function createResultFlusher(
   ctx: AppContext,
-  owner: string,
+  owner: () => string,
   random: () => number,
   recorded: (report: ResultsReport, batch: WorkerResult[]) => Promise<void>,
 ): ResultFlusher {
@@ -44,11 +44,32 @@ export function createResultFlusher(
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
 
+  /**
+   * Records each result under the owner id its delivery was leased to: after a fence the worker runs under a new
+   * one, and a request started under the old one is recorded only if that lease still holds.
+   */
+  async function writeOwned(batch: WorkerResult[]): Promise<ResultsReport> {
+    const current = owner();
+    if (batch.every((b) => (b.delivery.lease_owner ?? current) === current)) return writeResults(ctx, current, batch, random);
+    const byOwner = new Map<string, WorkerResult[]>();
+    for (const b of batch) {
+      const o = b.delivery.lease_owner ?? current;
+      byOwner.set(o, [...(byOwner.get(o) ?? []), b]);
+    }
+    const report: ResultsReport = { nextRetryAt: null, disabledWebhooks: [] };
+    for (const [o, part] of byOwner) {
+      const r = await writeResults(ctx, o, part, random);
+      if (r.nextRetryAt !== null) report.nextRetryAt = Math.min(report.nextRetryAt ?? Infinity, r.nextRetryAt);
+      report.disabledWebhooks.push(...r.disabledWebhooks);
+    }
+    return report;
+  }
+
   async function flushAll(): Promise<void> {
     while (results.length > 0 && !closed) {
       const batch = results.splice(0, FLUSH_BATCH);
       try {
-        const report = await writeResults(ctx, owner, batch, random);
+        const report = await writeOwned(batch);
         ctx.metrics?.recordAttempts(batch.flatMap((b) => (b.sample ? [b.sample] : [])));
         logAttempts(ctx.logger, batch, ctx.config.retryScheduleMs.length);
         await recorded(report, batch);

@@ -101,10 +101,10 @@ export function clusterEnv(databaseUrl: string, extra: Record<string, string> = 
   };
 }
 
-/** Starts an API-only process and waits until it answers /readyz; answers its base URL. */
-export async function startApi(env: Record<string, string>): Promise<{ proc: LabelhookProcess; base: string }> {
+/** Starts an API-only process (or `labelhook ARGS`) and waits until it answers /readyz; answers its base URL. */
+export async function startApi(env: Record<string, string>, args = ['serve', '--no-worker']): Promise<{ proc: LabelhookProcess; base: string }> {
   const port = await freePort();
-  const proc = startLabelhook(['serve', '--no-worker'], { ...env, PORT: String(port) });
+  const proc = startLabelhook(args, { ...env, PORT: String(port) });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
