@@ -10,7 +10,7 @@ import { validateCustomHeaders } from './header-rules.js';
 import { generateSecret } from './sign-standard.js';
 import { checkUrlOnSave, parseWebhookUrl } from './ssrf-guard.js';
 import { webhookRuntime } from './webhook-runtime.js';
-import { decodeWebhook, findWebhookRow, type BatchSettings, type Db } from './webhook-store.js';
+import { decodeWebhook, decodeWebhookLenient, findWebhookRow, readable, type BatchSettings, type Db } from './webhook-store.js';
 import { normalizeEvents, validateBatch, validateBlocking, validateSecret } from './webhook-validation.js';
 import { toSecretView, toWebhookView, type SecretView, type WebhookView } from './webhook-views.js';
 
@@ -107,14 +107,14 @@ export async function listWebhooks(
   const rows = await q.orderBy('id').limit(page.limit + 1).execute();
   const { box } = webhookRuntime(ctx);
   const now = ctx.clock();
-  return rows.map((r) => toWebhookView(decodeWebhook(r, box), now));
+  return rows.map((r) => toWebhookView(decodeWebhookLenient(r, box), now));
 }
 
 /** One webhook of the caller's team. */
 export async function readWebhook(ctx: AppContext, p: Principal, id: string): Promise<WebhookView> {
   requireAdmin(p, 'manage webhooks');
   const row = await findWebhookRow(ctx.store.db, p.teamId, id);
-  return toWebhookView(decodeWebhook(row, webhookRuntime(ctx).box), ctx.clock());
+  return toWebhookView(decodeWebhookLenient(row, webhookRuntime(ctx).box), ctx.clock());
 }
 
 /** Changes a webhook; re-enabling one that labelhook disabled clears the reason and the failure streak. */
@@ -122,7 +122,7 @@ export async function updateWebhook(ctx: AppContext, p: Principal, id: string, p
   requireAdmin(p, 'manage webhooks');
   const { box } = webhookRuntime(ctx);
   const db = ctx.store.db;
-  const current = decodeWebhook(await findWebhookRow(db, p.teamId, id), box);
+  const current = decodeWebhookLenient(await findWebhookRow(db, p.teamId, id), box);
   const events = patch.events !== undefined ? normalizeEvents(patch.events) : current.events;
   const blocking = patch.blocking ?? current.blocking;
   validateBlocking(blocking, events);
@@ -172,7 +172,7 @@ export async function deleteWebhook(ctx: AppContext, p: Principal, id: string): 
 export async function readSecret(ctx: AppContext, p: Principal, id: string): Promise<SecretView> {
   requireAdmin(p, 'read webhook secrets');
   const row = await findWebhookRow(ctx.store.db, p.teamId, id);
-  return toSecretView(decodeWebhook(row, webhookRuntime(ctx).box), ctx.clock());
+  return toSecretView(readable(decodeWebhookLenient(row, webhookRuntime(ctx).box)), ctx.clock());
 }
 
 /**
@@ -182,16 +182,17 @@ export async function readSecret(ctx: AppContext, p: Principal, id: string): Pro
 export async function rotateSecret(ctx: AppContext, p: Principal, id: string, input: { secret?: string }): Promise<SecretView> {
   requireAdmin(p, 'rotate webhook secrets');
   const { box } = webhookRuntime(ctx);
-  const row = await findWebhookRow(ctx.store.db, p.teamId, id);
-  const current = box.open(row.secret_enc);
+  const listed = decodeWebhookLenient(await findWebhookRow(ctx.store.db, p.teamId, id), box);
+  // An unreadable secret is replaced outright: there is nothing to keep signing with during an overlap.
+  const current = listed.secret === '' ? null : listed.secret;
   const next = input.secret === undefined ? generateSecret() : validateSecret(input.secret);
   const now = ctx.clock();
   await ctx.store.db
     .updateTable('webhooks')
     .set({
       secret_enc: box.seal(next),
-      previous_secret_enc: box.seal(current),
-      previous_secret_expires_at: now + ctx.config.secretRotationOverlapMs,
+      previous_secret_enc: current === null ? null : box.seal(current),
+      previous_secret_expires_at: current === null ? null : now + ctx.config.secretRotationOverlapMs,
       updated_at: now,
     })
     .where('id', '=', id)
