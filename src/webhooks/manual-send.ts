@@ -14,14 +14,21 @@ import { webhookRuntime } from './webhook-runtime.js';
 import { decodeWebhookLenient, findWebhookRow, readable, type Webhook } from './webhook-store.js';
 import { toAttemptView, toDeliveryView } from './webhook-views.js';
 
-function send(ctx: AppContext, webhook: Webhook, messageId: string, body: string): Promise<SentAttempt> {
-  const req = buildRequest(webhook, messageId, body, ctx.clock());
-  return sendAttempt(webhookRuntime(ctx).agent(), req, {
-    timeoutMs: ctx.config.requestTimeoutMs,
-    bodyCapBytes: ctx.config.responseBodyCapBytes,
-    retryAfterCapMs: retryAfterCap(ctx.config.retryScheduleMs),
-    clock: ctx.clock,
-  });
+/** Sends once, in one of the webhook's concurrency slots (waiting up to the request timeout for one: 409 `webhook_busy`). */
+async function send(ctx: AppContext, webhook: Webhook, messageId: string, body: string): Promise<SentAttempt> {
+  const runtime = webhookRuntime(ctx);
+  const free = await runtime.slots.acquire(webhook.id, ctx.config.requestTimeoutMs);
+  try {
+    const req = buildRequest(webhook, messageId, body, ctx.clock());
+    return await sendAttempt(runtime.agent(), req, {
+      timeoutMs: ctx.config.requestTimeoutMs,
+      bodyCapBytes: ctx.config.responseBodyCapBytes,
+      retryAfterCapMs: retryAfterCap(ctx.config.retryScheduleMs),
+      clock: ctx.clock,
+    });
+  } finally {
+    free();
+  }
 }
 
 /** The PING event a test send carries. */

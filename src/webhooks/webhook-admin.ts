@@ -2,7 +2,7 @@ import type { AppContext } from '../app-context.js';
 import { getProject } from '../domain/projects.js';
 import { requireAdmin } from '../domain/permissions.js';
 import type { Principal } from '../domain/principal.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { WebhookTable } from '../store/schema.js';
 import { getFormat } from './formats/registry.js';
@@ -52,6 +52,20 @@ async function checkProject(db: Db, teamId: string, projectId: string | null): P
   return projectId;
 }
 
+/** One team's webhooks multiply every change into that many requests: past the cap a new one is a 409. */
+async function checkWebhookCap(ctx: AppContext, teamId: string): Promise<void> {
+  const cap = ctx.config.maxWebhooksPerTeam;
+  const { n } = await ctx.store.db
+    .selectFrom('webhooks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('team_id', '=', teamId)
+    .where('ephemeral', '=', 0)
+    .executeTakeFirstOrThrow();
+  if (Number(n) >= cap) {
+    throw new ConflictError(`Your team already has ${cap} webhooks, the most allowed; delete one first.`, { limit: cap }, 'webhook_limit_reached');
+  }
+}
+
 /** Registers a webhook; answers it with its signing secret (the only answer besides `/secret` that shows it). */
 export async function createWebhook(ctx: AppContext, p: Principal, input: NewWebhookInput): Promise<WebhookView & { secret: string }> {
   requireAdmin(p, 'manage webhooks');
@@ -64,6 +78,7 @@ export async function createWebhook(ctx: AppContext, p: Principal, input: NewWeb
   const batch = validateBatch(input.batch ?? null);
   const url = await checkUrl(ctx, input.url);
   const projectId = await checkProject(ctx.store.db, p.teamId, input.projectId ?? null);
+  await checkWebhookCap(ctx, p.teamId);
   const { box } = webhookRuntime(ctx);
   const now = ctx.clock();
   const row: WebhookTable = {
