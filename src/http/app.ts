@@ -21,7 +21,10 @@ import { registerProjectRoutes } from './routes/projects.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerDeliveryRoutes } from './routes/deliveries.js';
+import { installJsonLimits } from './json-limits.js';
+import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
 import { capConnections, serverLimitOptions } from './server-limits.js';
+import { schemaController } from './validators.js';
 
 /** Builds the HTTP app without listening (tests use `inject`). */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -30,10 +33,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: ctx.config.bodyLimitBytes,
     ...serverLimitOptions(ctx.config),
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaController: schemaController(),
   });
   capConnections(app, ctx.config);
+  installJsonLimits(app);
   installErrorHandler(app);
+  await registerSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -42,7 +47,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   installAuth(app, ctx.store);
   registerHealthRoutes(app, ctx);
