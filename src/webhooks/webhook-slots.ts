@@ -1,4 +1,4 @@
-import { LabelhookError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 
 /**
  * The per-webhook concurrency of one process (LABELHOOK_WEBHOOK_CONCURRENCY), shared by the delivery worker and
@@ -21,12 +21,11 @@ export interface WebhookSlots {
 }
 
 /** 409 `webhook_busy`: every slot stayed taken while the manual send waited. */
-function busy(webhookId: string, limit: number, waitMs: number): LabelhookError {
-  return new LabelhookError(
-    'webhook_busy',
-    409,
+function busy(webhookId: string, limit: number, waitMs: number): ConflictError {
+  return new ConflictError(
     `Webhook ${webhookId} already has ${limit} requests in flight (its concurrency) and none finished within ${waitMs} ms; try again.`,
     { webhookId, limit },
+    'webhook_busy',
   );
 }
 

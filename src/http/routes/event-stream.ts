@@ -4,7 +4,7 @@ import type { AppContext } from '../../app-context.js';
 import { resolveStreamFilter } from '../../domain/event-stream-filter.js';
 import { unusableKeyIds } from '../../domain/api-keys.js';
 import { PRINCIPAL_CACHE_TTL_MS } from '../../domain/principal-cache.js';
-import { BadRequestError, LabelhookError } from '../../errors.js';
+import { BadRequestError, TooManyError } from '../../errors.js';
 import { latestEventSeq, streamEvents } from '../../events/event-stream.js';
 import { OpenStreams } from '../../events/open-streams.js';
 import { principalOf } from '../auth.js';
@@ -71,7 +71,7 @@ export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext,
       const afterSeq = parseLastEventId(request.headers['last-event-id']) ?? query.since ?? (await latestEventSeq(ctx.store));
       const cap = ctx.config.maxStreamsPerTeam;
       if (streams.countFor(p.teamId) >= cap) {
-        throw new LabelhookError('stream_limit_reached', 429, `Your team already has ${cap} event streams open in this server; close one first.`, { limit: cap });
+        throw new TooManyError(`Your team already has ${cap} event streams open in this server; close one first.`, { limit: cap }, 'stream_limit_reached');
       }
 
       reply.hijack();
