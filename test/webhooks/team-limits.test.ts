@@ -2,6 +2,7 @@ import { fetch } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { bearer } from '../helpers/app.js';
+import { insertDelivery } from '../helpers/delivery-rows.js';
 import { addTeam } from '../helpers/team-fixtures.js';
 import { createWebhook, startReceiver, useEngineApp } from './receiver.js';
 
@@ -47,7 +48,7 @@ describe.each(BACKENDS)('no limits where one team can hurt others (%s)', (backen
     expect(app.t.app.eventStreams.size).toBe(0);
   });
 
-  it('counts test sends toward the webhook concurrency: 20 at once never put more than 4 in flight', async () => {
+  it('counts test sends and redeliveries toward the webhook concurrency: 20 at once never put more than 4 in flight', async () => {
     let inFlight = 0;
     let most = 0;
     const receiver = await startReceiver((_req, res) => {
@@ -65,6 +66,18 @@ describe.each(BACKENDS)('no limits where one team can hurt others (%s)', (backen
       const answers = await Promise.all(Array.from({ length: 20 }, () => app.api('POST', `/webhooks/${hook.id}/test`, {})));
       expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
       expect(receiver.received).toHaveLength(20);
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(4);
+
+      // Redeliveries take the same slots.
+      most = 0;
+      const teamId = (await app.api('GET', '/me')).json.team.id as string;
+      const ids = await Promise.all(
+        Array.from({ length: 12 }, () => insertDelivery(app.t.ctx.store.db, { teamId, webhookId: hook.id, eventType: 'PING', status: 'failed', createdAt: Date.now(), attempts: [] })),
+      );
+      const redelivered = await Promise.all(ids.map((id) => app.api('POST', `/deliveries/${id}/redeliver`)));
+      expect(redelivered.map((a) => a.status)).toEqual(Array(12).fill(200));
+      expect(receiver.received).toHaveLength(32);
       expect(most).toBeGreaterThan(1);
       expect(most).toBeLessThanOrEqual(4);
     } finally {
