@@ -118,7 +118,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     httpRequestTimeoutMs: duration(env, 'LABELHOOK_HTTP_REQUEST_TIMEOUT', '120s'),
     maxConnections: int(env, 'LABELHOOK_MAX_CONNECTIONS', 1000, 1),
   };
-  if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
+  // Node refuses a headers timeout longer than the request timeout (0 turns either off).
+  if (config.httpRequestTimeoutMs > 0 && config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
     throw new ConfigError('LABELHOOK_HTTP_HEADERS_TIMEOUT must not be longer than LABELHOOK_HTTP_REQUEST_TIMEOUT.');
   }
   return { ...config, ...overrides };
