@@ -41,6 +41,18 @@ export interface Config {
   /** V8 heap growth allowed between full GCs in a delivering process, in percent; 0 keeps V8's own choice. */
   heapGrowthPercent: number;
   logLevel: string;
+  /** Most webhooks one team may have (listen sessions not counted). */
+  maxWebhooksPerTeam: number;
+  /** Most event streams one team may have open in one server process. */
+  maxStreamsPerTeam: number;
+  /** A client must send a request's headers within this time of starting it, or the connection is closed. */
+  httpHeadersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  httpKeepAliveTimeoutMs: number;
+  /** A client must send a whole request (headers and body) within this time. */
+  httpRequestTimeoutMs: number;
+  /** Most open client connections; further ones are closed at once. */
+  maxConnections: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -102,9 +114,19 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     pollIntervalMs: duration(env, 'LABELHOOK_POLL_INTERVAL', '500ms'),
     heapGrowthPercent: int(env, 'LABELHOOK_HEAP_GROWTH_PERCENT', 100, 0),
     logLevel,
+    maxWebhooksPerTeam: int(env, 'LABELHOOK_MAX_WEBHOOKS_PER_TEAM', 300, 1),
+    maxStreamsPerTeam: int(env, 'LABELHOOK_MAX_STREAMS_PER_TEAM', 50, 1),
+    httpHeadersTimeoutMs: duration(env, 'LABELHOOK_HTTP_HEADERS_TIMEOUT', '10s'),
+    httpKeepAliveTimeoutMs: duration(env, 'LABELHOOK_HTTP_KEEP_ALIVE_TIMEOUT', '5s'),
+    httpRequestTimeoutMs: duration(env, 'LABELHOOK_HTTP_REQUEST_TIMEOUT', '120s'),
+    maxConnections: int(env, 'LABELHOOK_MAX_CONNECTIONS', 1000, 1),
   };
   if (config.workerHeartbeatTimeoutMs < 500) {
     throw new ConfigError(`LABELHOOK_WORKER_HEARTBEAT_TIMEOUT: ${config.workerHeartbeatTimeoutMs} ms is too short; use 500ms or more.`);
+  }
+  // Node refuses a headers timeout longer than the request timeout (0 turns either off).
+  if (config.httpRequestTimeoutMs > 0 && config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
+    throw new ConfigError('LABELHOOK_HTTP_HEADERS_TIMEOUT must not be longer than LABELHOOK_HTTP_REQUEST_TIMEOUT.');
   }
   return { ...config, ...overrides };
 }

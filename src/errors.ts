@@ -55,6 +55,13 @@ export class ValidationError extends LabelhookError {
   }
 }
 
+/** A per-team limit on something held open is reached; retry once one is released (429). */
+export class TooManyError extends LabelhookError {
+  constructor(message: string, details: unknown, code: string) {
+    super(code, 429, message, details);
+  }
+}
+
 /** A configuration value is missing or invalid; raised once at start-up. */
 export class ConfigError extends LabelhookError {
   constructor(message: string, details?: unknown) {

@@ -9,6 +9,7 @@ import { openGate } from './events/label-gate.js';
 import { buildApp } from './http/app.js';
 import { startEngineHost } from './process/engine-host.js';
 import { migrate, openStore } from './store/db.js';
+import { warnWideFiles } from './store/file-modes.js';
 
 /** A running labelhook: the HTTP app, its context and how to stop it. */
 export interface RunningServer {
@@ -34,6 +35,7 @@ export interface StartOptions {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
   const store = openStore(config.databaseUrl);
+  warnWideFiles(logger, store.sqlitePath);
   await migrate(store);
   const clock = options.clock ?? systemClock;
   const boot = await bootstrap(store.db, config.adminKey, clock());

@@ -9,6 +9,7 @@ import { registerHealthRoutes } from './http/routes/health.js';
 import { registerMetricsRoutes } from './http/routes/metrics.js';
 import { startEngineHost } from './process/engine-host.js';
 import { migrate, openStore } from './store/db.js';
+import { warnWideFiles } from './store/file-modes.js';
 
 /** A running `labelhook worker`: dispatcher and delivery workers, no API. */
 export interface RunningWorker {
@@ -36,6 +37,7 @@ export interface StartWorkerOptions {
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { config, logger } = options;
   const store = openStore(config.databaseUrl);
+  warnWideFiles(logger, store.sqlitePath);
   try {
     await migrate(store);
     const commitSignal = createCommitSignal();

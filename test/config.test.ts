@@ -59,4 +59,13 @@ describe('configuration', () => {
     expect(loadConfig({}).workerHeartbeatTimeoutMs).toBe(5000);
     expect(loadConfig({ LABELHOOK_WORKER_HEARTBEAT_TIMEOUT: '2s' }).workerHeartbeatTimeoutMs).toBe(2000);
   });
+
+  it('reads the per-team caps, client timeouts and connection cap, with their documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({ maxWebhooksPerTeam: 300, maxStreamsPerTeam: 50, httpHeadersTimeoutMs: 10_000, httpKeepAliveTimeoutMs: 5_000, httpRequestTimeoutMs: 120_000, maxConnections: 1000 });
+    const c = loadConfig({ LABELHOOK_MAX_WEBHOOKS_PER_TEAM: '20', LABELHOOK_MAX_STREAMS_PER_TEAM: '2', LABELHOOK_HTTP_HEADERS_TIMEOUT: '3s', LABELHOOK_HTTP_KEEP_ALIVE_TIMEOUT: '1s', LABELHOOK_MAX_CONNECTIONS: '64' });
+    expect(c).toMatchObject({ maxWebhooksPerTeam: 20, maxStreamsPerTeam: 2, httpHeadersTimeoutMs: 3_000, httpKeepAliveTimeoutMs: 1_000, maxConnections: 64 });
+    expect(() => loadConfig({ LABELHOOK_MAX_WEBHOOKS_PER_TEAM: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ LABELHOOK_HTTP_HEADERS_TIMEOUT: '200s' })).toThrow(/LABELHOOK_HTTP_HEADERS_TIMEOUT/);
+    expect(loadConfig({ LABELHOOK_HTTP_HEADERS_TIMEOUT: '200s', LABELHOOK_HTTP_REQUEST_TIMEOUT: '0' }).httpHeadersTimeoutMs).toBe(200_000);
+  });
 });

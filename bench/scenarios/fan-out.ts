@@ -12,7 +12,8 @@ export const fanOutScenario: Scenario = {
   async run(ctx): Promise<Figure[]> {
     const hooks = scaled(ctx.options, 1_000, 10);
     const db = sqliteDatabase(ctx.tmpDir, 'fan-out');
-    const server = await startServerProcess({ databaseUrl: db.url, cpuProfDir: ctx.options.cpuProfDir });
+    // One team with more webhooks than the default per-team cap (300): raise it for this measurement.
+    const server = await startServerProcess({ databaseUrl: db.url, cpuProfDir: ctx.options.cpuProfDir, env: { LABELHOOK_MAX_WEBHOOKS_PER_TEAM: String(hooks) } });
     try {
       const api = apiClient(server.origin, 8);
       const project = await api.createProject('Fan-out project');

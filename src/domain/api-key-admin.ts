@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { issueApiKey } from './api-keys.js';
 import { requireAdmin } from './permissions.js';
 import { principalCacheFor } from './principal-cache.js';
@@ -25,6 +25,7 @@ interface KeyRow {
   email: string;
   member_name: string;
   role: 'admin' | 'labeler' | 'reviewer';
+  instance_admin: number;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
@@ -44,20 +45,31 @@ function keyQuery(ctx: AppContext, teamId: string) {
   return ctx.store.db
     .selectFrom('api_keys as k')
     .innerJoin('members as m', 'm.id', 'k.member_id')
-    .select(['k.id', 'k.prefix', 'k.name', 'k.created_at', 'k.revoked_at', 'm.id as member_id', 'm.email', 'm.name as member_name', 'm.role'])
+    .select(['k.id', 'k.prefix', 'k.name', 'k.created_at', 'k.revoked_at', 'm.id as member_id', 'm.email', 'm.name as member_name', 'm.role', 'm.instance_admin'])
     .where('k.team_id', '=', teamId);
 }
 
-async function findKey(ctx: AppContext, teamId: string, id: string): Promise<ApiKeyView> {
+async function findKey(ctx: AppContext, teamId: string, id: string): Promise<KeyRow> {
   const row = await keyQuery(ctx, teamId).where('k.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError('API key', id);
-  return toView(row);
+  return row;
 }
 
-/** The team's API keys, revoked ones included, oldest first (`limit + 1` rows for paging); admins only. */
+/**
+ * Least privilege: the instance admin's keys are a way to become the instance admin, so only the instance admin
+ * mints, sees or revokes them. A team admin manages every other member's keys.
+ */
+function requireAuthorityOver(p: Principal, member: { instance_admin: number }, action: string): void {
+  if (member.instance_admin === 1 && !p.instanceAdmin) {
+    throw new ForbiddenError(`Only the instance admin may ${action} for the instance admin.`, { required: 'instanceAdmin' });
+  }
+}
+
+/** The team's API keys, revoked ones included, oldest first (`limit + 1` rows for paging); admins only, the instance admin's keys for the instance admin only. */
 export async function listApiKeys(ctx: AppContext, p: Principal, page: { limit: number; afterId?: string }): Promise<ApiKeyView[]> {
   requireAdmin(p, 'list API keys');
   let q = keyQuery(ctx, p.teamId);
+  if (!p.instanceAdmin) q = q.where('m.instance_admin', '=', 0);
   if (page.afterId) q = q.where('k.id', '>', page.afterId);
   const rows = await q.orderBy('k.id').limit(page.limit + 1).execute();
   return rows.map(toView);
@@ -67,27 +79,29 @@ export async function listApiKeys(ctx: AppContext, p: Principal, page: { limit: 
 export async function createApiKeyFor(ctx: AppContext, p: Principal, input: { memberId?: string; name?: string }): Promise<{ view: ApiKeyView; key: string }> {
   requireAdmin(p, 'create API keys');
   const memberId = input.memberId ?? p.memberId;
-  const member = await ctx.store.db.selectFrom('members').select('id').where('id', '=', memberId).where('team_id', '=', p.teamId).executeTakeFirst();
+  const member = await ctx.store.db.selectFrom('members').select(['id', 'instance_admin']).where('id', '=', memberId).where('team_id', '=', p.teamId).executeTakeFirst();
   if (!member) throw new NotFoundError('Member', memberId);
+  requireAuthorityOver(p, member, 'create API keys');
   const { id, key } = await issueApiKey(ctx.store.db, { teamId: p.teamId, memberId, name: input.name ?? 'api' }, ctx.clock());
-  return { view: await findKey(ctx, p.teamId, id), key };
+  return { view: toView(await findKey(ctx, p.teamId, id)), key };
 }
 
 /**
  * Revokes a key of the team: it stops authenticating at once in this process, and within PRINCIPAL_CACHE_TTL_MS
  * (2 s) in other processes on the same database, which may still hold it in their principal cache. Revoking an
  * already revoked key answers it unchanged. The key making the request cannot revoke itself (that would lock the
- * caller out mid-rotation); use another key.
+ * caller out mid-rotation); use another key. Only the instance admin revokes the instance admin's keys.
  */
 export async function revokeApiKey(ctx: AppContext, p: Principal, id: string): Promise<ApiKeyView> {
   requireAdmin(p, 'revoke API keys');
   const existing = await findKey(ctx, p.teamId, id);
-  if (existing.revokedAt !== null) return existing;
+  requireAuthorityOver(p, existing, 'revoke API keys');
+  if (existing.revoked_at !== null) return toView(existing);
   if (id === p.apiKeyId) {
     throw new ConflictError('This is the key making the request; revoke it with another admin key.', { id }, 'key_in_use');
   }
   await ctx.store.db.updateTable('api_keys').set({ revoked_at: ctx.clock() }).where('id', '=', id).where('team_id', '=', p.teamId).where('revoked_at', 'is', null).execute();
   // After the update has committed: a lookup that started before it cannot re-cache the key (the cache's ticket).
   principalCacheFor(ctx.store.db).clear();
-  return findKey(ctx, p.teamId, id);
+  return toView(await findKey(ctx, p.teamId, id));
 }

@@ -63,6 +63,14 @@ export async function authenticateCached(db: Kysely<DatabaseSchema>, key: string
   return principal;
 }
 
+/** Which of the key ids `ids` no longer authenticate (revoked, or gone): open event streams end for them. */
+export async function unusableKeyIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const live = await db.selectFrom('api_keys').select('id').where('id', 'in', ids).where('revoked_at', 'is', null).execute();
+  const ok = new Set(live.map((r) => r.id));
+  return new Set(ids.filter((id) => !ok.has(id)));
+}
+
 async function lookUpKeyHash(db: Db, keyHash: string): Promise<Principal> {
   const row = await db
     .selectFrom('api_keys as k')

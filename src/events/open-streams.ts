@@ -1,6 +1,8 @@
 /** One open server-sent event stream, as the registry sees it. */
 export interface OpenStream {
   teamId: string;
+  /** The API key that opened it: the stream ends when the key is revoked. */
+  apiKeyId: string;
   /** Ends the stream and closes its connection. */
   close(): void;
 }
@@ -22,6 +24,23 @@ export class OpenStreams {
 
   get size(): number {
     return this.streams.size;
+  }
+
+  /** How many streams team `teamId` has open (the per-team cap). */
+  countFor(teamId: string): number {
+    let n = 0;
+    for (const stream of this.streams) if (stream.teamId === teamId) n++;
+    return n;
+  }
+
+  /** The distinct API keys of the open streams. */
+  keyIds(): string[] {
+    return [...new Set([...this.streams].map((s) => s.apiKeyId))];
+  }
+
+  /** Closes every stream opened with one of `keyIds` (they were revoked). */
+  closeKeys(keyIds: ReadonlySet<string>): void {
+    for (const stream of [...this.streams]) if (keyIds.has(stream.apiKeyId)) stream.close();
   }
 
   /** Closes every open stream (shutdown; tests cut connections with it). */

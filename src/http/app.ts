@@ -21,17 +21,24 @@ import { registerProjectRoutes } from './routes/projects.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerDeliveryRoutes } from './routes/deliveries.js';
+import { installJsonLimits } from './json-limits.js';
+import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
+import { capConnections, serverLimitOptions } from './server-limits.js';
+import { schemaController } from './validators.js';
 
 /** Builds the HTTP app without listening (tests use `inject`). */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
+    ...serverLimitOptions(ctx.config),
     logController: new LogController({ disableRequestLogging: true }),
-    // allowUnionTypes: an id field may take a string id or its integer alias (docs/api.md "Integer ids").
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, allowUnionTypes: true } },
+    schemaController: schemaController(),
   });
+  capConnections(app, ctx.config);
+  installJsonLimits(app);
   installErrorHandler(app);
+  await registerSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -40,7 +47,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   installAuth(app, ctx.store);
   registerHealthRoutes(app, ctx);

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { DialectName } from './dialect.js';
 import { migrationsFor } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
+import { createPrivateFile, makePrivate } from './file-modes.js';
 import { groupCommitSqliteDialect } from './sqlite-group-commit.js';
 
 // int8 (bigint, bigserial, count(*)) comes back from pg as a string; every such value here is an epoch
@@ -118,10 +119,14 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
     const path = url.slice('sqlite:'.length);
     const file = path === ':memory:' ? path : resolve(path);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    // The file holds every team's documents, labels and delivery bodies: created 0600, whatever the umask.
+    const created = file !== ':memory:' && createPrivateFile(file);
     const sqlite = new Database(file);
     // WAL + NORMAL survives a process crash (kill -9) with every committed transaction; busy_timeout
     // lets a second process (e.g. `labelhook migrate`) wait instead of failing.
     sqlite.pragma('journal_mode = WAL');
+    // SQLite gives the WAL and shared-memory files the database file's mode; made sure of for a new database.
+    if (created) makePrivate([`${file}-wal`, `${file}-shm`]);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');

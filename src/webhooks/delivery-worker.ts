@@ -180,7 +180,8 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   }
 
   function markReady(h: HeldWebhook): void {
-    if (h.queue.length > 0 && h.inFlight < config.webhookConcurrency) ready.add(h.webhook.id);
+    // The slots count manual sends (src/webhooks/webhook-slots.ts) as well as this worker's requests.
+    if (h.queue.length > 0 && runtime.slots.inUse(h.webhook.id) < config.webhookConcurrency) ready.add(h.webhook.id);
   }
 
   /**
@@ -217,6 +218,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   function start(delivery: DeliveryRow, h: HeldWebhook): void {
     total += 1;
     h.inFlight += 1;
+    runtime.slots.hold(h.webhook.id);
     sending.add(delivery.id);
     const webhook = h.webhook;
     const run = async (): Promise<void> => {
@@ -248,6 +250,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       .finally(() => {
         total -= 1;
         h.inFlight -= 1;
+        runtime.slots.release(h.webhook.id);
         sending.delete(delivery.id);
         if (total === 0) drained?.();
         if (stopping) return;
@@ -365,6 +368,13 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
 
   const running = loop();
   ctx.metrics?.setLocalInFlight(() => total);
+  // A manual send freed a slot that a queued delivery of that webhook may be waiting for.
+  const stopSlots = runtime.slots.onManualRelease((id) => {
+    const h = held.get(id);
+    if (!h || stopping) return;
+    markReady(h);
+    pump();
+  });
 
   return {
     adopter,
@@ -392,6 +402,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
       closed = true;
       flusher.close();
       clearInterval(renewal);
+      stopSlots();
       ctx.metrics?.setLocalInFlight(null);
       // Queued deliveries never started, and requests still running past the drain, are given back so they go
       // out again at once instead of after the lease expires.

@@ -11,17 +11,24 @@ import { logImmediate } from './manual-log.js';
 import { buildRequest } from './outgoing-request.js';
 import { sendAttempt, type SentAttempt } from './send-attempt.js';
 import { webhookRuntime } from './webhook-runtime.js';
-import { decodeWebhook, findWebhookRow, type Webhook } from './webhook-store.js';
+import { decodeWebhookLenient, findWebhookRow, readable, type Webhook } from './webhook-store.js';
 import { toAttemptView, toDeliveryView } from './webhook-views.js';
 
-function send(ctx: AppContext, webhook: Webhook, messageId: string, body: string): Promise<SentAttempt> {
-  const req = buildRequest(webhook, messageId, body, ctx.clock());
-  return sendAttempt(webhookRuntime(ctx).agent(), req, {
-    timeoutMs: ctx.config.requestTimeoutMs,
-    bodyCapBytes: ctx.config.responseBodyCapBytes,
-    retryAfterCapMs: retryAfterCap(ctx.config.retryScheduleMs),
-    clock: ctx.clock,
-  });
+/** Sends once, in one of the webhook's concurrency slots (waiting up to the request timeout for one: 409 `webhook_busy`). */
+async function send(ctx: AppContext, webhook: Webhook, messageId: string, body: string): Promise<SentAttempt> {
+  const runtime = webhookRuntime(ctx);
+  const free = await runtime.slots.acquire(webhook.id, ctx.config.requestTimeoutMs);
+  try {
+    const req = buildRequest(webhook, messageId, body, ctx.clock());
+    return await sendAttempt(runtime.agent(), req, {
+      timeoutMs: ctx.config.requestTimeoutMs,
+      bodyCapBytes: ctx.config.responseBodyCapBytes,
+      retryAfterCapMs: retryAfterCap(ctx.config.retryScheduleMs),
+      clock: ctx.clock,
+    });
+  } finally {
+    free();
+  }
 }
 
 /** The PING event a test send carries. */
@@ -41,7 +48,7 @@ export function pingEvent(p: Principal, webhookId: string, now: number): StoredE
 /** Sends a PING to the webhook now (even when disabled) and answers the attempt; logged like any delivery, never retried. */
 export async function testWebhook(ctx: AppContext, p: Principal, id: string): Promise<Record<string, unknown>> {
   requireAdmin(p, 'test webhooks');
-  const webhook = decodeWebhook(await findWebhookRow(ctx.store.db, p.teamId, id), webhookRuntime(ctx).box);
+  const webhook = readable(decodeWebhookLenient(await findWebhookRow(ctx.store.db, p.teamId, id), webhookRuntime(ctx).box));
   const format = getFormat(webhook.format);
   const event = pingEvent(p, webhook.id, ctx.clock());
   const records = format.records(event, { sendPayload: webhook.sendPayload });
@@ -70,7 +77,7 @@ export async function redeliver(ctx: AppContext, p: Principal, deliveryId: strin
   if (d.status === 'delivering' && Number(d.next_attempt_at) > ctx.clock()) {
     throw new ConflictError('This delivery is being sent right now; wait for its attempt to finish.', { deliveryId }, 'delivery_in_flight');
   }
-  const webhook = decodeWebhook(await findWebhookRow(db, p.teamId, d.webhook_id), webhookRuntime(ctx).box);
+  const webhook = readable(decodeWebhookLenient(await findWebhookRow(db, p.teamId, d.webhook_id), webhookRuntime(ctx).box));
   const sent = await send(ctx, webhook, d.message_id, d.payload);
   const ok = sent.outcome.kind === 'ok';
   const now = ctx.clock();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 
 /** Shortest LABELHOOK_SECRET_KEY accepted: anything shorter is a password an attacker with the database can guess. */
@@ -16,6 +16,7 @@ function readOrCreateKeyFile(keyPath: string): string {
   try {
     const key = generateKey();
     writeFileSync(tmpPath, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(tmpPath, 0o600); // open()'s mode is masked by the umask; chmod's is not
     linkSync(tmpPath, keyPath);
     return key;
   } catch (err) {

@@ -16,7 +16,7 @@ export function signStandard({ msgId, timestamp, body, secrets }: StandardSignIn
   return secrets.map((secret) => standardSignature(secret, msgId, timestamp, body)).join(' ');
 }
 
-/** A new signing secret: `whsec_` + base64 of 24 random bytes, as Standard Webhooks libraries expect. */
+/** A new signing secret: `whsec_` + base64 of 32 random bytes (Standard Webhooks allows 24 to 64). */
 export function generateSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`;
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }

@@ -3,7 +3,7 @@ import { resolveId } from '../domain/id-alias.js';
 import { getProject } from '../domain/projects.js';
 import { requireAdmin } from '../domain/permissions.js';
 import type { Principal } from '../domain/principal.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { WebhookTable } from '../store/schema.js';
 import { getFormat } from './formats/registry.js';
@@ -11,7 +11,7 @@ import { validateCustomHeaders } from './header-rules.js';
 import { generateSecret } from './sign-standard.js';
 import { checkUrlOnSave, parseWebhookUrl } from './ssrf-guard.js';
 import { webhookRuntime } from './webhook-runtime.js';
-import { decodeWebhook, findWebhookRow, type BatchSettings, type Db } from './webhook-store.js';
+import { decodeWebhook, decodeWebhookLenient, findWebhookRow, readable, type BatchSettings, type Db } from './webhook-store.js';
 import { normalizeEvents, validateBatch, validateBlocking, validateSecret } from './webhook-validation.js';
 import { toSecretView, toWebhookView, type SecretView, type WebhookView } from './webhook-views.js';
 
@@ -53,6 +53,20 @@ async function checkProject(db: Db, teamId: string, projectId: string | number |
   }
 }
 
+/** One team's webhooks multiply every change into that many requests: past the cap a new one is a 409. */
+async function checkWebhookCap(ctx: AppContext, teamId: string): Promise<void> {
+  const cap = ctx.config.maxWebhooksPerTeam;
+  const { n } = await ctx.store.db
+    .selectFrom('webhooks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('team_id', '=', teamId)
+    .where('ephemeral', '=', 0)
+    .executeTakeFirstOrThrow();
+  if (Number(n) >= cap) {
+    throw new ConflictError(`Your team already has ${cap} webhooks, the most allowed; delete one first.`, { limit: cap }, 'webhook_limit_reached');
+  }
+}
+
 /** Registers a webhook; answers it with its signing secret (the only answer besides `/secret` that shows it). */
 export async function createWebhook(ctx: AppContext, p: Principal, input: NewWebhookInput): Promise<WebhookView & { secret: string }> {
   requireAdmin(p, 'manage webhooks');
@@ -65,6 +79,7 @@ export async function createWebhook(ctx: AppContext, p: Principal, input: NewWeb
   const batch = validateBatch(input.batch ?? null);
   const url = await checkUrl(ctx, input.url);
   const projectId = await checkProject(ctx.store.db, p.teamId, input.projectId ?? null);
+  await checkWebhookCap(ctx, p.teamId);
   const { box } = webhookRuntime(ctx);
   const now = ctx.clock();
   const row: WebhookTable = {
@@ -108,14 +123,14 @@ export async function listWebhooks(
   const rows = await q.orderBy('id').limit(page.limit + 1).execute();
   const { box } = webhookRuntime(ctx);
   const now = ctx.clock();
-  return rows.map((r) => toWebhookView(decodeWebhook(r, box), now));
+  return rows.map((r) => toWebhookView(decodeWebhookLenient(r, box), now));
 }
 
 /** One webhook of the caller's team. */
 export async function readWebhook(ctx: AppContext, p: Principal, id: string): Promise<WebhookView> {
   requireAdmin(p, 'manage webhooks');
   const row = await findWebhookRow(ctx.store.db, p.teamId, id);
-  return toWebhookView(decodeWebhook(row, webhookRuntime(ctx).box), ctx.clock());
+  return toWebhookView(decodeWebhookLenient(row, webhookRuntime(ctx).box), ctx.clock());
 }
 
 /** Changes a webhook; re-enabling one that labelhook disabled clears the reason and the failure streak. */
@@ -123,7 +138,7 @@ export async function updateWebhook(ctx: AppContext, p: Principal, id: string, p
   requireAdmin(p, 'manage webhooks');
   const { box } = webhookRuntime(ctx);
   const db = ctx.store.db;
-  const current = decodeWebhook(await findWebhookRow(db, p.teamId, id), box);
+  const current = decodeWebhookLenient(await findWebhookRow(db, p.teamId, id), box);
   const events = patch.events !== undefined ? normalizeEvents(patch.events) : current.events;
   const blocking = patch.blocking ?? current.blocking;
   validateBlocking(blocking, events);
@@ -173,7 +188,7 @@ export async function deleteWebhook(ctx: AppContext, p: Principal, id: string): 
 export async function readSecret(ctx: AppContext, p: Principal, id: string): Promise<SecretView> {
   requireAdmin(p, 'read webhook secrets');
   const row = await findWebhookRow(ctx.store.db, p.teamId, id);
-  return toSecretView(decodeWebhook(row, webhookRuntime(ctx).box), ctx.clock());
+  return toSecretView(readable(decodeWebhookLenient(row, webhookRuntime(ctx).box)), ctx.clock());
 }
 
 /**
@@ -183,16 +198,17 @@ export async function readSecret(ctx: AppContext, p: Principal, id: string): Pro
 export async function rotateSecret(ctx: AppContext, p: Principal, id: string, input: { secret?: string }): Promise<SecretView> {
   requireAdmin(p, 'rotate webhook secrets');
   const { box } = webhookRuntime(ctx);
-  const row = await findWebhookRow(ctx.store.db, p.teamId, id);
-  const current = box.open(row.secret_enc);
+  const listed = decodeWebhookLenient(await findWebhookRow(ctx.store.db, p.teamId, id), box);
+  // An unreadable secret is replaced outright: there is nothing to keep signing with during an overlap.
+  const current = listed.secret === '' ? null : listed.secret;
   const next = input.secret === undefined ? generateSecret() : validateSecret(input.secret);
   const now = ctx.clock();
   await ctx.store.db
     .updateTable('webhooks')
     .set({
       secret_enc: box.seal(next),
-      previous_secret_enc: box.seal(current),
-      previous_secret_expires_at: now + ctx.config.secretRotationOverlapMs,
+      previous_secret_enc: current === null ? null : box.seal(current),
+      previous_secret_expires_at: current === null ? null : now + ctx.config.secretRotationOverlapMs,
       updated_at: now,
     })
     .where('id', '=', id)

@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.js';
 import { createSecretBox, type SecretBox } from './secret-box.js';
 import { resolveSecretKey } from './secret-key-source.js';
 import { createGuardedDispatcher, createTargetPolicy, type ResolveAll, type TargetPolicy } from './ssrf-guard.js';
+import { createWebhookSlots, type WebhookSlots } from './webhook-slots.js';
 
 /** What the webhook routes, the gate and the workers of one app share: the secret box, the SSRF policy and one HTTP pool. */
 export interface WebhookRuntime {
@@ -12,6 +13,8 @@ export interface WebhookRuntime {
   lookup: ResolveAll | undefined;
   /** The guarded keep-alive agent every webhook request goes through (created on first use). */
   agent(): Agent;
+  /** The per-webhook concurrency shared by the delivery worker and manual sends. */
+  slots: WebhookSlots;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,7 @@ export function webhookRuntime(ctx: AppContext, lookup?: ResolveAll): WebhookRun
     box,
     policy,
     lookup,
+    slots: createWebhookSlots(ctx.config.webhookConcurrency),
     agent() {
       agent ??= createGuardedDispatcher(policy, {
         connectTimeoutMs: ctx.config.connectTimeoutMs,

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { NotFoundError } from '../errors.js';
+import { ConflictError, LabelhookError, NotFoundError } from '../errors.js';
 import type { DatabaseSchema, WebhookTable } from '../store/schema.js';
 import type { WebhookFormatName } from './formats/format.js';
 import type { SecretBox } from './secret-box.js';
@@ -65,6 +65,45 @@ export function decodeWebhook(row: WebhookRow, box: SecretBox): Webhook {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+}
+
+/** A webhook for API answers: decoded like decodeWebhook, but a stored secret or header that cannot be decrypted marks it instead of failing. */
+export interface ListedWebhook extends Webhook {
+  /** A stored secret or custom header did not decrypt (altered, or sealed with another LABELHOOK_SECRET_KEY). */
+  secretUnreadable: boolean;
+}
+
+/**
+ * Like decodeWebhook, for listing and managing: one row that cannot be decrypted must not fail its neighbours'
+ * answer. Its secrets read as empty and its headers as none, and `secretUnreadable` says so (rotate the secret
+ * and set the headers again to repair it).
+ */
+export function decodeWebhookLenient(row: WebhookRow, box: SecretBox): ListedWebhook {
+  let secretUnreadable = false;
+  const lenient: SecretBox = {
+    seal: box.seal,
+    open(sealed) {
+      try {
+        return box.open(sealed);
+      } catch (err) {
+        if (!(err instanceof LabelhookError) || err.code !== 'secret_decrypt_failed') throw err;
+        secretUnreadable = true;
+        return sealed === row.headers_enc ? '{}' : '';
+      }
+    },
+  };
+  const webhook = decodeWebhook(row, lenient);
+  return { ...webhook, previousSecret: webhook.previousSecret || null, secretUnreadable };
+}
+
+/** The webhook, unless its stored secret cannot be decrypted (409 `secret_unreadable`: it cannot sign until rotated). */
+export function readable(w: ListedWebhook): ListedWebhook {
+  if (!w.secretUnreadable) return w;
+  throw new ConflictError(
+    `Webhook ${w.id}'s stored secret or custom headers cannot be decrypted (altered, or sealed with another LABELHOOK_SECRET_KEY). Rotate its secret and set its headers again.`,
+    { id: w.id },
+    'secret_unreadable',
+  );
 }
 
 /** The secrets a request is signed with at `now`: the current one, plus the previous one during a rotation overlap. */

@@ -47,10 +47,38 @@ export function validateBlocking(blocking: boolean, events: readonly string[]): 
   }
 }
 
-/** A user-given signing secret: printable, no whitespace, long enough to be a secret at all. */
+/** Key material a signing secret must carry, in bytes: the Standard Webhooks range for `whsec_` secrets (24 to 64). */
+export const SECRET_KEY_BYTES = { min: 24, max: 64 } as const;
+
+/** Longest raw (not `whsec_`) secret accepted, in characters. */
+const MAX_RAW_SECRET_LENGTH = 512;
+
+const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
+
+function weakSecret(why: string): ValidationError {
+  return new ValidationError(`secret ${why} (omit it to have one generated).`, { minBytes: SECRET_KEY_BYTES.min, maxBytes: SECRET_KEY_BYTES.max }, 'invalid_secret');
+}
+
+/**
+ * A user-given signing secret. A `whsec_` secret is signed with its base64-decoded bytes, so they must be valid
+ * base64 and carry 24 to 64 bytes; any other secret is signed with its UTF-8 bytes, of which it must have at least
+ * 24 (printable ASCII without spaces, at most 512). A shorter key is a signature anyone can forge.
+ */
 export function validateSecret(secret: string): string {
-  if (secret.length < 6 || secret.length > 512 || !/^[\x21-\x7e]+$/.test(secret)) {
-    throw new ValidationError('secret must be 6 to 512 printable characters without spaces (omit it to have one generated).', null, 'invalid_secret');
+  if (secret.startsWith('whsec_')) {
+    const encoded = secret.slice('whsec_'.length);
+    if (!CANONICAL_BASE64.test(encoded)) throw weakSecret('after "whsec_" must be standard base64 (A-Z, a-z, 0-9, +, /, = padding)');
+    const bytes = Buffer.from(encoded, 'base64').length;
+    if (bytes < SECRET_KEY_BYTES.min || bytes > SECRET_KEY_BYTES.max) {
+      throw weakSecret(`after "whsec_" must decode to ${SECRET_KEY_BYTES.min} to ${SECRET_KEY_BYTES.max} bytes of key material; it decodes to ${bytes}`);
+    }
+    return secret;
+  }
+  if (!/^[\x21-\x7e]+$/.test(secret) || secret.length > MAX_RAW_SECRET_LENGTH) {
+    throw weakSecret(`must be printable ASCII characters without spaces, at most ${MAX_RAW_SECRET_LENGTH}`);
+  }
+  if (secret.length < SECRET_KEY_BYTES.min) {
+    throw weakSecret(`must carry at least ${SECRET_KEY_BYTES.min} bytes of key material; it has ${secret.length}`);
   }
   return secret;
 }

@@ -25,12 +25,14 @@ export interface WebhookView {
   disabledReason: string | null;
   failingSince: string | null;
   previousSecretExpiresAt: string | null;
+  /** Its stored secret or custom headers cannot be decrypted: it cannot sign until the secret is rotated. */
+  secretUnreadable: boolean;
   createdAt: string;
   updatedAt: string;
 }
 
 /** Renders a decoded webhook for API answers. */
-export function toWebhookView(w: Webhook, now: number): WebhookView {
+export function toWebhookView(w: Webhook & { secretUnreadable?: boolean }, now: number): WebhookView {
   return {
     id: w.id,
     projectId: w.projectId,
@@ -48,6 +50,7 @@ export function toWebhookView(w: Webhook, now: number): WebhookView {
     disabledReason: w.disabledReason,
     failingSince: iso(w.failingSince),
     previousSecretExpiresAt: w.previousSecretExpiresAt !== null && w.previousSecretExpiresAt > now ? iso(w.previousSecretExpiresAt) : null,
+    secretUnreadable: w.secretUnreadable ?? false,
     createdAt: iso(w.createdAt)!,
     updatedAt: iso(w.updatedAt)!,
   };

@@ -13,9 +13,26 @@ const TABLES = ['teams', 'members', 'api_keys', 'projects', 'documents', 'comple
 const plausible = fc.constantFrom('PROJECT_UPDATED', '*', 'standard', 'datasaur', 'http://127.0.0.1:9/hook', 'admin', 'labeler', 'SPAN', 'pos', 'a@b.c', '', ' ', '\u0000', 'x'.repeat(300));
 const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), plausible, fc.array(fc.oneof(plausible, fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }), fc.integer(), fc.constant(null));
 
+// Deep values travel as a placeholder string that `render` expands into JSON text: a 10,000-level value would
+// overflow the stack of JSON.stringify and of fast-check's printing long before it reached the server.
+const deep = fc
+  .tuple(fc.oneof(fc.integer({ min: 1, max: 80 }), fc.constantFrom(500, 10_000)), fc.boolean())
+  .map(([levels, objects]) => `__deep_${levels}_${objects ? 'o' : 'a'}__`);
+
+/** The JSON text of a body, each deep placeholder expanded to arrays or objects nested that many levels. */
+function render(body: unknown): string {
+  return JSON.stringify(body).replace(/"__deep_(\d+)_([oa])__"/g, (_m, n: string, kind: string) =>
+    kind === 'o' ? '{"a":'.repeat(Number(n)) + '1' + '}'.repeat(Number(n)) : '['.repeat(Number(n)) + '1' + ']'.repeat(Number(n)),
+  );
+}
+// Deep and wide values: around the nesting and key limits (src/http/json-limits.ts) and far past them.
+const wide = fc.integer({ min: 1, max: 1_500 }).map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i % 3 === 0 ? null : String(i)])));
+const shaped = fc.oneof(deep, wide, fc.array(wide, { maxLength: 2 }));
+
 function bodyFor(keys: string[]): fc.Arbitrary<unknown> {
-  const known = keys.length > 0 ? fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: keys.length }) : fc.dictionary(fc.string(), value);
-  return fc.oneof({ weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }, { weight: 3, arbitrary: known });
+  const field = fc.oneof({ weight: 4, arbitrary: value }, { weight: 1, arbitrary: shaped });
+  const known = keys.length > 0 ? fc.dictionary(fc.constantFrom(...keys), field, { maxKeys: keys.length }) : fc.dictionary(fc.string(), field);
+  return fc.oneof({ weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }, { weight: 1, arbitrary: shaped }, { weight: 3, arbitrary: known });
 }
 
 describe.each(BACKENDS)('input validation under random bodies (%s)', (backend) => {
@@ -89,7 +106,7 @@ describe.each(BACKENDS)('input validation under random bodies (%s)', (backend) =
             method: route.method,
             url,
             headers: { ...bearer(t.adminKey), 'content-type': 'application/json' },
-            payload: JSON.stringify(body),
+            payload: render(body),
           });
           const where = `${route.method} ${route.path} ${JSON.stringify(body).slice(0, 300)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
           expect(res.statusCode, where).toBeLessThan(500);
@@ -101,5 +118,27 @@ describe.each(BACKENDS)('input validation under random bodies (%s)', (backend) =
         { numRuns: 25 },
       );
     }
+  });
+
+  it('deep and wide document data and webhook headers never get a 5xx: 201/200 within the limits, 422 past them', { timeout: 120_000 }, async () => {
+    const free = fc.oneof(shaped, value);
+    await fc.assert(
+      fc.asyncProperty(free, fc.constantFrom('documents', 'headers'), async (data, where) => {
+        const [url, body] =
+          where === 'documents'
+            ? [`/api/v1/projects/${ids.project}/documents`, { documents: [{ name: `d${Math.random()}`, text: 't', data }] }]
+            : [`/api/v1/webhooks/${ids.webhook}`, { headers: data }];
+        const res = await t.app.inject({
+          method: where === 'documents' ? 'POST' : 'PATCH',
+          url,
+          headers: { ...bearer(t.adminKey), 'content-type': 'application/json' },
+          payload: render(body),
+        });
+        const what = `${url} ${JSON.stringify(body).slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+        expect(res.statusCode, what).toBeLessThan(500);
+        if (res.statusCode >= 400) expect(res.json().error.code, what).toEqual(expect.any(String));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

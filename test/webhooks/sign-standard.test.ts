@@ -37,10 +37,10 @@ describe('signStandard', () => {
 });
 
 describe('generateSecret', () => {
-  it('returns whsec_ + base64 of 24 random bytes, different every time', () => {
+  it('returns whsec_ + base64 of 32 random bytes, different every time', () => {
     const a = generateSecret();
-    expect(a).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
-    expect(Buffer.from(a.slice(6), 'base64')).toHaveLength(24);
+    expect(a).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(a.slice(6), 'base64')).toHaveLength(32);
     expect(generateSecret()).not.toBe(a);
   });
 });

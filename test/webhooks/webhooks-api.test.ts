@@ -11,7 +11,7 @@ describe.each(BACKENDS)('webhooks API (%s)', (backend) => {
 
   it('creates a webhook, answering its generated whsec_ secret once; reads and lists never show it', async () => {
     const created = await createWebhook(app, { url, events: ['*'], description: 'all events' });
-    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created).toMatchObject({ url, events: ['*'], format: 'standard', enabled: true, sendPayload: true, ordered: false, blocking: false, failMode: 'open', projectId: null });
     const read = await app.api('GET', `/webhooks/${created.id}`);
     expect(read.status).toBe(200);
@@ -133,8 +133,8 @@ describe.each(BACKENDS)('webhooks API (%s)', (backend) => {
 
   if (backend === 'sqlite') {
     it('stores secrets and custom header values encrypted: the database file does not contain them', async () => {
-      const created = await createWebhook(app, { url, events: ['*'], secret: 'whsec_plaintextcanary0123456789', headers: { 'X-Api-Key': 'header-canary-value-42' } });
-      expect(created.secret).toBe('whsec_plaintextcanary0123456789');
+      const created = await createWebhook(app, { url, events: ['*'], secret: 'whsec_plaintextcanary0123456789abcdefg', headers: { 'X-Api-Key': 'header-canary-value-42' } });
+      expect(created.secret).toBe('whsec_plaintextcanary0123456789abcdefg');
       const path = app.t.ctx.store.sqlitePath!;
       // Force the WAL into the main file so the check covers both.
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(app.t.ctx.store.db);

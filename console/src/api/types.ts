@@ -74,6 +74,8 @@ export interface Webhook {
   blocking: boolean;
   failMode: 'open' | 'closed';
   disabledReason?: string | null;
+  /** Its stored secret or headers cannot be decrypted: it cannot sign until its secret is rotated. */
+  secretUnreadable?: boolean;
   createdAt: string;
   updatedAt?: string;
 }

@@ -63,6 +63,11 @@ export function WebhooksPage() {
                   <td class="hide-narrow events-cell">{w.events.includes('*') ? 'All events' : w.events.join(', ')}</td>
                   <td>
                     <StatusBadge status={w.enabled ? 'enabled' : 'disabled'} />
+                    {w.secretUnreadable ? (
+                      <div class="dim" data-testid="secret-unreadable">
+                        Secret unreadable: rotate it
+                      </div>
+                    ) : null}
                   </td>
                   <td>{rateText(healthOf(w.id))}</td>
                 </tr>

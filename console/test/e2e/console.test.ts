@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
+import { createSecretBox } from '../../../src/webhooks/secret-box.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 // The console end to end: a real labelhook (API, dispatcher and workers) on a temporary SQLite file, a
@@ -27,6 +28,19 @@ let dir: string;
 let projectId: string;
 let webhookId: string;
 let documentId: string;
+/** Content-Security-Policy violations any page reported (the console must cause none). */
+const cspViolations: string[] = [];
+
+/** Records every CSP violation of `p`, from the browser's console and from securitypolicyviolation events. */
+async function watchCsp(p: Page): Promise<void> {
+  p.on('console', (m) => {
+    if (/Content Security Policy|Refused to (load|apply|execute|connect|frame)/i.test(m.text())) cspViolations.push(m.text());
+  });
+  await p.addInitScript({
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('Refused to load (Content Security Policy): ' + e.violatedDirective + ' ' + e.blockedURI));",
+  });
+}
 
 async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}/api/v1${path}`, {
@@ -90,6 +104,7 @@ describe('web console (Chromium)', () => {
     receiver = await startReceiver();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await watchCsp(page);
     const project = await api<{ id: string }>('POST', '/projects', {
       name: 'Support tickets',
       tags: ['ner'],
@@ -285,6 +300,7 @@ describe('web console (Chromium)', () => {
 
   it('works on a 390 px wide phone screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await watchCsp(phone);
     try {
       await signIn(phone, ADMIN_KEY);
       await phone.getByRole('heading', { name: 'Webhooks' }).waitFor();
@@ -303,5 +319,28 @@ describe('web console (Chromium)', () => {
     } finally {
       await phone.close();
     }
+  });
+
+  it('lists a webhook whose secret cannot be decrypted, marked, next to the others', async () => {
+    const hook = await api<{ id: string }>('POST', '/webhooks', { url: receiver.url, events: ['PING'], description: 'Spoiled secret' });
+    const foreign = createSecretBox('another-labelhook-secret-key-0123456789').seal('whsec_' + Buffer.alloc(24, 3).toString('base64'));
+    await server.ctx.store.db.updateTable('webhooks').set({ secret_enc: foreign }).where('id', '=', hook.id).execute();
+    await page.goto(`${base}/#/webhooks`);
+    await page.reload(); // the same address only changes the hash: load the list again
+    await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Spoiled secret' });
+    await row.getByTestId('secret-unreadable').waitFor();
+    expect(await page.getByTestId('secret-unreadable').count()).toBe(1);
+    await shot(page, 'webhooks-secret-unreadable');
+  });
+
+  it("serves the console a strict CSP that the console's own scripts and styles pass: no violation on any page above", async () => {
+    const res = await fetch(`${base}/`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(cspViolations).toEqual([]);
   });
 });

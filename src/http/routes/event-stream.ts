@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../../app-context.js';
 import { resolveStreamFilter } from '../../domain/event-stream-filter.js';
-import { BadRequestError } from '../../errors.js';
+import { unusableKeyIds } from '../../domain/api-keys.js';
+import { PRINCIPAL_CACHE_TTL_MS } from '../../domain/principal-cache.js';
+import { BadRequestError, TooManyError } from '../../errors.js';
 import { latestEventSeq, streamEvents } from '../../events/event-stream.js';
 import { OpenStreams } from '../../events/open-streams.js';
 import { principalOf } from '../auth.js';
@@ -19,6 +21,8 @@ export interface EventStreamRouteOptions {
   /** Comment lines sent while nothing happens, so proxies keep the connection and clients notice a dead one. */
   heartbeatMs?: number;
   pollIntervalMs?: number;
+  /** How often open streams' keys are checked for revocation (half the key-cache time by default). */
+  revocationCheckMs?: number;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -27,8 +31,12 @@ const HEARTBEAT_MS = 15_000;
 export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext, options: EventStreamRouteOptions = {}): void {
   const streams = new OpenStreams();
   app.decorate('eventStreams', streams);
+  const stopWatching = watchRevocations(ctx, streams, options.revocationCheckMs ?? PRINCIPAL_CACHE_TTL_MS / 2);
   // Streams never end on their own: close them before the server waits for its connections to finish.
-  app.addHook('preClose', async () => streams.closeAll());
+  app.addHook('preClose', async () => {
+    stopWatching();
+    streams.closeAll();
+  });
 
   app.get(
     '/api/v1/events/stream',
@@ -61,6 +69,10 @@ export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext,
       const query = request.query as { types?: string; projectId?: string; since?: number };
       const filter = await resolveStreamFilter(ctx.store.db, p, query);
       const afterSeq = parseLastEventId(request.headers['last-event-id']) ?? query.since ?? (await latestEventSeq(ctx.store));
+      const cap = ctx.config.maxStreamsPerTeam;
+      if (streams.countFor(p.teamId) >= cap) {
+        throw new TooManyError(`Your team already has ${cap} event streams open in this server; close one first.`, { limit: cap }, 'stream_limit_reached');
+      }
 
       reply.hijack();
       const res = reply.raw;
@@ -74,6 +86,7 @@ export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext,
       const abort = new AbortController();
       const unregister = streams.add({
         teamId: p.teamId,
+        apiKeyId: p.apiKeyId,
         close: () => {
           abort.abort();
           if (!res.writableEnded) res.end();
@@ -107,6 +120,26 @@ export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext,
       }
     },
   );
+}
+
+/**
+ * Ends the streams whose API key was revoked (in any process) within `intervalMs` plus one query: a stream
+ * authenticates once, when it opens, so without this a revoked key would keep receiving the team's events.
+ */
+function watchRevocations(ctx: AppContext, streams: OpenStreams, intervalMs: number): () => void {
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking || streams.size === 0) return;
+    checking = true;
+    unusableKeyIds(ctx.store.db, streams.keyIds())
+      .then((revoked) => streams.closeKeys(revoked))
+      .catch((err: unknown) => ctx.logger.warn({ err }, 'could not check open event streams for revoked keys'))
+      .finally(() => {
+        checking = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function parseLastEventId(header: string | string[] | undefined): number | undefined {

@@ -56,6 +56,7 @@ export const webhookSchema = {
     disabledReason: { type: ['string', 'null'] },
     failingSince: { type: ['string', 'null'], format: 'date-time' },
     previousSecretExpiresAt: { type: ['string', 'null'], format: 'date-time' },
+    secretUnreadable: { type: 'boolean', description: 'The stored secret or custom headers cannot be decrypted; rotate the secret to repair it.' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
