@@ -165,10 +165,17 @@ export function datasaurBody(event: StoredEvent, options: FormatOptions): Datasa
   }
 }
 
-/** Datasaur's dialect, signed with `x-datasaur-signature` on top of the webhook-* headers. */
+/** The request headers Datasaur's own webhook requests carry (reference/datasaur-events.md), besides the signature. */
+export const DATASAUR_HEADERS = {
+  'user-agent': 'Datasaur',
+  accept: 'application/json, text/plain, */*',
+  'accept-encoding': 'gzip, compress, deflate, br',
+} as const;
+
+/** Datasaur's dialect: Datasaur's headers and `x-datasaur-signature` on top of the webhook-* headers. */
 export const datasaurFormat: PayloadFormat = {
   name: 'datasaur',
   records: (event, options) => [datasaurBody(event, options)],
   render: (records, _eventType, batched) => renderBodies(records, batched),
-  headers: (body, currentSecret) => ({ 'x-datasaur-signature': signDatasaur(currentSecret, body) }),
+  headers: (body, currentSecret) => ({ ...DATASAUR_HEADERS, 'x-datasaur-signature': signDatasaur(currentSecret, body) }),
 };
