@@ -202,7 +202,7 @@ export interface LabelStudioAnnotation {
 export type LabelStudioWebhookBody =
   | { action: 'PROJECT_CREATED' | 'PROJECT_UPDATED' | 'PROJECT_COMPLETED' | 'PROJECT_REVIEWED'; project: LabelStudioProject }
   | { action: 'PROJECT_DELETED'; project: { id: string } }
-  | { action: 'TASKS_CREATED' | 'TASKS_EXCLUDED'; tasks: LabelStudioTask[]; project: LabelStudioProject }
+  | { action: 'TASKS_CREATED' | 'TASKS_EXCLUDED' | 'TASKS_UPDATED'; tasks: LabelStudioTask[]; project: LabelStudioProject }
   | { action: 'TASKS_DELETED'; tasks: { id: string }[]; project: LabelStudioProject }
   | { action: 'ANNOTATION_CREATED' | 'ANNOTATION_UPDATED'; annotation: LabelStudioAnnotation; project: LabelStudioProject; task: LabelStudioTask }
   | { action: 'ANNOTATIONS_DELETED'; annotations: { id: string }[]; project: LabelStudioProject }

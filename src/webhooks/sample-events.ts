@@ -71,6 +71,7 @@ const DATA: { [T in EventType]: EventDataByType[T] } = {
   TASKS_CREATED: { documents: [{ ...DOC, text: 'Ada from Acme called about her order.' }, { ...DOC2, text: 'Refund for Globex.' }], count: 2 },
   TASKS_DELETED: { documents: [DOC2], count: 1 },
   TASKS_EXCLUDED: { documents: [DOC2], count: 1 },
+  TASKS_UPDATED: { documents: [{ ...DOC, text: 'Ada from Acme called about her second order.' }], before: [{ ...DOC, text: 'Ada from Acme called about her order.' }], count: 1 },
   BEFORE_UPDATE_LABELS: { document: DOC, isReviewDocument: false, labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL2] } },
   ANNOTATION_CREATED: { annotation: ANNOTATION, document: DOC, isReviewDocument: false, labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL, LABEL2] } },
   ANNOTATION_UPDATED: {

@@ -107,7 +107,9 @@ function convertField(key: string, value: unknown): unknown {
     case 'annotations':
       return (value as LabelHolder[]).map((a) => ({ ...a, labels: a.labels.map(datasaurLabel) }));
     case 'before':
-      // ANNOTATION_UPDATED's before holds labels; PROJECT_UPDATED's holds project fields and passes through.
+      // TASKS_UPDATED's before holds documents, ANNOTATION_UPDATED's labels; PROJECT_UPDATED's holds project fields
+      // and passes through.
+      if (Array.isArray(value)) return (value as DocumentPayload[]).map((d) => datasaurDocument(d, true));
       return Array.isArray((value as Partial<LabelHolder>).labels) ? { labels: (value as LabelHolder).labels.map(datasaurLabel) } : value;
     default:
       return value;
