@@ -1,19 +1,17 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable, Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import { appendEvent } from '../events/outbox.js';
+import { appendEvent, type NewEvent } from '../events/outbox.js';
 import { newIds } from '../ids.js';
-import type { DocumentTable } from '../store/schema.js';
+import type { DatabaseSchema, DocumentTable } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import type { DocumentPayload } from '../events/payloads.js';
-import { chunked } from './chunked.js';
 import { clearLabelsOf, contentChanged, documentsByKey, replacedRow, writeReplacedRows } from './document-overwrite.js';
 import { completionsOf, toDocumentPayload, toDocumentView, type DocumentView } from './documents.js';
 import { actorOf, requireRole } from './permissions.js';
 import type { Principal } from './principal.js';
 import { markInProgress } from './project-progress.js';
 import { getProject } from './projects.js';
-import { yieldToEventLoop } from './slices.js';
+import { eachSlice, mapInSlices, objectJsonInSlices, transactionFor } from './slices.js';
 import { toProjectRef } from './views.js';
 
 /** Most documents one import may carry; larger sets are split by the client (the event stays deliverable). */
@@ -61,10 +59,11 @@ export interface ImportResult {
 }
 
 /** The stored rows of an import's documents, in request order, with ids sorted so `order by id` keeps that order. */
-function newRows(p: Principal, projectId: string, inputs: DocumentInput[], now: number): Selectable<DocumentTable>[] {
+async function newRows(p: Principal, projectId: string, inputs: DocumentInput[], now: number): Promise<Selectable<DocumentTable>[]> {
   const ids = newIds('doc', inputs.length, now);
-  return inputs.map((d, i) => {
-    const id = ids[i]!;
+  let i = 0;
+  return mapInSlices(inputs, (d) => {
+    const id = ids[i++]!;
     return {
       id,
       team_id: p.teamId,
@@ -91,14 +90,17 @@ function checkSize(inputs: DocumentInput[]): void {
   }
 }
 
-/** Document payloads of TASKS_* events, built a chunk per event-loop turn. */
-async function payloadsOf(rows: Selectable<DocumentTable>[], withContent: boolean): Promise<DocumentPayload[]> {
-  const out: DocumentPayload[] = [];
-  for (const part of chunked(rows)) {
-    for (const r of part) out.push(toDocumentPayload(r, withContent));
-    await yieldToEventLoop();
-  }
-  return out;
+/** A TASKS_* event of many documents, its payloads and JSON built a slice per event-loop turn. */
+async function appendDocumentsEvent(
+  trx: Transaction<DatabaseSchema>,
+  input: Omit<NewEvent<'TASKS_CREATED' | 'TASKS_UPDATED'>, 'data' | 'dataJson'>,
+  lists: { documents: Selectable<DocumentTable>[]; before?: Selectable<DocumentTable>[] },
+  now: number,
+): Promise<void> {
+  const documents = await mapInSlices(lists.documents, (r) => toDocumentPayload(r, true));
+  const before = lists.before ? await mapInSlices(lists.before, (r) => toDocumentPayload(r, true)) : undefined;
+  const data = before ? { documents, before, count: documents.length } : { documents, count: documents.length };
+  await appendEvent(trx, { ...input, data, dataJson: await objectJsonInSlices(data) } as NewEvent, now);
 }
 
 /**
@@ -118,13 +120,12 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectId: 
   if (inRequest.length > 0) throw duplicateKeyError(inRequest, 'appear more than once in the request');
 
   const now = ctx.clock();
-  const fresh = newRows(p, projectId, inputs, now);
-  await yieldToEventLoop();
+  const fresh = await newRows(p, projectId, inputs, now);
   const team = { id: p.teamId, name: p.teamName };
   const actor = actorOf(p);
-  let result: { rows: Selectable<DocumentTable>[]; created: number; replaced: number; labelsRemoved: number };
+  let result: { rows: Selectable<DocumentTable>[]; created: number; replaced: string[]; labelsRemoved: number };
   try {
-    result = await ctx.store.bulkTransaction().execute(async (trx) => {
+    result = await transactionFor(ctx.store, inputs.length).execute(async (trx) => {
       const project = await getProject(trx, p.teamId, projectId);
       const existing = await documentsByKey(trx, projectId, keys);
       if (existing.size > 0 && !overwrite) throw duplicateKeyError([...existing.keys()], 'already exist in the project');
@@ -132,27 +133,23 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectId: 
         const before = r.key === null ? undefined : existing.get(r.key);
         return before ? replacedRow(before, r) : r;
       });
-      const created = rows.filter((r) => !existing.has(r.key ?? ''));
-      const replaced = rows.filter((r) => existing.has(r.key ?? ''));
-      for (const part of chunked(created)) {
+      const isReplaced = (r: Selectable<DocumentTable>) => r.key !== null && existing.has(r.key);
+      const created = rows.filter((r) => !isReplaced(r));
+      const replaced = rows.filter(isReplaced);
+      await eachSlice(created, async (part) => {
         await trx.insertInto('documents').values(part as Insertable<DocumentTable>[]).execute();
-        await yieldToEventLoop();
-      }
+      });
       await writeReplacedRows(trx, replaced);
       const current = toProjectRef(await markInProgress(trx, project, now));
-      if (created.length > 0) {
-        const documents = await payloadsOf(created, true);
-        await appendEvent(trx, { type: 'TASKS_CREATED', team, project: current, actor, data: { documents, count: created.length } }, now);
-      }
+      if (created.length > 0) await appendDocumentsEvent(trx, { type: 'TASKS_CREATED', team, project: current, actor }, { documents: created }, now);
       let labelsRemoved = 0;
       if (replaced.length > 0) {
         const before = replaced.map((r) => existing.get(r.key!)!);
-        const documents = await payloadsOf(replaced, true);
-        await appendEvent(trx, { type: 'TASKS_UPDATED', team, project: current, actor, data: { documents, before: await payloadsOf(before, true), count: replaced.length } }, now);
+        await appendDocumentsEvent(trx, { type: 'TASKS_UPDATED', team, project: current, actor }, { documents: replaced, before }, now);
         const changed = replaced.filter((r) => contentChanged(existing.get(r.key!)!, r));
         labelsRemoved = await clearLabelsOf(trx, changed, { team, project: current, actor }, now);
       }
-      return { rows, created: created.length, replaced: replaced.length, labelsRemoved };
+      return { rows, created: created.length, replaced: replaced.map((r) => r.id), labelsRemoved };
     });
   } catch (err) {
     // A concurrent import took one of the keys between our check and our insert.
@@ -162,11 +159,8 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectId: 
     throw err;
   }
   ctx.eventsCommitted();
-  const completions = result.replaced > 0 ? await completionsOf(ctx.store.db, result.rows.filter((r) => r.created_at !== now).map((r) => r.id)) : new Map();
-  const documents: DocumentView[] = [];
-  for (const part of chunked(result.rows)) {
-    for (const r of part) documents.push(toDocumentView(r, completions.get(r.id)));
-    await yieldToEventLoop();
-  }
-  return { documents, created: result.created, replaced: result.replaced, labelsRemoved: result.labelsRemoved };
+  // A replaced document keeps its completions when its content did not change.
+  const completions = await completionsOf(ctx.store.db, result.replaced);
+  const documents = await mapInSlices(result.rows, (r) => toDocumentView(r, completions.get(r.id)));
+  return { documents, created: result.created, replaced: result.replaced.length, labelsRemoved: result.labelsRemoved };
 }

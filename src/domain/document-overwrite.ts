@@ -2,8 +2,7 @@ import type { Insertable, Selectable, Transaction } from 'kysely';
 import type { Actor, ProjectRef, TeamRef } from '../events/event.js';
 import { appendEvent } from '../events/outbox.js';
 import type { DatabaseSchema, DocumentTable } from '../store/schema.js';
-import { chunked } from './chunked.js';
-import { yieldToEventLoop } from './slices.js';
+import { eachSlice } from './slices.js';
 import { toDocumentRef, toLabelView } from './views.js';
 
 type Trx = Transaction<DatabaseSchema>;
@@ -22,11 +21,10 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 /** The project's documents holding any of `keys`, by key. */
 export async function documentsByKey(trx: Trx, projectId: string, keys: string[]): Promise<Map<string, DocumentRow>> {
   const found = new Map<string, DocumentRow>();
-  for (const part of chunked(keys)) {
+  await eachSlice(keys, async (part) => {
     const rows = await trx.selectFrom('documents').selectAll().where('project_id', '=', projectId).where('key', 'in', part).execute();
     for (const r of rows) found.set(r.key!, r);
-    await yieldToEventLoop();
-  }
+  });
   return found;
 }
 
@@ -45,7 +43,7 @@ export function contentChanged(before: DocumentRow, after: DocumentRow): boolean
 
 /** Writes replaced documents in multi-row upserts on their id (every row exists: the update branch always runs). */
 export async function writeReplacedRows(trx: Trx, rows: DocumentRow[]): Promise<void> {
-  for (const part of chunked(rows)) {
+  await eachSlice(rows, async (part) => {
     await trx
       .insertInto('documents')
       .values(part as Insertable<DocumentTable>[])
@@ -58,8 +56,7 @@ export async function writeReplacedRows(trx: Trx, rows: DocumentRow[]): Promise<
         })),
       )
       .execute();
-    await yieldToEventLoop();
-  }
+  });
 }
 
 /** Envelope of the events an overwrite emits. */
@@ -76,7 +73,7 @@ export interface OverwriteEnvelope {
  */
 export async function clearLabelsOf(trx: Trx, docs: DocumentRow[], env: OverwriteEnvelope, now: number): Promise<number> {
   let removed = 0;
-  for (const part of chunked(docs)) {
+  await eachSlice(docs, async (part) => {
     const ids = part.map((d) => d.id);
     const annotations = await trx.selectFrom('annotations').selectAll().where('document_id', 'in', ids).orderBy('id').execute();
     if (annotations.length > 0) {
@@ -108,7 +105,6 @@ export async function clearLabelsOf(trx: Trx, docs: DocumentRow[], env: Overwrit
       }
     }
     await trx.deleteFrom('completions').where('document_id', 'in', ids).execute();
-    await yieldToEventLoop();
-  }
+  });
   return removed;
 }

@@ -4,7 +4,9 @@ import { completeDocument } from '../../domain/document-completion.js';
 import { importDocuments, MAX_IMPORT_DOCUMENTS, type DocumentInput, type DuplicateKeyPolicy } from '../../domain/document-import.js';
 import { deleteDocuments, excludeDocuments } from '../../domain/document-removal.js';
 import { getDocument, listDocuments } from '../../domain/documents.js';
+import { CHUNK_SIZE } from '../../domain/chunked.js';
 import { principalOf } from '../auth.js';
+import { jsonStreamWithList } from '../json-stream.js';
 import { errorResponses } from '../error-schema.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
@@ -89,12 +91,12 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
         response: {
           201: {
             type: 'object',
-            required: ['data', 'created', 'replaced', 'labelsRemoved'],
+            required: ['created', 'replaced', 'labelsRemoved', 'data'],
             properties: {
-              data: { type: 'array', items: documentSchema },
               created: { type: 'integer', description: 'Documents that were new.' },
               replaced: { type: 'integer', description: 'Documents overwritten in place (same id).' },
               labelsRemoved: { type: 'integer', description: 'Labels removed from overwritten documents whose text or data changed.' },
+              data: { type: 'array', items: documentSchema },
             },
           },
           ...errorResponses,
@@ -104,7 +106,12 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     async (request, reply) => {
       const { documents, onDuplicateKey } = request.body;
       const result = await importDocuments(ctx, principalOf(request), request.params.id, documents, { onDuplicateKey });
-      return reply.status(201).send({ data: result.documents, created: result.created, replaced: result.replaced, labelsRemoved: result.labelsRemoved });
+      const counts = { created: result.created, replaced: result.replaced, labelsRemoved: result.labelsRemoved };
+      // A large answer is streamed in slices (other requests keep answering); a small one goes through the serializer.
+      if (result.documents.length > CHUNK_SIZE) {
+        return reply.status(201).type('application/json; charset=utf-8').send(jsonStreamWithList(counts, 'data', result.documents));
+      }
+      return reply.status(201).send({ ...counts, data: result.documents });
     },
   );
 
