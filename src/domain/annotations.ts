@@ -4,7 +4,7 @@ import { appendEvent } from '../events/outbox.js';
 import type { AnnotationPayload, LabelUpdateList } from '../events/payloads.js';
 import { newId } from '../ids.js';
 import type { AnnotationTable, DatabaseSchema, LabelTable } from '../store/schema.js';
-import { chunked } from './chunked.js';
+import { eachSlice } from './slices.js';
 import { labelColumns } from './labels.js';
 import type { LabelPlan } from './label-validation.js';
 import { toDocumentRef, toLabelView } from './views.js';
@@ -62,10 +62,11 @@ export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: Lab
   const annotations = await trx.selectFrom('annotations').selectAll().where('document_id', '=', doc.id).execute();
   const changes = changesOf(plan, callerId, annotations);
 
-  for (const part of chunked(plan.deletes.map((d) => d.row.id))) await trx.deleteFrom('labels').where('id', 'in', part).execute();
-  for (const u of plan.updates) {
-    await trx.updateTable('labels').set({ ...labelColumns(u.after), updated_at: now }).where('id', '=', u.after.id).execute();
-  }
+  // Slices of a chunk with the event loop free in between (src/domain/slices.ts): an update may touch 10,000 labels.
+  await eachSlice(plan.deletes.map((d) => d.row.id), (part) => trx.deleteFrom('labels').where('id', 'in', part).execute().then(() => undefined));
+  await eachSlice(plan.updates, async (part) => {
+    for (const u of part) await trx.updateTable('labels').set({ ...labelColumns(u.after), updated_at: now }).where('id', '=', u.after.id).execute();
+  });
   for (const c of changes) {
     if (c.row === null) {
       const row = { id: newId('ann', now), team_id: doc.team_id, project_id: doc.project_id, document_id: doc.id, member_id: c.memberId, created_at: now, updated_at: now };
@@ -89,7 +90,7 @@ export async function applyLabelPlan(trx: Transaction<DatabaseSchema>, plan: Lab
       created_at: now,
       updated_at: now,
     }));
-    for (const part of chunked(rows)) await trx.insertInto('labels').values(part).execute();
+    await eachSlice(rows, (part) => trx.insertInto('labels').values(part).execute().then(() => undefined));
   }
 
   const document = toDocumentRef(doc);
