@@ -3,7 +3,7 @@ import { apiClient } from '../api.js';
 import { sqliteDatabase } from '../database.js';
 import { scaled } from '../options.js';
 import type { Figure } from '../report.js';
-import type { Scenario } from '../scenario.js';
+import type { BenchContext, Scenario } from '../scenario.js';
 import { BENCH_ADMIN_KEY, startServerProcess } from '../server.js';
 import { median, percentile } from '../stats.js';
 
@@ -71,61 +71,67 @@ function figures(what: string, l: Latencies): Figure[] {
   ];
 }
 
+/** The three bulk requests against one server; answers their figures, labelled with `where`. */
+async function bulkWork(ctx: BenchContext, where: string, worker: boolean): Promise<Figure[]> {
+  const count = scaled(ctx.options, 100_000, 1_000);
+  const labelCount = scaled(ctx.options, 10_000, 100);
+  const db = sqliteDatabase(ctx.tmpDir, `stall-${worker ? 'engine' : 'api'}`);
+  const server = await startServerProcess({ databaseUrl: db.url, worker, cpuProfDir: ctx.options.cpuProfDir });
+  const api = apiClient(server.origin, 2);
+  const bulkPool = new Pool(server.origin, { connections: 1 });
+  const report = (what: string, l: Latencies) =>
+    ctx.log(`  ${what} ${(l.bulkMs / 1000).toFixed(2)} s; GET /me p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms (${l.count} requests)`);
+  try {
+    const other = await api.call<{ apiKey: string }>('POST', '/api/v1/teams', { name: 'Other team' });
+    const project = await api.createProject('Stall project');
+    await api.createWebhook(ctx.receiver.url('stall'), { projectId: project.id });
+    const documents = Array.from({ length: count }, (_, i) => ({
+      key: `doc-${i}`,
+      name: `Review ${i}`,
+      text: `Review ${i}: the battery lasts two days, the screen is bright, and the case feels cheap after a month of use.`,
+    }));
+    const importBody = JSON.stringify({ documents });
+    ctx.log(`stall (${where}): import of ${count} documents (${(importBody.length / 1e6).toFixed(1)} MB) while another team polls GET /me`);
+    const imported = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'POST', `/api/v1/projects/${project.id}/documents`, importBody));
+    report('import', imported);
+
+    const page = await api.call<{ data: { id: string }[] }>('GET', `/api/v1/projects/${project.id}/documents?limit=1`);
+    const labels = Array.from({ length: labelCount }, (_, i) => ({ labelSetItemId: i % 2 ? 'pos' : 'neg', startCharIndex: 0, endCharIndex: 6, counter: i }));
+    const labelBody = JSON.stringify({ toUpsertList: labels });
+    ctx.log(`stall (${where}): update of ${labelCount} labels on one document`);
+    const labeled = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'POST', `/api/v1/documents/${page.data[0]!.id}/labels`, labelBody));
+    report('label update', labeled);
+
+    const ids: string[] = [];
+    for (let cursor: string | null = null; ; ) {
+      const res: { data: { id: string }[]; nextCursor: string | null } = await api.call('GET', `/api/v1/projects/${project.id}/documents?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+      ids.push(...res.data.map((d) => d.id));
+      cursor = res.nextCursor;
+      if (!cursor) break;
+    }
+    ctx.log(`stall (${where}): delete of the ${ids.length} documents`);
+    const deleted = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'DELETE', `/api/v1/projects/${project.id}/documents`, JSON.stringify({ ids })));
+    report('delete', deleted);
+    return [
+      ...figures(`${where}, import of ${count} documents`, imported),
+      ...figures(`${where}, update of ${labelCount} labels`, labeled),
+      ...figures(`${where}, delete of ${ids.length} documents`, deleted),
+    ];
+  } finally {
+    await bulkPool.close();
+    await api.close();
+    await server.stop();
+  }
+}
+
 /**
- * Scenario: one team's bulk work against `labelhook serve` (engine on, a webhook subscribed) while another team's
- * client polls GET /api/v1/me: a 100,000-document import, a 10,000-label update, and deleting the import.
+ * Scenario: one team's bulk work (a 100,000-document import, a 10,000-label update, deleting the import) while another
+ * team's client polls GET /api/v1/me, against `labelhook serve --no-worker` (API only, workers elsewhere) and against
+ * `labelhook serve` with the delivery engine in the same process and a webhook subscribed to every event.
  */
 export const stallScenario: Scenario = {
   name: 'stall',
   async run(ctx): Promise<Figure[]> {
-    const count = scaled(ctx.options, 100_000, 1_000);
-    const labelCount = scaled(ctx.options, 10_000, 100);
-    const db = sqliteDatabase(ctx.tmpDir, 'stall');
-    const server = await startServerProcess({ databaseUrl: db.url, cpuProfDir: ctx.options.cpuProfDir });
-    const api = apiClient(server.origin, 2);
-    const bulkPool = new Pool(server.origin, { connections: 1 });
-    try {
-      const other = await api.call<{ apiKey: string }>('POST', '/api/v1/teams', { name: 'Other team' });
-      const project = await api.createProject('Stall project');
-      await api.createWebhook(ctx.receiver.url('stall'), { projectId: project.id });
-      const documents = Array.from({ length: count }, (_, i) => ({
-        key: `doc-${i}`,
-        name: `Review ${i}`,
-        text: `Review ${i}: the battery lasts two days, the screen is bright, and the case feels cheap after a month of use.`,
-      }));
-      const importBody = JSON.stringify({ documents });
-      ctx.log(`stall: import of ${count} documents (${(importBody.length / 1e6).toFixed(1)} MB) while another team polls GET /me`);
-      const imported = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'POST', `/api/v1/projects/${project.id}/documents`, importBody));
-      ctx.log(`  import ${(imported.bulkMs / 1000).toFixed(2)} s; GET /me p50 ${imported.p50.toFixed(1)} ms, p99 ${imported.p99.toFixed(1)} ms, max ${imported.max.toFixed(1)} ms`);
-
-      const page = await api.call<{ data: { id: string }[] }>('GET', `/api/v1/projects/${project.id}/documents?limit=1`);
-      const docId = page.data[0]!.id;
-      const labels = Array.from({ length: labelCount }, (_, i) => ({ labelSetItemId: i % 2 ? 'pos' : 'neg', startCharIndex: 0, endCharIndex: 6, counter: i }));
-      const labelBody = JSON.stringify({ toUpsertList: labels });
-      ctx.log(`stall: update of ${labelCount} labels on one document`);
-      const labeled = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'POST', `/api/v1/documents/${docId}/labels`, labelBody));
-      ctx.log(`  label update ${(labeled.bulkMs / 1000).toFixed(2)} s; GET /me p50 ${labeled.p50.toFixed(1)} ms, p99 ${labeled.p99.toFixed(1)} ms, max ${labeled.max.toFixed(1)} ms`);
-
-      const ids: string[] = [];
-      for (let cursor: string | null = null; ; ) {
-        const res: { data: { id: string }[]; nextCursor: string | null } = await api.call('GET', `/api/v1/projects/${project.id}/documents?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
-        ids.push(...res.data.map((d) => d.id));
-        cursor = res.nextCursor;
-        if (!cursor) break;
-      }
-      const deleteBody = JSON.stringify({ ids });
-      ctx.log(`stall: delete of the ${ids.length} documents`);
-      const deleted = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'DELETE', `/api/v1/projects/${project.id}/documents`, deleteBody));
-      ctx.log(`  delete ${(deleted.bulkMs / 1000).toFixed(2)} s; GET /me p50 ${deleted.p50.toFixed(1)} ms, p99 ${deleted.p99.toFixed(1)} ms, max ${deleted.max.toFixed(1)} ms`);
-      return [
-        ...figures(`import of ${count} documents`, imported),
-        ...figures(`update of ${labelCount} labels`, labeled),
-        ...figures(`delete of ${ids.length} documents`, deleted),
-      ];
-    } finally {
-      await bulkPool.close();
-      await api.close();
-      await server.stop();
-    }
+    return [...(await bulkWork(ctx, 'API only', false)), ...(await bulkWork(ctx, 'API + engine', true))];
   },
 };
