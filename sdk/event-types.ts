@@ -9,6 +9,7 @@ export const EVENT_TYPES = [
   'TASKS_CREATED',
   'TASKS_DELETED',
   'TASKS_EXCLUDED',
+  'TASKS_UPDATED',
   'BEFORE_UPDATE_LABELS',
   'ANNOTATION_CREATED',
   'ANNOTATION_UPDATED',
@@ -142,6 +143,8 @@ export interface EventDataByType {
   TASKS_CREATED: { documents: DocumentPayload[]; count: number };
   TASKS_DELETED: { documents: DocumentPayload[]; count: number };
   TASKS_EXCLUDED: { documents: DocumentPayload[]; count: number };
+  /** Documents an import replaced (`onDuplicateKey: "overwrite"`): after (with content), and `before` in the same order. */
+  TASKS_UPDATED: { documents: DocumentPayload[]; before: DocumentPayload[]; count: number };
   BEFORE_UPDATE_LABELS: { document: DocumentRef; isReviewDocument: boolean; labelUpdateList: LabelUpdateList };
   ANNOTATION_CREATED: { annotation: AnnotationPayload; document: DocumentRef; isReviewDocument: boolean; labelUpdateList: LabelUpdateList };
   ANNOTATION_UPDATED: {

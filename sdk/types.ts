@@ -275,7 +275,7 @@ export interface LabelStudioAnnotation {
 export type LabelStudioWebhookBody =
   | { action: 'PROJECT_CREATED' | 'PROJECT_UPDATED' | 'PROJECT_COMPLETED' | 'PROJECT_REVIEWED'; project: LabelStudioProject }
   | { action: 'PROJECT_DELETED'; project: { id: number } }
-  | { action: 'TASKS_CREATED' | 'TASKS_EXCLUDED'; tasks: LabelStudioTask[]; project: LabelStudioProject }
+  | { action: 'TASKS_CREATED' | 'TASKS_EXCLUDED' | 'TASKS_UPDATED'; tasks: LabelStudioTask[]; project: LabelStudioProject }
   | { action: 'TASKS_DELETED'; tasks: { id: number }[]; project: LabelStudioProject }
   | { action: 'ANNOTATION_CREATED' | 'ANNOTATION_UPDATED'; annotation: LabelStudioAnnotation; project: LabelStudioProject; task: LabelStudioTask }
   | { action: 'ANNOTATIONS_CREATED'; annotation: LabelStudioAnnotation[]; project: LabelStudioProject; task: LabelStudioTask[] }

@@ -44,6 +44,7 @@ export const EVENT_GROUPS: EventGroup[] = [
     events: [
       { type: 'TASK_COMPLETED', alsoIn: [] },
       { type: 'TASK_REVIEWED', alsoIn: [] },
+      { type: 'TASKS_UPDATED', alsoIn: ['Labelator ingested'] },
       { type: 'PING', alsoIn: [] },
     ],
   },

@@ -5,8 +5,8 @@ import type { AnnotationPayload, LabelUpdateList } from '../events/payloads.js';
 import { newId } from '../ids.js';
 import { numOf } from '../store/num-alias.js';
 import type { AnnotationTable, DatabaseSchema, LabelTable, ProjectTable } from '../store/schema.js';
-import { chunked } from './chunked.js';
 import { eventDocumentRef, eventProjectRef } from './event-refs.js';
+import { eachSlice } from './slices.js';
 import { labelColumns } from './labels.js';
 import type { LabelPlan } from './label-validation.js';
 import { toLabelView } from './views.js';
@@ -86,10 +86,11 @@ export async function applyLabelPlan(
 async function writeChanges(trx: Transaction<DatabaseSchema>, plan: LabelPlan, callerId: string, changes: AnnotationChange[], now: number): Promise<void> {
   const doc = plan.document;
 
-  for (const part of chunked(plan.deletes.map((d) => d.row.id))) await trx.deleteFrom('labels').where('id', 'in', part).execute();
-  for (const u of plan.updates) {
-    await trx.updateTable('labels').set({ ...labelColumns(u.after), updated_at: now }).where('id', '=', u.after.id).execute();
-  }
+  // Slices of a chunk with the event loop free in between (src/domain/slices.ts): an update may touch 10,000 labels.
+  await eachSlice(plan.deletes.map((d) => d.row.id), (part) => trx.deleteFrom('labels').where('id', 'in', part).execute().then(() => undefined));
+  await eachSlice(plan.updates, async (part) => {
+    for (const u of part) await trx.updateTable('labels').set({ ...labelColumns(u.after), updated_at: now }).where('id', '=', u.after.id).execute();
+  });
   for (const c of changes) {
     if (c.row === null) {
       const row = { id: newId('ann', now), team_id: doc.team_id, project_id: doc.project_id, document_id: doc.id, member_id: c.memberId, created_at: now, updated_at: now };
@@ -113,7 +114,7 @@ async function writeChanges(trx: Transaction<DatabaseSchema>, plan: LabelPlan, c
       created_at: now,
       updated_at: now,
     }));
-    for (const part of chunked(rows)) await trx.insertInto('labels').values(part).execute();
+    await eachSlice(rows, (part) => trx.insertInto('labels').values(part).execute().then(() => undefined));
   }
 }
 

@@ -1,19 +1,20 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import { appendEvent } from '../events/outbox.js';
+import { appendEvent, type NewEvent } from '../events/outbox.js';
 import { newIds } from '../ids.js';
-import type { DocumentTable } from '../store/schema.js';
+import type { DatabaseSchema, DocumentTable } from '../store/schema.js';
 import { insertNumberedDocuments } from '../store/num-alias.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import { CHUNK_SIZE, chunked } from './chunked.js';
-import { toDocumentPayload, toDocumentView, type DocumentView } from './documents.js';
+import { clearLabelsOf, contentChanged, documentsByKey, replacedRow, writeReplacedRows } from './document-overwrite.js';
+import { completionsOf, toDocumentPayload, toDocumentView, type DocumentView } from './documents.js';
 import { eventProjectRef } from './event-refs.js';
 import { resolveId } from './id-alias.js';
 import { actorOf, requireRole, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { markInProgress } from './project-progress.js';
 import { getProject } from './projects.js';
+import { eachSlice, mapInSlices, objectJsonInSlices, transactionFor } from './slices.js';
 
 /** Most documents one import may carry; larger sets are split by the client (the event stays deliverable). */
 export const MAX_IMPORT_DOCUMENTS = 100_000;
@@ -41,29 +42,30 @@ function duplicateKeyError(keys: string[], where: string): ConflictError {
   );
 }
 
-/**
- * Imports documents into a project in one transaction: chunked multi-row inserts, ONE `TASKS_CREATED` event for
- * the whole import (however large), and the project moves from CREATED to IN_PROGRESS. Admins only.
- */
-export async function importDocuments(ctx: AppContext, p: Principal, projectRef: string, inputs: DocumentInput[]): Promise<DocumentView[]> {
-  requireRole(p, 'import documents');
-  if (inputs.length === 0) throw new ValidationError('An import needs at least one document.', { count: 0 }, 'no_documents');
-  if (inputs.length > MAX_IMPORT_DOCUMENTS) {
-    throw new ValidationError(`One import may carry at most ${MAX_IMPORT_DOCUMENTS} documents; split the ${inputs.length} documents into several requests.`, {
-      count: inputs.length,
-      max: MAX_IMPORT_DOCUMENTS,
-    }, 'too_many_documents');
-  }
-  const keys = inputs.map((d) => d.key).filter((k): k is string => typeof k === 'string');
-  const inRequest = duplicateKeys(keys);
-  if (inRequest.length > 0) throw duplicateKeyError(inRequest, 'appear more than once in the request');
+/** What an import does with a document whose key is already in the project. */
+export type DuplicateKeyPolicy = 'fail' | 'overwrite';
 
-  const projectId = await resolveId(ctx.store.db, 'projects', p.teamId, projectRef);
-  const now = ctx.clock();
-  // Ids made in the same millisecond sort by their random tail; sort them so `order by id` lists the import in request order.
+/** Choices of one import. */
+export interface ImportOptions {
+  /** `fail` (default): 409 `duplicate_key`, nothing imported. `overwrite`: replace those documents in place. */
+  onDuplicateKey?: DuplicateKeyPolicy;
+}
+
+/** What an import stored: every document of the request in request order, and how many were new or replaced. */
+export interface ImportResult {
+  documents: DocumentView[];
+  created: number;
+  replaced: number;
+  /** Labels removed from replaced documents whose content changed. */
+  labelsRemoved: number;
+}
+
+/** The stored rows of an import's documents, in request order, with ids sorted so `order by id` keeps that order. */
+async function newRows(p: Principal, projectId: string, inputs: DocumentInput[], now: number): Promise<Selectable<DocumentTable>[]> {
   const ids = newIds('doc', inputs.length, now);
-  const rows: Omit<Selectable<DocumentTable>, 'num'>[] = inputs.map((d, i) => {
-    const id = ids[i]!;
+  let i = 0;
+  return mapInSlices(inputs, (d) => {
+    const id = ids[i++]!;
     return {
       id,
       team_id: p.teamId,
@@ -76,32 +78,83 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectRef:
       status: 'active',
       created_at: now,
       updated_at: now,
-    };
+      // `num` is given when the row is inserted (insertNumberedDocuments); a replaced document keeps its own.
+    } as Selectable<DocumentTable>;
   });
+}
 
+function checkSize(inputs: DocumentInput[]): void {
+  if (inputs.length === 0) throw new ValidationError('An import needs at least one document.', { count: 0 }, 'no_documents');
+  if (inputs.length > MAX_IMPORT_DOCUMENTS) {
+    throw new ValidationError(`One import may carry at most ${MAX_IMPORT_DOCUMENTS} documents; split the ${inputs.length} documents into several requests.`, {
+      count: inputs.length,
+      max: MAX_IMPORT_DOCUMENTS,
+    }, 'too_many_documents');
+  }
+}
+
+/** A TASKS_* event of many documents, its payloads and JSON built a slice per event-loop turn. */
+async function appendDocumentsEvent(
+  trx: Transaction<DatabaseSchema>,
+  input: Omit<NewEvent<'TASKS_CREATED' | 'TASKS_UPDATED'>, 'data' | 'dataJson'>,
+  lists: { documents: Selectable<DocumentTable>[]; before?: Selectable<DocumentTable>[] },
+  now: number,
+): Promise<void> {
+  const documents = await mapInSlices(lists.documents, (r) => toDocumentPayload(r, true));
+  const before = lists.before ? await mapInSlices(lists.before, (r) => toDocumentPayload(r, true)) : undefined;
+  const data = before ? { documents, before, count: documents.length } : { documents, count: documents.length };
+  await appendEvent(trx, { ...input, data, dataJson: await objectJsonInSlices(data) } as NewEvent, now);
+}
+
+/**
+ * Imports documents into a project in one transaction: chunked multi-row inserts, ONE `TASKS_CREATED` event for
+ * the new documents (however many), and the project moves from CREATED to IN_PROGRESS. Admins only. With
+ * `onDuplicateKey: 'overwrite'`, documents whose key is already in the project are replaced in place in the same
+ * transaction: ONE `TASKS_UPDATED` (after and before), and their labels are removed when their content changed
+ * (one `ANNOTATIONS_DELETED` per such document). The work runs in slices of a chunk, yielding to the event loop in
+ * between, so other requests keep answering; the transaction stays all-or-nothing.
+ */
+export async function importDocuments(ctx: AppContext, p: Principal, projectRef: string, inputs: DocumentInput[], options: ImportOptions = {}): Promise<ImportResult> {
+  requireRole(p, 'import documents');
+  checkSize(inputs);
+  const overwrite = options.onDuplicateKey === 'overwrite';
+  const keys = inputs.map((d) => d.key).filter((k): k is string => typeof k === 'string');
+  const inRequest = duplicateKeys(keys);
+  if (inRequest.length > 0) throw duplicateKeyError(inRequest, 'appear more than once in the request');
+
+  const projectId = await resolveId(ctx.store.db, 'projects', p.teamId, projectRef);
+  const now = ctx.clock();
+  const fresh = await newRows(p, projectId, inputs, now);
+  const team = teamOf(p);
+  const actor = actorOf(p);
+  let result: { rows: Selectable<DocumentTable>[]; created: number; replaced: string[]; labelsRemoved: number };
   try {
-    await ctx.store.db.transaction().execute(async (trx) => {
+    result = await transactionFor(ctx.store, inputs.length).execute(async (trx) => {
       const project = await getProject(trx, p.teamId, projectId);
-      const taken: string[] = [];
-      for (const part of chunked(keys)) {
-        const found = await trx.selectFrom('documents').select('key').where('project_id', '=', projectId).where('key', 'in', part).execute();
-        for (const f of found) taken.push(f.key!);
+      const existing = await documentsByKey(trx, projectId, keys);
+      if (existing.size > 0 && !overwrite) throw duplicateKeyError([...existing.keys()], 'already exist in the project');
+      const rows = fresh.map((r) => {
+        const before = r.key === null ? undefined : existing.get(r.key);
+        return before ? replacedRow(before, r) : r;
+      });
+      const isReplaced = (r: Selectable<DocumentTable>) => r.key !== null && existing.has(r.key);
+      const created = rows.filter((r) => !isReplaced(r));
+      const replaced = rows.filter(isReplaced);
+      await eachSlice(created, async (part) => {
+        const nums = await insertNumberedDocuments(trx, ctx.store.dialect, part);
+        part.forEach((r, i) => Object.assign(r, { num: nums[i] }));
+      });
+      await writeReplacedRows(trx, replaced);
+      const current = await eventProjectRef(trx, await markInProgress(trx, project, now));
+      if (created.length > 0) await appendDocumentsEvent(trx, { type: 'TASKS_CREATED', team, project: current, actor }, { documents: created }, now);
+      let labelsRemoved = 0;
+      if (replaced.length > 0) {
+        const before = replaced.map((r) => existing.get(r.key!)!);
+        await appendDocumentsEvent(trx, { type: 'TASKS_UPDATED', team, project: current, actor }, { documents: replaced, before }, now);
+        const changed = replaced.filter((r) => contentChanged(existing.get(r.key!)!, r));
+        labelsRemoved = await clearLabelsOf(trx, changed, { team, project: current, actor }, now);
       }
-      if (taken.length > 0) throw duplicateKeyError(taken, 'already exist in the project');
-      const nums = await insertNumberedDocuments(trx, ctx.store.dialect, rows, CHUNK_SIZE);
-      rows.forEach((r, i) => Object.assign(r, { num: nums[i] }));
-      const current = await markInProgress(trx, project, now);
-      await appendEvent(
-        trx,
-        {
-          type: 'TASKS_CREATED',
-          team: teamOf(p),
-          project: await eventProjectRef(trx, current),
-          actor: actorOf(p),
-          data: { documents: (rows as Selectable<DocumentTable>[]).map((r) => toDocumentPayload(r, true)), count: rows.length },
-        },
-        now,
-      );
+      return { rows, created: created.length, replaced: replaced.map((r) => r.id), labelsRemoved };
     });
   } catch (err) {
     // A concurrent import took one of the keys between our check and our insert.
@@ -111,5 +164,8 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectRef:
     throw err;
   }
   ctx.eventsCommitted();
-  return (rows as Selectable<DocumentTable>[]).map((r) => toDocumentView(r));
+  // A replaced document keeps its completions when its content did not change.
+  const completions = await completionsOf(ctx.store.db, result.replaced);
+  const documents = await mapInSlices(result.rows, (r) => toDocumentView(r, completions.get(r.id)));
+  return { documents, created: result.created, replaced: result.replaced.length, labelsRemoved: result.labelsRemoved };
 }

@@ -1,11 +1,11 @@
 import type { AppContext } from '../app-context.js';
 import { appendEvent } from '../events/outbox.js';
-import { chunked } from './chunked.js';
 import { completionsOf, requireProjectDocuments, toDocumentPayload, toDocumentView, type DocumentView } from './documents.js';
 import { eventProjectRef } from './event-refs.js';
 import { actorOf, requireRole, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { getProject } from './projects.js';
+import { eachSlice, mapInSlices, objectJsonInSlices, transactionFor } from './slices.js';
 
 /**
  * Deletes documents of a project with their labels, annotations and completions, and emits ONE `TASKS_DELETED`
@@ -14,25 +14,21 @@ import { getProject } from './projects.js';
 export async function deleteDocuments(ctx: AppContext, p: Principal, projectId: string, ids: string[]): Promise<{ deleted: number; ids: string[] }> {
   requireRole(p, 'delete documents');
   const now = ctx.clock();
-  const deleted = await ctx.store.db.transaction().execute(async (trx) => {
+  // Bulk work in slices, yielding between them (src/domain/slices.ts), all in one transaction.
+  const deleted = await transactionFor(ctx.store, ids.length).execute(async (trx) => {
     const project = await getProject(trx, p.teamId, projectId);
     const rows = await requireProjectDocuments(trx, project.id, ids);
     // Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite honours only with foreign_keys on.
-    for (const part of chunked(rows.map((r) => r.id))) {
+    await eachSlice(rows.map((r) => r.id), async (part) => {
       await trx.deleteFrom('labels').where('document_id', 'in', part).execute();
       await trx.deleteFrom('annotations').where('document_id', 'in', part).execute();
       await trx.deleteFrom('completions').where('document_id', 'in', part).execute();
       await trx.deleteFrom('documents').where('id', 'in', part).execute();
-    }
+    });
+    const data = { documents: await mapInSlices(rows, (r) => toDocumentPayload(r, false)), count: rows.length };
     await appendEvent(
       trx,
-      {
-        type: 'TASKS_DELETED',
-        team: teamOf(p),
-        project: await eventProjectRef(trx, project),
-        actor: actorOf(p),
-        data: { documents: rows.map((r) => toDocumentPayload(r, false)), count: rows.length },
-      },
+      { type: 'TASKS_DELETED', team: teamOf(p), project: await eventProjectRef(trx, project), actor: actorOf(p), data, dataJson: await objectJsonInSlices(data) },
       now,
     );
     return rows.map((r) => r.id);
@@ -49,13 +45,13 @@ export async function excludeDocuments(ctx: AppContext, p: Principal, projectId:
   requireRole(p, 'exclude documents');
   const now = ctx.clock();
   let emitted = false;
-  const views = await ctx.store.db.transaction().execute(async (trx) => {
+  const views = await transactionFor(ctx.store, ids.length).execute(async (trx) => {
     const project = await getProject(trx, p.teamId, projectId);
     const rows = await requireProjectDocuments(trx, project.id, ids);
     const changing = rows.filter((r) => r.status !== 'excluded');
-    for (const part of chunked(changing.map((r) => r.id))) {
+    await eachSlice(changing.map((r) => r.id), async (part) => {
       await trx.updateTable('documents').set({ status: 'excluded', updated_at: now }).where('id', 'in', part).execute();
-    }
+    });
     const after = rows.map((r) => (r.status === 'excluded' ? r : { ...r, status: 'excluded' as const, updated_at: now }));
     const changingIds = new Set(changing.map((r) => r.id));
     const changed = after.filter((r) => changingIds.has(r.id));
@@ -67,14 +63,14 @@ export async function excludeDocuments(ctx: AppContext, p: Principal, projectId:
           team: teamOf(p),
           project: await eventProjectRef(trx, project),
           actor: actorOf(p),
-          data: { documents: changed.map((r) => toDocumentPayload(r, false)), count: changed.length },
+          data: { documents: await mapInSlices(changed, (r) => toDocumentPayload(r, false)), count: changed.length },
         },
         now,
       );
       emitted = true;
     }
     const completions = await completionsOf(trx, after.map((r) => r.id));
-    return after.map((r) => toDocumentView(r, completions.get(r.id)));
+    return mapInSlices(after, (r) => toDocumentView(r, completions.get(r.id)));
   });
   if (emitted) ctx.eventsCommitted();
   return views;

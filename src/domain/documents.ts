@@ -5,6 +5,7 @@ import type { CompletionTable, DatabaseSchema, DocumentTable } from '../store/sc
 import { chunked } from './chunked.js';
 import { resolveDocumentIds, resolveId } from './id-alias.js';
 import { getProject } from './projects.js';
+import { eachSlice } from './slices.js';
 import { toDocumentRef } from './views.js';
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -111,10 +112,11 @@ export async function listDocuments(db: Db, teamId: string, projectId: string, q
 export async function requireProjectDocuments(db: Db, projectId: string, ids: string[]): Promise<Selectable<DocumentTable>[]> {
   const unique = [...new Set(await resolveDocumentIds(db, projectId, ids))];
   const found = new Map<string, Selectable<DocumentTable>>();
-  for (const part of chunked(unique)) {
+  // A slice per event-loop turn: bulk deletes and excludes name up to 100,000 ids.
+  await eachSlice(unique, async (part) => {
     const rows = await db.selectFrom('documents').selectAll().where('project_id', '=', projectId).where('id', 'in', part).execute();
     for (const r of rows) found.set(r.id, r);
-  }
+  });
   const missing = unique.filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw new LabelhookError('not_found', 404, `Document ${missing[0]} was not found in project ${projectId}${missing.length > 1 ? ` (nor ${missing.length - 1} more)` : ''}; nothing was changed.`, {

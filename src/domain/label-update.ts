@@ -9,10 +9,22 @@ import { applyLabelPlan, type CreatedAnnotation } from './annotations.js';
 import { eventDocumentRef, eventProjectRef } from './event-refs.js';
 import { labelsOnDocument } from './labels.js';
 import { planLabelUpdate, type LabelPlan, type LabelUpdateInput } from './label-validation.js';
+import { CHUNK_SIZE } from './chunked.js';
 import { actorOf, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { markInProgress } from './project-progress.js';
+import { mapInSlices, transactionFor, yieldToEventLoop } from './slices.js';
 import { toLabelView } from './views.js';
+
+/** Number of labels an update touches: past a chunk it runs in slices, yielding to the event loop between steps. */
+function sizeOf(input: LabelUpdateInput): number {
+  return (input.toUpsertList?.length ?? 0) + (input.toDeleteList?.length ?? 0);
+}
+
+/** An async pause between the steps of a large update (up to 10,000 labels), nothing for a small one. */
+function breatherFor(input: LabelUpdateInput): () => Promise<void> {
+  return sizeOf(input) > CHUNK_SIZE ? yieldToEventLoop : async () => undefined;
+}
 
 /** A label update the gate approved: its plan and the BEFORE_UPDATE_LABELS event the gate saw. */
 export interface GatedUpdate {
@@ -29,7 +41,9 @@ export interface GatedUpdate {
  * A veto throws 409 `gate_rejected`.
  */
 export async function gateLabelUpdate(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput, now: number): Promise<GatedUpdate> {
+  const breathe = breatherFor(input);
   const plan = await planLabelUpdate(ctx.store.db, p, documentId, input, now);
+  await breathe();
   // Annotations on the document before the update: one per member who has labels on it (an emptied one is deleted).
   const annotationCount = new Set(plan.existing.map((l) => l.memberId)).size;
   const data: GatedUpdate['data'] = { document: eventDocumentRef(plan.document, annotationCount), isReviewDocument: plan.mode === 'reviewer', labelUpdateList: plan.labelUpdateList };
@@ -61,15 +75,19 @@ export async function applyGatedUpdate(
   const { plan, event, documentId, data } = gated;
   // PostgreSQL: serialize label updates of one document so two members' first labels cannot race on its annotations.
   if (ctx.store.dialect === 'postgres') await trx.selectFrom('documents').select('id').where('id', '=', plan.document.id).forUpdate().execute();
+  const breathe = breatherFor(gated.input);
   const current = await planLabelUpdate(trx, p, documentId, gated.input, now, plan.newIds);
+  await breathe();
   if (JSON.stringify(current.labelUpdateList) !== JSON.stringify(plan.labelUpdateList)) {
     // The gate approved an update that no longer applies as shown (labels changed meanwhile): never apply another one.
     throw new ConflictError('The document\'s labels changed while the update was being checked; fetch them and send the update again.', { documentId }, 'labels_changed');
   }
   const { team, actor, project } = event;
   await appendEvent(trx, { type: 'BEFORE_UPDATE_LABELS', team, project, actor, data, id: event.id }, now);
+  await breathe();
   const projectRow = await markInProgress(trx, current.project, now);
   await applyLabelPlan(trx, current, p.memberId, { team, project: projectRow, actor: actorOf(p) }, now, bulk);
+  await breathe();
   return current;
 }
 
@@ -80,9 +98,9 @@ export async function applyGatedUpdate(
 export async function updateLabels(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput): Promise<LabelView[]> {
   const now = ctx.clock();
   const gated = await gateLabelUpdate(ctx, p, documentId, input, now);
-  const labels = await ctx.store.db.transaction().execute(async (trx) => {
+  const labels = await transactionFor(ctx.store, sizeOf(input)).execute(async (trx) => {
     const current = await applyGatedUpdate(trx, ctx, p, gated, now);
-    return (await labelsOnDocument(trx, current.document.id)).map((l) => toLabelView(l.row));
+    return mapInSlices(await labelsOnDocument(trx, current.document.id), (l) => toLabelView(l.row));
   });
   ctx.eventsCommitted();
   return labels;

@@ -15,6 +15,14 @@ export interface NewEvent<T extends EventType = EventType> {
   data: EventDataByType[T];
   /** Preset id, when the event was shown to someone (a blocking gate) before it was stored. */
   id?: string;
+  /** `data` as JSON text, when the caller built it in slices (bulk events of many MB); must be JSON.stringify(data). */
+  dataJson?: string;
+}
+
+/** The stored JSON of an envelope whose `data` (its last key) is already JSON text. */
+function envelopeJson(envelope: Omit<StoredEvent, 'seq'>, dataJson: string): string {
+  const { data: _data, ...head } = envelope;
+  return `${JSON.stringify(head).slice(0, -1)},"data":${dataJson}}`;
 }
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -54,7 +62,7 @@ export async function appendEvent<T extends EventType>(trx: Db, input: NewEvent<
       projectId: input.project?.id ?? null,
       type: input.type,
       actor: input.actor ? JSON.stringify(input.actor) : null,
-      data: JSON.stringify(envelope),
+      data: input.dataJson === undefined ? JSON.stringify(envelope) : envelopeJson(envelope, input.dataJson),
       createdAt: now,
     })
   )[0]!;

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, type Compilable, type CompiledQuery, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Compilable, type CompiledQuery, type Transaction, type TransactionBuilder } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.js';
 import { migrationsFor } from './migrations/index.js';
@@ -18,6 +18,11 @@ pg.types.setTypeParser(20, (v) => Number(v));
 /** An open database: the one Kysely instance every layer queries through, and its dialect. */
 export interface Store {
   db: Kysely<DatabaseSchema>;
+  /**
+   * A transaction for bulk work that yields to the event loop between slices: on SQLite it runs in a commit group
+   * of its own, so other requests' transactions never wait for its slices to commit (docs/operations.md).
+   */
+  bulkTransaction(): TransactionBuilder<DatabaseSchema>;
   dialect: DialectName;
   /** The SQLite file path, when on SQLite. */
   sqlitePath: string | null;
@@ -131,10 +136,17 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const checkpointer = file === ':memory:' ? null : startCheckpointer(file, sqlite);
+    // Reads while a transaction holds the connection (src/store/sqlite-group-commit.ts); an in-memory database is
+    // private to its connection, so it has none.
+    const readerDb = file === ':memory:' ? null : new Database(file, { readonly: true });
+    readerDb?.pragma('busy_timeout = 5000');
+    const reader = readerDb ? { sqlite: readerDb, prepare: statementCache(readerDb) } : null;
     // Transactions commit in groups (src/store/sqlite-group-commit.ts): one COMMIT per turn of the event loop.
-    const db = new Kysely<DatabaseSchema>({ dialect: groupCommitSqliteDialect(sqlite, statementCache(sqlite)) });
+    const db = new Kysely<DatabaseSchema>({ dialect: groupCommitSqliteDialect(sqlite, statementCache(sqlite), reader) });
     return {
       db,
+      // SQLite's isolation is serializable anyway; asking for it marks the transaction as bulk work (its own group).
+      bulkTransaction: () => db.transaction().setIsolationLevel('serializable'),
       dialect: 'sqlite',
       sqlitePath: file,
       ping: async () => {
@@ -159,6 +171,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
+    bulkTransaction: () => db.transaction(),
     dialect: 'postgres',
     sqlitePath: null,
     ping: async () => {

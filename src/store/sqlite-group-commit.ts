@@ -8,6 +8,7 @@ import {
   type Dialect,
   type Driver,
   type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 
 /** Most transactions committed together; past it the group commits before the next one starts. */
@@ -28,6 +29,8 @@ export class GroupRolledBackError extends Error {
 }
 
 interface Group {
+  /** A bulk transaction's own group: nobody joins it, and it commits as soon as its transaction does. */
+  solo: boolean;
   openedAt: number;
   members: number;
   done: Promise<void>;
@@ -37,6 +40,8 @@ interface Group {
 
 /** One acquisition of the single connection: Kysely hands it back to releaseConnection. */
 interface Lease extends DatabaseConnection {
+  /** Holds the connection: taken lazily, by a transaction or by a statement that cannot go to the reader. */
+  holding: boolean;
   inTransaction: boolean;
   released: boolean;
 }
@@ -57,11 +62,21 @@ interface Lease extends DatabaseConnection {
  * group (none of them was committed). Transactions in a group see the changes of the ones before them, as they would
  * have one after another. Nothing outside a transaction ever reads uncommitted data: a plain statement commits the
  * open group first. The cost: a transaction waits for the rest of its loop turn's transactions before it is answered.
+ *
+ * Bulk work (a 100,000-document import) asks for a `serializable` transaction (SQLite's only isolation anyway): it
+ * runs alone in a group of its own, committed as soon as it is, so it may yield to the event loop between slices
+ * without holding other transactions' commits. While any transaction holds the connection, a read-only statement
+ * outside a transaction runs on `reader`, a second connection that sees only committed data (WAL readers never wait
+ * for the writer), so reads (authentication, GET requests) keep answering; writes wait for the connection.
  */
-export function groupCommitSqliteDialect(sqlite: Database.Database, prepare: (sql: string) => Database.Statement): Dialect {
+export function groupCommitSqliteDialect(
+  sqlite: Database.Database,
+  prepare: (sql: string) => Database.Statement,
+  reader: { sqlite: Database.Database; prepare: (sql: string) => Database.Statement } | null = null,
+): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new GroupCommitDriver(sqlite, prepare),
+    createDriver: () => new GroupCommitDriver(sqlite, prepare, reader),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
@@ -70,29 +85,40 @@ export function groupCommitSqliteDialect(sqlite: Database.Database, prepare: (sq
 class GroupCommitDriver implements Driver {
   readonly #sqlite: Database.Database;
   readonly #prepare: (sql: string) => Database.Statement;
+  readonly #reader: { sqlite: Database.Database; prepare: (sql: string) => Database.Statement } | null;
   // FIFO of acquisitions waiting for the connection (Kysely's own mutex wakes every waiter on each release).
   readonly #waiting: (() => void)[] = [];
   #held = false;
   #group: Group | null = null;
   #commitScheduled = false;
 
-  constructor(sqlite: Database.Database, prepare: (sql: string) => Database.Statement) {
+  constructor(
+    sqlite: Database.Database,
+    prepare: (sql: string) => Database.Statement,
+    reader: { sqlite: Database.Database; prepare: (sql: string) => Database.Statement } | null,
+  ) {
     this.#sqlite = sqlite;
     this.#prepare = prepare;
+    this.#reader = reader;
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.#held) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#held = true;
     const lease: Lease = {
+      holding: false,
       inTransaction: false,
       released: false,
       executeQuery: async <R>(query: CompiledQuery) => {
+        if (!lease.holding) {
+          // Someone holds the connection (a transaction, maybe a bulk one between slices): a read runs on the
+          // reader, at the last commit, instead of waiting.
+          if (this.#held && this.#reader && this.#prepare(query.sql).readonly) return this.#runOn(this.#reader.prepare, query);
+          await this.#hold(lease);
+        }
         // A statement outside a transaction must neither read nor join what the group has not committed yet.
         if (!lease.inTransaction && this.#group) this.#commitGroup();
-        return this.#run<R>(query);
+        return this.#runOn<R>(this.#prepare, query);
       },
       // eslint-disable-next-line require-yield -- the interface needs a generator; nothing here streams
       streamQuery: async function* () {
@@ -102,15 +128,17 @@ class GroupCommitDriver implements Driver {
     return lease;
   }
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const lease = connection as Lease;
+    if (!lease.holding) await this.#hold(lease);
+    const solo = settings.isolationLevel === 'serializable';
     const open = this.#group;
-    if (open && (open.members >= MAX_GROUP_MEMBERS || performance.now() - open.openedAt >= MAX_GROUP_AGE_MS)) this.#commitGroup();
+    if (open && (solo || open.solo || open.members >= MAX_GROUP_MEMBERS || performance.now() - open.openedAt >= MAX_GROUP_AGE_MS)) this.#commitGroup();
     if (!this.#group) {
       // IMMEDIATE: the write lock up front, waiting out another process's writer (busy_timeout); a DEFERRED group that
       // read first could fail on its first write when another process committed in between (SQLITE_BUSY_SNAPSHOT).
       this.#prepare('begin immediate').run();
-      this.#group = newGroup();
+      this.#group = newGroup(solo);
     }
     this.#prepare(`savepoint ${MEMBER}`).run();
     lease.inTransaction = true;
@@ -122,6 +150,7 @@ class GroupCommitDriver implements Driver {
     lease.inTransaction = false;
     const group = this.#group!;
     group.members++;
+    if (group.solo) this.#commitSolo();
     // Give the connection back now, so the next transaction waiting can join this group; Kysely's own release
     // afterwards is then a no-op.
     this.#release(lease);
@@ -150,12 +179,34 @@ class GroupCommitDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    this.#release(connection as Lease);
+    const lease = connection as Lease;
+    if (lease.holding) this.#release(lease);
   }
 
   async destroy(): Promise<void> {
     if (this.#group) this.#commitGroup();
     this.#sqlite.close();
+    this.#reader?.sqlite.close();
+  }
+
+  async #hold(lease: Lease): Promise<void> {
+    if (this.#held) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#held = true;
+    lease.holding = true;
+  }
+
+  /**
+   * Commits a bulk transaction's group with the automatic checkpoint off: its many WAL pages would otherwise be
+   * copied into the database file (and fsynced) right here on the event loop; the checkpointer thread does it.
+   */
+  #commitSolo(): void {
+    const pages = this.#sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
+    this.#sqlite.pragma('wal_autocheckpoint = 0');
+    try {
+      this.#commitGroup();
+    } finally {
+      if (this.#sqlite.open) this.#sqlite.pragma(`wal_autocheckpoint = ${pages}`);
+    }
   }
 
   #release(lease: Lease): void {
@@ -201,15 +252,15 @@ class GroupCommitDriver implements Driver {
     group?.reject(reason);
   }
 
-  #run<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const stmt = this.#prepare(query.sql);
+  #runOn<R>(prepare: (sql: string) => Database.Statement, query: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = prepare(query.sql);
     if (stmt.reader) return Promise.resolve({ rows: stmt.all(query.parameters as unknown[]) as R[] });
     const { changes, lastInsertRowid } = stmt.run(query.parameters as unknown[]);
     return Promise.resolve({ numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] });
   }
 }
 
-function newGroup(): Group {
+function newGroup(solo: boolean): Group {
   let resolve!: () => void;
   let reject!: (err: unknown) => void;
   const done = new Promise<void>((res, rej) => {
@@ -218,5 +269,5 @@ function newGroup(): Group {
   });
   // Members await `done`; a group whose every member rolled back has no one listening when its COMMIT fails.
   done.catch(() => undefined);
-  return { openedAt: performance.now(), members: 0, done, resolve, reject };
+  return { solo, openedAt: performance.now(), members: 0, done, resolve, reject };
 }

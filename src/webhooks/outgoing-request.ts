@@ -23,14 +23,15 @@ export const USER_AGENT = `labelhook/${VERSION}`;
 export function buildRequest(webhook: Webhook, messageId: string, body: string, now: number): OutgoingRequest {
   const timestamp = Math.floor(now / 1000);
   const signature = signStandard({ msgId: messageId, timestamp, body, secrets: signingSecrets(webhook, now) });
-  // Order: custom headers first, then the format's and labelhook's, so nothing a user set can shadow a
-  // signature header (validation refuses such names anyway).
+  // Order: custom headers first, then labelhook's user-agent, the format's headers (a dialect may name its platform's
+  // user-agent and accept headers), then the webhook-* ones, so neither a user nor a format can shadow a signature
+  // header (validation refuses such names anyway).
   const own: Record<string, string> = {
+    'user-agent': USER_AGENT,
     ...getFormat(webhook.format).headers(body, webhook.secret),
     'webhook-id': messageId,
     'webhook-timestamp': String(timestamp),
     'webhook-signature': signature,
-    'user-agent': USER_AGENT,
     'content-type': 'application/json',
   };
   const redacted = Object.fromEntries(Object.keys(webhook.headers).map((k) => [k, REDACTED]));

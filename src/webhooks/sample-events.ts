@@ -86,6 +86,7 @@ const DATA: { [T in EventType]: EventDataByType[T] } = {
   TASKS_CREATED: { documents: [{ ...DOC, annotationCount: 0 }, DOC2], count: 2 },
   TASKS_DELETED: { documents: [ref(DOC2)], count: 1 },
   TASKS_EXCLUDED: { documents: [ref(DOC2)], count: 1 },
+  TASKS_UPDATED: { documents: [{ ...DOC, text: 'Ada from Acme called about her second order.' }], before: [{ ...DOC, text: 'Ada from Acme called about her order.' }], count: 1 },
   BEFORE_UPDATE_LABELS: { document: DOC, isReviewDocument: false, labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL2] } },
   ANNOTATION_CREATED: { annotation: ANNOTATION, document: DOC, isReviewDocument: false, labelUpdateList: { toDeleteList: [], toUpsertList: [LABEL, LABEL2] } },
   ANNOTATION_UPDATED: {

@@ -147,6 +147,33 @@ describe.each(BACKENDS)('labelhook import (%s)', (backend) => {
     expect(r.stderr).toContain('chunk 1');
   }, SLOW);
 
+  it('re-imports known keys with --on-duplicate-key overwrite (in place, TASKS_UPDATED); without it the chunk is refused', async () => {
+    const projectId = await newProject();
+    const first = await runCli(['import', projectId, file('v1.jsonl', '{"key":"a","text":"old a"}\n{"key":"b","text":"old b"}\n')], env);
+    expect(first.code, first.stderr).toBe(0);
+    const before = await documents(projectId);
+    const v2 = file('v2.jsonl', '{"key":"b","text":"new b"}\n{"key":"c","text":"new c"}\n');
+    const refused = await runCli(['import', projectId, v2], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('duplicate_key');
+    const r = await runCli(['import', projectId, v2, '--on-duplicate-key', 'overwrite'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Imported 2 documents into ${projectId}`);
+    expect(r.stdout).toContain('known keys overwritten');
+    const after = await documents(projectId);
+    expect(after.map((d) => [d.key, d.text])).toEqual([
+      ['a', 'old a'],
+      ['b', 'new b'],
+      ['c', 'new c'],
+    ]);
+    expect((after[1] as Doc & { id: string }).id).toBe((before[1] as Doc & { id: string }).id);
+    const updated = await live.server.ctx.store.db.selectFrom('events').select('seq').where('project_id', '=', projectId).where('type', '=', 'TASKS_UPDATED').execute();
+    expect(updated).toHaveLength(1);
+    const bad = await runCli(['import', projectId, v2, '--on-duplicate-key', 'replace'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--on-duplicate-key');
+  }, SLOW);
+
   it('imports 100,000 lines in bounded memory', async () => {
     const projectId = await newProject();
     const path = join(dir, 'big.jsonl');

@@ -18,6 +18,13 @@ describe.each(BACKENDS)('bulk import (%s)', (backend) => {
     const answered = res.json().data as { id: string; key: string }[];
     expect(answered).toHaveLength(10_000);
     expect(answered.map((d) => d.key)).toEqual(documents.map((d) => d.key));
+    // The large answer is streamed in slices; it is the same JSON a document read answers.
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json()).toMatchObject({ created: 10_000, replaced: 0, labelsRemoved: 0 });
+    for (const i of [0, 499, 500, 9_999]) {
+      const one = await t.app.inject({ url: `/api/v1/documents/${answered[i]!.id}`, headers: bearer(t.adminKey) });
+      expect(answered[i]).toEqual(one.json());
+    }
 
     const stored = await t.ctx.store.db.selectFrom('documents').select('key').where('project_id', '=', project.id).orderBy('id').execute();
     expect(stored.map((r) => r.key)).toEqual(documents.map((d) => d.key));

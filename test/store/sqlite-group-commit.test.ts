@@ -54,10 +54,56 @@ describe('SQLite group commit', () => {
   });
 
   it('commits the open group before a statement outside any transaction runs, so it reads only committed data', async () => {
-    const pending = insert('c1');
-    const read = sql<{ id: string }>`select id from item where id = 'c1'`.execute(store.db);
-    expect((await read).rows).toEqual([{ id: 'c1' }]);
+    await insert('c0');
+    const pending = store.db.transaction().execute(async (trx) => {
+      await sql`insert into item (id, n) values ('c1', 1)`.execute(trx);
+      // Give the read below its turn while this transaction holds the connection.
+      await new Promise((r) => setImmediate(r));
+      return 'c1';
+    });
+    // Waits for nothing: runs on the reader connection at the last commit, so it sees c0 and not c1.
+    const read = sql<{ id: string }>`select id from item where id like 'c%' order by id`.execute(store.db);
+    expect((await read).rows).toEqual([{ id: 'c0' }]);
     await expect(pending).resolves.toBe('c1');
+    expect(await ids('c')).toEqual(['c0', 'c1']);
+    // A write outside a transaction waits for the connection, commits the open group, then runs on its own.
+    const grouped = insert('c2');
+    const update = await sql`update item set n = 2 where id = 'c2'`.execute(store.db);
+    await grouped;
+    expect(update.numAffectedRows).toBe(1n);
+    expect((await sql<{ n: number }>`select n from item where id = 'c2'`.execute(store.db)).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('runs a bulk (serializable) transaction in a group of its own: reads answer and others commit without waiting for its slices', async () => {
+    const order: string[] = [];
+    const bulk = store.bulkTransaction().execute(async (trx) => {
+      for (let i = 0; i < 20; i++) {
+        await sql`insert into item (id, n) values (${`e${String(i).padStart(2, '0')}`}, 1)`.execute(trx);
+        await new Promise((r) => setImmediate(r));
+      }
+      order.push('bulk');
+    });
+    await new Promise((r) => setImmediate(r));
+    // A read between two slices sees none of the bulk transaction's rows, and does not wait for it.
+    const seen = await ids('e');
+    order.push('read');
+    expect(seen).toEqual([]);
+    // A write transaction waits for the connection, then commits in a group of its own.
+    const other = insert('f1').then(() => order.push('other'));
+    await Promise.all([bulk, other]);
+    expect(order).toEqual(['read', 'bulk', 'other']);
+    expect(await ids('e')).toHaveLength(20);
+    expect(await ids('f')).toEqual(['f1']);
+  });
+
+  it('rolls a failing bulk transaction back whole', async () => {
+    const failing = store.bulkTransaction().execute(async (trx) => {
+      await sql`insert into item (id, n) values ('g1', 1)`.execute(trx);
+      await new Promise((r) => setImmediate(r));
+      await sql`insert into item (id, n) values ('g1', 2)`.execute(trx);
+    });
+    await expect(failing).rejects.toThrow();
+    expect(await ids('g')).toEqual([]);
   });
 
   it('fails every transaction of a group whose COMMIT fails, and stores none of them', async () => {

@@ -4,13 +4,14 @@ import { createApiClient } from '../api-client.js';
 import { clientOptionsOf, withClientOptions } from '../client-options.js';
 import { colorsFor } from '../colors.js';
 import { createProgressReporter, formatDuration } from '../import/progress.js';
-import { runImport } from '../import/run-import.js';
+import { runImport, type DuplicateKeyPolicy } from '../import/run-import.js';
 import { IMPORT_FORMATS, openSource, type ImportFormat } from '../import/sources.js';
 
 interface ImportFlags {
   format?: ImportFormat;
   column?: string;
   chunk: string;
+  onDuplicateKey: DuplicateKeyPolicy;
 }
 
 /** `labelhook import PROJECT_ID FILE|FOLDER`: streams documents into a project in chunks, with progress. */
@@ -23,6 +24,11 @@ export function registerImportCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'input format (default: from the file extension)').choices([...IMPORT_FORMATS]))
     .option('--column <name>', 'the field (JSON) or column (CSV) holding the text (CSV default: text)')
     .option('--chunk <n>', 'documents per request; each request is one TASKS_CREATED event', '1000')
+    .addOption(
+      new Option('--on-duplicate-key <policy>', 'a key already in the project: fail (409, that chunk and the rest are not imported) or overwrite (replace it in place, TASKS_UPDATED)')
+        .choices(['fail', 'overwrite'])
+        .default('fail'),
+    )
     .addHelpText(
       'after',
       '\nFormats:\n' +
@@ -30,7 +36,8 @@ export function registerImportCommand(program: Command): void {
         '  json   a JSON array of such values\n' +
         '  csv    a header row; the text column (--column, default "text"); key and name columns are used when present\n' +
         '  text   one document per non-empty line, or one per file of a folder\n' +
-        '\nExamples:\n  $ labelhook import prj_123 data.jsonl\n  $ labelhook import prj_123 reviews.csv --column body --chunk 500\n  $ labelhook import prj_123 ./letters/',
+        '\nExamples:\n  $ labelhook import prj_123 data.jsonl\n  $ labelhook import prj_123 reviews.csv --column body --chunk 500\n  $ labelhook import prj_123 ./letters/\n' +
+        '  $ labelhook import prj_123 data.jsonl --on-duplicate-key overwrite   # re-import corrected documents by key',
     );
   withClientOptions(command).action(async (projectId: string, path: string, flags: ImportFlags, cmd: Command) => {
     const chunkSize = Number(flags.chunk);
@@ -40,11 +47,11 @@ export function registerImportCommand(program: Command): void {
     const colors = colorsFor(process.stdout, process.env);
     // The live bar goes to stderr on a terminal so stdout stays clean for the summary; without a TTY, plain lines on stdout.
     const progress = createProgressReporter(process.stderr.isTTY ? process.stderr : process.stdout, colorsFor(process.stderr, process.env));
-    const summary = await runImport(api, projectId, source, chunkSize, progress);
+    const summary = await runImport(api, projectId, source, { chunkSize, onDuplicateKey: flags.onDuplicateKey }, progress);
     const rate = Math.round(summary.documents / Math.max(summary.elapsedMs / 1000, 0.001));
     process.stdout.write(
       `${colors.green('Imported')} ${summary.documents} documents into ${projectId} in ${summary.chunks} chunk${summary.chunks === 1 ? '' : 's'} ` +
-        `(${source.format}, ${formatDuration(summary.elapsedMs)}, ${rate} docs/s).\n`,
+        `(${source.format}, ${formatDuration(summary.elapsedMs)}, ${rate} docs/s${flags.onDuplicateKey === 'overwrite' ? ', known keys overwritten' : ''}).\n`,
     );
   });
 }

@@ -19,7 +19,17 @@ export interface ImportSummary {
 /** A chunk is also sent once it holds this many bytes of input, so long documents stay under the server's body limit. */
 export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 
-export async function runImport(api: ApiClient, projectId: string, source: ImportSource, chunkSize: number, progress: ProgressReporter): Promise<ImportSummary> {
+/** What the server does with a key already in the project (the import body's `onDuplicateKey`). */
+export type DuplicateKeyPolicy = 'fail' | 'overwrite';
+
+/** How an import is sent: documents per request, and the duplicate-key policy of every request. */
+export interface ImportSettings {
+  chunkSize: number;
+  onDuplicateKey: DuplicateKeyPolicy;
+}
+
+export async function runImport(api: ApiClient, projectId: string, source: ImportSource, settings: ImportSettings, progress: ProgressReporter): Promise<ImportSummary> {
+  const { chunkSize, onDuplicateKey } = settings;
   const started = performance.now();
   let chunk: ImportDocument[] = [];
   let firstWhere = '';
@@ -30,7 +40,9 @@ export async function runImport(api: ApiClient, projectId: string, source: Impor
   let chunkStartBytes = 0;
   const send = async () => {
     try {
-      await api.send('POST', `/projects/${encodeURIComponent(projectId)}/documents`, { documents: chunk });
+      // `fail` is the server's default: leave it out, so the request is the same as before the option existed.
+      const policy = onDuplicateKey === 'fail' ? {} : { onDuplicateKey };
+      await api.send('POST', `/projects/${encodeURIComponent(projectId)}/documents`, { documents: chunk, ...policy });
     } catch (err) {
       if (err instanceof RemoteApiError) {
         // Say which part of the file failed and what is already in, so the user can fix and resume.

@@ -36,6 +36,9 @@ export function summarizeEvent(event: StoredEvent): string {
     case 'TASKS_EXCLUDED':
       what = `${count(n, 'document')} excluded`;
       break;
+    case 'TASKS_UPDATED':
+      what = `${count(n, 'document')} overwritten`;
+      break;
     case 'BEFORE_UPDATE_LABELS':
       what = `label update about to apply on ${docName(d.document as NamedRef)}${change}`;
       break;

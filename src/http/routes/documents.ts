@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { completeDocument } from '../../domain/document-completion.js';
-import { importDocuments, MAX_IMPORT_DOCUMENTS, type DocumentInput } from '../../domain/document-import.js';
+import { importDocuments, MAX_IMPORT_DOCUMENTS, type DocumentInput, type DuplicateKeyPolicy } from '../../domain/document-import.js';
 import { deleteDocuments, excludeDocuments } from '../../domain/document-removal.js';
 import { getDocument, listDocuments } from '../../domain/documents.js';
+import { CHUNK_SIZE } from '../../domain/chunked.js';
 import { principalOf } from '../auth.js';
+import { jsonStreamWithList } from '../json-stream.js';
 import { errorResponses } from '../error-schema.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
@@ -64,12 +66,12 @@ const modeBody = {
 
 /** Documents: bulk import, list, read, delete, exclude, and completion per document. */
 export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post<{ Params: { id: string }; Body: { documents: DocumentInput[] } }>(
+  app.post<{ Params: { id: string }; Body: { documents: DocumentInput[]; onDuplicateKey?: DuplicateKeyPolicy } }>(
     '/api/v1/projects/:id/documents',
     {
       schema: {
         tags: ['documents'],
-        summary: 'Import documents (bulk, one TASKS_CREATED event per import; admins)',
+        summary: 'Import documents (bulk, one TASKS_CREATED event per import, TASKS_UPDATED for documents it overwrites; admins)',
         params: idParams,
         body: {
           type: 'object',
@@ -90,14 +92,38 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
                 },
               },
             },
+            onDuplicateKey: {
+              type: 'string',
+              enum: ['fail', 'overwrite'],
+              default: 'fail',
+              description: 'A key already in the project: `fail` answers 409 duplicate_key; `overwrite` replaces that document in place (TASKS_UPDATED).',
+            },
           },
         },
-        response: { 201: { type: 'object', required: ['data'], properties: { data: { type: 'array', items: documentSchema } } }, ...errorResponses },
+        response: {
+          201: {
+            type: 'object',
+            required: ['created', 'replaced', 'labelsRemoved', 'data'],
+            properties: {
+              created: { type: 'integer', description: 'Documents that were new.' },
+              replaced: { type: 'integer', description: 'Documents overwritten in place (same id).' },
+              labelsRemoved: { type: 'integer', description: 'Labels removed from overwritten documents whose text or data changed.' },
+              data: { type: 'array', items: documentSchema },
+            },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
-      const data = await importDocuments(ctx, principalOf(request), request.params.id, request.body.documents);
-      return reply.status(201).send({ data });
+      const { documents, onDuplicateKey } = request.body;
+      const result = await importDocuments(ctx, principalOf(request), request.params.id, documents, { onDuplicateKey });
+      const counts = { created: result.created, replaced: result.replaced, labelsRemoved: result.labelsRemoved };
+      // A large answer is streamed in slices (other requests keep answering); a small one goes through the serializer.
+      if (result.documents.length > CHUNK_SIZE) {
+        return reply.status(201).type('application/json; charset=utf-8').send(jsonStreamWithList(counts, 'data', result.documents));
+      }
+      return reply.status(201).send({ ...counts, data: result.documents });
     },
   );
 

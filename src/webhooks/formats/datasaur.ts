@@ -107,7 +107,9 @@ function convertField(key: string, value: unknown): unknown {
     case 'annotations':
       return (value as LabelHolder[]).map((a) => ({ ...a, labels: a.labels.map(datasaurLabel) }));
     case 'before':
-      // ANNOTATION_UPDATED's before holds labels; PROJECT_UPDATED's holds project fields and passes through.
+      // TASKS_UPDATED's before holds documents, ANNOTATION_UPDATED's labels; PROJECT_UPDATED's holds project fields
+      // and passes through.
+      if (Array.isArray(value)) return (value as DocumentPayload[]).map((d) => datasaurDocument(d, true));
       return Array.isArray((value as Partial<LabelHolder>).labels) ? { labels: (value as LabelHolder).labels.map(datasaurLabel) } : value;
     default:
       return value;
@@ -165,10 +167,17 @@ export function datasaurBody(event: StoredEvent, options: FormatOptions): Datasa
   }
 }
 
-/** Datasaur's dialect, signed with `x-datasaur-signature` on top of the webhook-* headers. */
+/** The request headers Datasaur's own webhook requests carry (reference/datasaur-events.md), besides the signature. */
+export const DATASAUR_HEADERS = {
+  'user-agent': 'Datasaur',
+  accept: 'application/json, text/plain, */*',
+  'accept-encoding': 'gzip, compress, deflate, br',
+} as const;
+
+/** Datasaur's dialect: Datasaur's headers and `x-datasaur-signature` on top of the webhook-* headers. */
 export const datasaurFormat: PayloadFormat = {
   name: 'datasaur',
   records: (event, options) => [datasaurBody(event, options)],
   render: (records, _eventType, batched) => renderBodies(records, batched),
-  headers: (body, currentSecret) => ({ 'x-datasaur-signature': signDatasaur(currentSecret, body) }),
+  headers: (body, currentSecret) => ({ ...DATASAUR_HEADERS, 'x-datasaur-signature': signDatasaur(currentSecret, body) }),
 };

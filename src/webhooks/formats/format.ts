@@ -26,7 +26,8 @@ export interface PayloadFormat {
   defaultBatch?: { maxSize: number; maxWaitMs: number };
   /**
    * Format-specific headers over the final body, e.g. datasaur's x-datasaur-signature (hex HMAC with the current
-   * secret). The engine adds webhook-id/timestamp/signature, user-agent and content-type itself.
+   * secret). The engine adds webhook-id/timestamp/signature and content-type itself, and a user-agent that these
+   * headers may replace (datasaur names Datasaur's).
    */
   headers(body: string, currentSecret: string): Record<string, string>;
 }

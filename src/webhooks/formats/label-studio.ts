@@ -28,7 +28,9 @@ export function labelStudioBody(event: StoredEvent, options: FormatOptions): Lab
     case 'PROJECT_DELETED':
       return { action: 'PROJECT_DELETED', project: { id: lsInt(projectNum) } };
     case 'TASKS_CREATED':
-    case 'TASKS_EXCLUDED': {
+    case 'TASKS_EXCLUDED':
+    case 'TASKS_UPDATED': {
+      // TASKS_UPDATED (an import's overwrite) is a labelhook extension in TASKS_CREATED's shape: the tasks after it.
       const { documents } = d as EventDataByType['TASKS_CREATED'];
       return { action: event.type, tasks: documents.map((doc) => lsTask(doc, projectNum)), project: project! };
     }

@@ -10,7 +10,8 @@ import { standardBody } from './standard.js';
 // Labelator's callbacks: ingested and excluded send `{"docs": [...]}`, modified sends `{"modified": [...]}`,
 // one record per document, per 100 records. Event types Labelator lacks travel as standard bodies.
 
-const DOCS_TYPES: ReadonlySet<EventType> = new Set(['TASKS_CREATED', 'TASKS_EXCLUDED']);
+// TASKS_UPDATED is Labelator's ingested callback too: Labelator sends it again when a document is overwritten.
+const DOCS_TYPES: ReadonlySet<EventType> = new Set(['TASKS_CREATED', 'TASKS_EXCLUDED', 'TASKS_UPDATED']);
 const MODIFIED_TYPES: ReadonlySet<EventType> = new Set(['ANNOTATION_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATIONS_CREATED', 'ANNOTATIONS_DELETED']);
 
 /** The modified record of a document: its labels, model predictions under `predicted_labels` as Labelator does. */

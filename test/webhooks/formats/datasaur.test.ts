@@ -97,8 +97,11 @@ describe('datasaur format options and headers', () => {
     expect(render(e, false)).toBe('{"eventType":"PROJECT_COMPLETED","data":{"timestamp":"2023-11-17T09:02:45.258Z","project":{"id":"N2E4MjNlYTc"},"team":{"id":"1"}}}');
   });
 
-  it('x-datasaur-signature is the hex HMAC of the final body with the current secret', () => {
+  it("x-datasaur-signature is the hex HMAC of the final body with the current secret, next to Datasaur's headers", () => {
     expect(datasaurFormat.headers('{"body":"sample"}', 'secret')).toEqual({
+      'user-agent': 'Datasaur',
+      accept: 'application/json, text/plain, */*',
+      'accept-encoding': 'gzip, compress, deflate, br',
       'x-datasaur-signature': '0278b1a603de4c561ac0feb960354d0d00e8846b74813d81bddb43ad45bff767',
     });
   });
