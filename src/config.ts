@@ -39,6 +39,14 @@ export interface Config {
   /** V8 heap growth allowed between full GCs in a delivering process, in percent; 0 keeps V8's own choice. */
   heapGrowthPercent: number;
   logLevel: string;
+  /** Folder of export files; undefined: `<sqlite file>-exports` next to the database, `./labelhook-exports` on PostgreSQL. */
+  exportDir: string | undefined;
+  /** How long a signed export download URL works. */
+  exportLinkTtlMs: number;
+  /** Export files older than this are deleted (their job rows stay). */
+  exportRetentionMs: number;
+  /** The server's address as receivers reach it: the origin of export download URLs. */
+  publicUrl: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -55,6 +63,14 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
 function duration(env: Env, name: string, fallback: string): number {
   const raw = env[name];
   return parseDuration(raw === undefined || raw === '' ? fallback : raw, name);
+}
+
+function publicUrl(env: Env, port: number): string {
+  const raw = env.LABELHOOK_PUBLIC_URL || `http://localhost:${port}`;
+  if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(raw)) {
+    throw new ConfigError(`LABELHOOK_PUBLIC_URL: "${raw}" must be an http(s) URL such as https://labelhook.example.com.`);
+  }
+  return raw.replace(/\/$/, '');
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -99,6 +115,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     pollIntervalMs: duration(env, 'LABELHOOK_POLL_INTERVAL', '500ms'),
     heapGrowthPercent: int(env, 'LABELHOOK_HEAP_GROWTH_PERCENT', 100, 0),
     logLevel,
+    exportDir: env.LABELHOOK_EXPORT_DIR || undefined,
+    exportLinkTtlMs: duration(env, 'LABELHOOK_EXPORT_LINK_TTL', '24h'),
+    exportRetentionMs: duration(env, 'LABELHOOK_EXPORT_RETENTION', '7d'),
+    publicUrl: publicUrl(env, port),
   };
   return { ...config, ...overrides };
 }

@@ -45,6 +45,8 @@ export const EVENT_GROUPS: EventGroup[] = [
       { type: 'TASK_COMPLETED', alsoIn: [] },
       { type: 'TASK_REVIEWED', alsoIn: [] },
       { type: 'PING', alsoIn: [] },
+      { type: 'EXPORT_COMPLETED', alsoIn: ['Datasaur export callback'] },
+      { type: 'EXPORT_FAILED', alsoIn: [] },
     ],
   },
 ];

@@ -21,6 +21,7 @@ import { registerProjectRoutes } from './routes/projects.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerDeliveryRoutes } from './routes/deliveries.js';
+import { registerExportRoutes } from './routes/export.js';
 
 /** Builds the HTTP app without listening (tests use `inject`). */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -58,6 +59,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerDeliveriesListRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerDeliveryRoutes(app, ctx);
+  registerExportRoutes(app, ctx);
   registerConsoleRoutes(app, ctx); // last: its GET catch-all serves the console's index.html
   return app;
 }
