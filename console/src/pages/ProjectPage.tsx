@@ -3,6 +3,7 @@ import type { DocumentItem } from '../api/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { EventList } from '../components/EventList.tsx';
+import { ExportPanel } from '../components/ExportPanel.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { formatTime } from '../format.ts';
@@ -76,6 +77,8 @@ export function ProjectPage({ id }: { id: string }) {
           </dl>
         </>
       ) : null}
+
+      {p ? <ExportPanel projectId={id} /> : null}
 
       <h2>Documents</h2>
       {documents.error ? <ErrorMessage error={documents.error} onRetry={documents.reload} /> : null}
