@@ -32,7 +32,7 @@ export interface WrittenFile {
  * Writes `chunks` to `fileName` in the export folder: into a temporary file first, renamed into place once complete,
  * so a download never sees half a file and a crash leaves only a `.tmp` behind. Honours the disk's backpressure.
  */
-export async function writeExportFile(ctx: AppContext, fileName: string, chunks: AsyncIterable<string>): Promise<WrittenFile> {
+export async function writeExportFile(ctx: AppContext, fileName: string, chunks: AsyncIterable<string>, signal?: AbortSignal): Promise<WrittenFile> {
   const dir = exportDir(ctx);
   await mkdir(dir, { recursive: true });
   const final = join(dir, fileName);
@@ -51,6 +51,7 @@ export async function writeExportFile(ctx: AppContext, fileName: string, chunks:
         }
       },
       createWriteStream(tmp),
+      ...(signal ? [{ signal }] : []),
     );
     await rename(tmp, final);
   } catch (err) {

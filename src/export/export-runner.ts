@@ -48,14 +48,14 @@ async function actorOfMember(ctx: AppContext, memberId: string | null): Promise<
 }
 
 /** Writes the job's file, then marks it completed and emits EXPORT_COMPLETED in one transaction. */
-async function runJob(ctx: AppContext, job: Job, owner: string): Promise<void> {
+async function runJob(ctx: AppContext, job: Job, owner: string, signal: AbortSignal): Promise<void> {
   const db = ctx.store.db;
   const project = await db.selectFrom('projects').selectAll().where('id', '=', job.project_id).executeTakeFirst();
   const team = await db.selectFrom('teams').select(['id', 'name']).where('id', '=', job.team_id).executeTakeFirst();
   if (!project || !team) return; // deleted meanwhile: the job row went with the project
   const stream = exportStream(db, project, team, { format: job.format, status: job.status_filter, since: job.since });
   const fileName = `${job.id}.${stream.format.extension}`;
-  const file = await writeExportFile(ctx, fileName, stream.chunks);
+  const file = await writeExportFile(ctx, fileName, stream.chunks, signal);
   const now = ctx.clock();
   const expires = now + ctx.config.exportLinkTtlMs;
   const actor = await actorOfMember(ctx, job.requested_by);
@@ -143,7 +143,7 @@ async function recordFailure(ctx: AppContext, job: Job, owner: string, error: st
 }
 
 /** Runs one claimed job, renewing its lease while the file is written. */
-async function runClaimed(ctx: AppContext, job: Job, owner: string): Promise<void> {
+async function runClaimed(ctx: AppContext, job: Job, owner: string, signal: AbortSignal): Promise<void> {
   const renew = setInterval(() => {
     void ctx.store.db
       .updateTable('export_jobs')
@@ -155,8 +155,19 @@ async function runClaimed(ctx: AppContext, job: Job, owner: string): Promise<voi
   }, Math.max(ctx.config.leaseMs / 3, 50));
   try {
     if (job.attempts > MAX_EXPORT_ATTEMPTS) throw new Error(job.error ?? 'the export was tried too often');
-    await runJob(ctx, job, owner);
+    await runJob(ctx, job, owner, signal);
   } catch (err) {
+    if (signal.aborted) {
+      // The process is stopping: give the job back untried, for the next runner (here after a restart, or another).
+      await ctx.store.db
+        .updateTable('export_jobs')
+        .set({ state: 'queued', lease_owner: null, lease_expires_at: null, attempts: sql<number>`attempts - 1` })
+        .where('id', '=', job.id)
+        .where('lease_owner', '=', owner)
+        .execute()
+        .catch(() => undefined);
+      return;
+    }
     ctx.logger.error({ err, exportId: job.id }, 'export failed');
     await recordFailure(ctx, job, owner, err instanceof Error ? err.message : String(err)).catch((e: unknown) => ctx.logger.error({ err: e }, 'recording an export failure failed'));
   } finally {
@@ -167,11 +178,13 @@ async function runClaimed(ctx: AppContext, job: Job, owner: string): Promise<voi
 /**
  * Starts the export runner of this process: one job at a time, woken when this process queues one and polling every
  * second for jobs queued elsewhere; a job whose runner died is claimed again once its lease (config.leaseMs) runs out.
- * Also prunes old export files every EXPORT_PRUNE_EVERY_MS.
+ * Also prunes old export files every EXPORT_PRUNE_EVERY_MS. Stopping aborts a job in progress and queues it again.
  */
 export function startExportRunner(ctx: AppContext): { stop(): Promise<void> } {
   const owner = `${hostname()}:${process.pid}:${newId('run')}`;
   let stopped = false;
+  // Stopping aborts the file being written, so shutdown never waits for a long export.
+  const abort = new AbortController();
   let wake: (() => void) | null = null;
   const unregister = onExportQueued(ctx, () => wake?.());
   const loop = (async () => {
@@ -181,7 +194,7 @@ export function startExportRunner(ctx: AppContext): { stop(): Promise<void> } {
         return null;
       });
       if (job) {
-        await runClaimed(ctx, job, owner);
+        await runClaimed(ctx, job, owner, abort.signal);
         continue;
       }
       await new Promise<void>((resolve) => {
@@ -205,6 +218,7 @@ export function startExportRunner(ctx: AppContext): { stop(): Promise<void> } {
   return {
     async stop() {
       stopped = true;
+      abort.abort();
       unregister();
       wake?.();
       clearTimeout(first);
