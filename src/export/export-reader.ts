@@ -2,7 +2,6 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { toLabelView } from '../domain/views.js';
 import type { LabelView, ProjectRef } from '../events/event.js';
 import type { DatabaseSchema, DocumentTable, ProjectTable } from '../store/schema.js';
-import { labelName } from '../webhooks/formats/event-refs.js';
 import type { ExportStatus } from './export-options.js';
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -136,15 +135,18 @@ async function assemble(db: Db, project: ProjectRef, projectStatus: string, docs
     doc.completed = true;
     if (c.mode === 'reviewer') doc.reviewed = true;
   }
-  for (const { owner_id, annotation_created_at, annotation_updated_at, ...row } of labels) {
+  // Names once per label set item, not a search per label.
+  const names = new Map(project.labelSet.map((i) => [i.id, i.label]));
+  for (const row of labels) {
     const doc = byDoc.get(row.document_id)!;
     let annotation = doc.annotations[doc.annotations.length - 1];
     if (annotation?.id !== row.annotation_id) {
-      annotation = { id: row.annotation_id, memberId: owner_id, member: members.get(owner_id) ?? null, createdAt: iso(annotation_created_at), updatedAt: iso(annotation_updated_at), labels: [] };
+      const owner = row.owner_id;
+      annotation = { id: row.annotation_id, memberId: owner, member: members.get(owner) ?? null, createdAt: iso(row.annotation_created_at), updatedAt: iso(row.annotation_updated_at), labels: [] };
       doc.annotations.push(annotation);
     }
     const view = toLabelView(row);
-    annotation.labels.push({ ...view, label: labelName(view, project.labelSet), annotationId: row.annotation_id, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) });
+    annotation.labels.push(Object.assign(view, { label: names.get(view.labelSetItemId) ?? view.labelSetItemId, annotationId: row.annotation_id, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) }));
   }
   return out;
 }
