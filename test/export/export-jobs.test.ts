@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -190,10 +190,16 @@ describe.each(BACKENDS)('export jobs, EXPORT_COMPLETED and signed downloads (%s)
     });
     expect(existsSync(join(dir, done.fileName))).toBe(true);
     expect(await pruneExportFiles(t.ctx)).toBe(0);
+    // Files no job holds: a deleted project's, and a temporary file a crash left behind.
+    writeFileSync(join(dir, 'exp_0deletedproject.jsonl'), '{}\n');
+    writeFileSync(join(dir, `${done.fileName}.4242.tmp`), '{');
+    expect(await pruneExportFiles(t.ctx)).toBe(0);
+    expect(existsSync(join(dir, 'exp_0deletedproject.jsonl'))).toBe(true); // younger than the retention
     offset += t.ctx.config.exportRetentionMs + 1000;
     try {
       expect(await pruneExportFiles(t.ctx)).toBeGreaterThanOrEqual(1);
       expect(existsSync(join(dir, done.fileName))).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.startsWith('exp_0deleted') || f.endsWith('.tmp'))).toEqual([]);
       // The old link expired (retention > link lifetime); a link signed now meets the pruned file.
       expect((await fetch(done.downloadUrl)).status).toBe(403);
       const row = await t.ctx.store.db.selectFrom('export_jobs').select('team_id').where('id', '=', job.id).executeTakeFirstOrThrow();
