@@ -12,6 +12,7 @@ import { useServerEntry } from './server.js';
 import { backlogScenario } from './scenarios/backlog.js';
 import { deliveryScenario } from './scenarios/delivery.js';
 import { endToEndScenario } from './scenarios/end-to-end.js';
+import { exportScenario } from './scenarios/export.js';
 import { fanOutScenario } from './scenarios/fan-out.js';
 import { ingestScenario } from './scenarios/ingest.js';
 import { isolationScenario } from './scenarios/isolation.js';
@@ -30,6 +31,7 @@ const SCENARIOS: Scenario[] = [
   fanOutScenario,
   ingestScenario,
   stallScenario,
+  exportScenario,
 ];
 
 async function main(): Promise<void> {

@@ -20,6 +20,8 @@ export const EVENT_TYPES = [
   'PROJECT_COMPLETED',
   'PROJECT_REVIEWED',
   'PING',
+  'EXPORT_COMPLETED',
+  'EXPORT_FAILED',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -135,6 +137,43 @@ export interface AnnotationPayload {
   updatedAt: string;
 }
 
+/** An export file, as EXPORT_COMPLETED announces it: where to download it (a signed, expiring URL) and what it holds. */
+export interface ExportFileRef {
+  id: string;
+  projectId: string;
+  format: 'jsonl' | 'label-studio' | 'conll' | 'csv';
+  /** Which documents: all, completed or reviewed. */
+  status: 'all' | 'completed' | 'reviewed';
+  /** ISO 8601: only documents changed at or after it; null for all. */
+  since: string | null;
+  /** `api`, or the event type that started an auto-export (`PROJECT_COMPLETED`, `PROJECT_REVIEWED`). */
+  trigger: string;
+  documentCount: number;
+  labelCount: number;
+  byteSize: number;
+  /** Hex SHA-256 of the file. */
+  sha256: string;
+  fileName: string;
+  /** Works without an API key until downloadExpiresAt; `GET /api/v1/exports/{id}` gives a fresh one. */
+  downloadUrl: string;
+  downloadExpiresAt: string;
+  createdAt: string;
+  completedAt: string;
+}
+
+/** An export that could not be made, as EXPORT_FAILED announces it. */
+export interface ExportFailureRef {
+  id: string;
+  projectId: string;
+  format: ExportFileRef['format'];
+  status: ExportFileRef['status'];
+  since: string | null;
+  trigger: string;
+  error: string;
+  attempts: number;
+  createdAt: string;
+}
+
 /** The event-specific `data` of each event type. */
 export interface EventDataByType {
   PROJECT_CREATED: { project: ProjectRef };
@@ -166,4 +205,6 @@ export interface EventDataByType {
   PROJECT_COMPLETED: { project: ProjectRef; mode: 'labeler' };
   PROJECT_REVIEWED: { project: ProjectRef; mode: 'reviewer' };
   PING: { message: string; webhookId: string };
+  EXPORT_COMPLETED: { export: ExportFileRef };
+  EXPORT_FAILED: { export: ExportFailureRef };
 }

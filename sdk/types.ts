@@ -1,4 +1,4 @@
-import type { Actor, EventDataByType, EventType, ProjectRef, TeamRef } from './event-types.js';
+import type { Actor, EventDataByType, EventType, ExportFailureRef, ExportFileRef, ProjectRef, TeamRef } from './event-types.js';
 
 // The request bodies labelhook sends, per format. A batching webhook sends a JSON array of single bodies
 // (standard, datasaur, label-studio) or Labelator's own batch shape.
@@ -120,7 +120,7 @@ export interface DatasaurProjectReviewed {
 
 /** Event types Datasaur lacks: the same envelope, with the event's own fields in Datasaur's shapes. */
 export interface DatasaurOtherEvent {
-  eventType: Exclude<EventType, 'PROJECT_CREATED' | 'BEFORE_UPDATE_LABELS' | 'PROJECT_COMPLETED' | 'PROJECT_REVIEWED'>;
+  eventType: Exclude<EventType, 'PROJECT_CREATED' | 'BEFORE_UPDATE_LABELS' | 'PROJECT_COMPLETED' | 'PROJECT_REVIEWED' | 'EXPORT_COMPLETED'>;
   data: {
     timestamp: string;
     document?: DatasaurDocument;
@@ -134,6 +134,20 @@ export interface DatasaurOtherEvent {
     team: TeamRef;
     [field: string]: unknown;
   };
+}
+
+/**
+ * EXPORT_COMPLETED in Datasaur's export-callback shape, with the file's counts and checksum under `export`. Not one of
+ * DatasaurWebhookBody (it has no eventType/data envelope): tell it apart by `fileUrl`.
+ */
+export interface DatasaurExportCallback {
+  /** The member who asked for the export (or whose completion started an auto-export); null when none. */
+  userId: string | null;
+  fileUrl: string;
+  projectId: string;
+  /** Always null: labelhook exports whole projects. */
+  documentId: null;
+  export: ExportFileRef;
 }
 
 /** A datasaur-format body from a webhook with `sendPayload: false`: ids only. */
@@ -289,6 +303,8 @@ export type LabelStudioWebhookBody =
     }
   | { action: 'TASK_COMPLETED' | 'TASK_REVIEWED'; task: LabelStudioTask; project: LabelStudioProject }
   | { action: 'PING'; message: string; webhook_id: string }
+  | { action: 'EXPORT_COMPLETED'; export: ExportFileRef; project: LabelStudioProject }
+  | { action: 'EXPORT_FAILED'; export: ExportFailureRef; project: LabelStudioProject }
   /** `sendPayload: false`. */
   | { action: EventType };
 
@@ -310,7 +326,7 @@ export type LabelatorWebhookBody = { docs: LabelatorDoc[] } | { modified: Labela
 /** The parsed body `verifyWebhook` returns for each format. */
 export interface WebhookBodyByFormat {
   standard: StandardWebhookBody | StandardWebhookBody[];
-  datasaur: DatasaurWebhookBody | DatasaurWebhookBody[];
+  datasaur: DatasaurWebhookBody | DatasaurWebhookBody[] | DatasaurExportCallback;
   'label-studio': LabelStudioWebhookBody | LabelStudioWebhookBody[];
   labelator: LabelatorWebhookBody;
 }

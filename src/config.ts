@@ -53,6 +53,14 @@ export interface Config {
   httpRequestTimeoutMs: number;
   /** Most open client connections; further ones are closed at once. */
   maxConnections: number;
+  /** Folder of export files; undefined: `<sqlite file>-exports` next to the database, `./labelhook-exports` on PostgreSQL. */
+  exportDir: string | undefined;
+  /** How long a signed export download URL works. */
+  exportLinkTtlMs: number;
+  /** Export files older than this are deleted (their job rows stay). */
+  exportRetentionMs: number;
+  /** The server's address as receivers reach it: the origin of export download URLs. */
+  publicUrl: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -69,6 +77,14 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
 function duration(env: Env, name: string, fallback: string): number {
   const raw = env[name];
   return parseDuration(raw === undefined || raw === '' ? fallback : raw, name);
+}
+
+function publicUrl(env: Env, port: number): string {
+  const raw = env.LABELHOOK_PUBLIC_URL || `http://localhost:${port}`;
+  if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(raw)) {
+    throw new ConfigError(`LABELHOOK_PUBLIC_URL: "${raw}" must be an http(s) URL such as https://labelhook.example.com.`);
+  }
+  return raw.replace(/\/$/, '');
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -120,6 +136,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     httpKeepAliveTimeoutMs: duration(env, 'LABELHOOK_HTTP_KEEP_ALIVE_TIMEOUT', '5s'),
     httpRequestTimeoutMs: duration(env, 'LABELHOOK_HTTP_REQUEST_TIMEOUT', '120s'),
     maxConnections: int(env, 'LABELHOOK_MAX_CONNECTIONS', 1000, 1),
+    exportDir: env.LABELHOOK_EXPORT_DIR || undefined,
+    exportLinkTtlMs: duration(env, 'LABELHOOK_EXPORT_LINK_TTL', '24h'),
+    exportRetentionMs: duration(env, 'LABELHOOK_EXPORT_RETENTION', '7d'),
+    publicUrl: publicUrl(env, port),
   };
   if (config.workerHeartbeatTimeoutMs < 500) {
     throw new ConfigError(`LABELHOOK_WORKER_HEARTBEAT_TIMEOUT: ${config.workerHeartbeatTimeoutMs} ms is too short; use 500ms or more.`);

@@ -93,3 +93,17 @@ export class RemoteApiError extends LabelhookError {
     this.serverMessage = message;
   }
 }
+
+/** The resource existed but is gone for good (410), such as a pruned export file. */
+export class GoneError extends LabelhookError {
+  constructor(message: string, details?: unknown, code = 'gone') {
+    super(code, 410, message, details);
+  }
+}
+
+/** A signed link that is expired or was not signed by this server (403); the code says which. */
+export class LinkRefusedError extends LabelhookError {
+  constructor(message: string, details: unknown, code: 'download_link_expired' | 'download_link_invalid') {
+    super(code, 403, message, details);
+  }
+}

@@ -46,6 +46,8 @@ export const EVENT_GROUPS: EventGroup[] = [
       { type: 'TASK_REVIEWED', alsoIn: [] },
       { type: 'TASKS_UPDATED', alsoIn: ['Labelator ingested'] },
       { type: 'PING', alsoIn: [] },
+      { type: 'EXPORT_COMPLETED', alsoIn: ['Datasaur export callback'] },
+      { type: 'EXPORT_FAILED', alsoIn: [] },
     ],
   },
 ];

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerListenCommand } from './commands/listen.js';
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<void> {
   registerMigrateCommand(program);
   registerListenCommand(program);
   registerImportCommand(program);
+  registerExportCommand(program);
   registerVerifyCommand(program);
   registerKeysCommand(program);
   registerWebhooksCommand(program);

@@ -1,6 +1,8 @@
 import type { AppContext } from '../app-context.js';
 import { ConflictError } from '../errors.js';
 import { appendEvent } from '../events/outbox.js';
+import { queueAutoExport } from '../export/auto-export.js';
+import { wakeExportRunner } from '../export/runner-wake.js';
 import { newId } from '../ids.js';
 import { actorOf, requireRole, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
@@ -26,6 +28,7 @@ const TO = { labeler: 'COMPLETED', reviewer: 'REVIEWED' } as const;
 export async function completeProject(ctx: AppContext, p: Principal, id: string, mode: CompletionMode): Promise<ProjectView> {
   requireRole(p, `complete a project in ${mode} mode`, mode);
   const now = ctx.clock();
+  let exportQueued = false;
   const row = await ctx.store.db.transaction().execute(async (trx) => {
     const current = await lockProject(trx, ctx.store.dialect, p.teamId, id);
     if (!FROM[mode].includes(current.status)) {
@@ -48,8 +51,10 @@ export async function completeProject(ctx: AppContext, p: Principal, id: string,
     } else {
       await appendEvent(trx, { type: 'PROJECT_REVIEWED', team, project, actor: actorOf(p), data: { project, mode } }, now);
     }
+    exportQueued = (await queueAutoExport(trx, current, mode === 'labeler' ? 'PROJECT_COMPLETED' : 'PROJECT_REVIEWED', p.memberId, now)) !== null;
     return updated;
   });
   ctx.eventsCommitted();
+  if (exportQueued) wakeExportRunner(ctx);
   return toProjectView(ctx.store.db, row);
 }

@@ -8,6 +8,7 @@ import { preparedQuery } from '../store/db.js';
 import { numOf } from '../store/num-alias.js';
 import type { DialectName } from '../store/dialect.js';
 import type { DatabaseSchema, ProjectTable } from '../store/schema.js';
+import { normalizeAutoExport, parseAutoExport, type AutoExportSetting } from '../export/auto-export.js';
 import { normalizeLabelSet, normalizeTags, type LabelSetItemInput } from './label-set.js';
 import { eventProjectRef, newProjectRef } from './event-refs.js';
 import { resolveId } from './id-alias.js';
@@ -21,6 +22,8 @@ type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 export interface ProjectView extends ProjectRef {
   documentCount: number;
   labelCount: number;
+  /** The auto-export setting (docs/export.md "Auto-export"); absent when off. */
+  autoExport?: AutoExportSetting;
 }
 
 export interface NewProjectInput {
@@ -29,7 +32,7 @@ export interface NewProjectInput {
   labelSet?: LabelSetItemInput[];
 }
 
-export type ProjectPatch = Partial<NewProjectInput>;
+export type ProjectPatch = Partial<NewProjectInput> & { autoExport?: { on: string[]; format: string; status?: string } | null };
 
 const selectProject = preparedQuery<{ id: string; teamId: string }, Selectable<ProjectTable>>((db, param) =>
   db.selectFrom('projects').selectAll().where('id', '=', param('id')).where('team_id', '=', param('teamId')),
@@ -94,9 +97,15 @@ export async function oneProjectCounts(db: Db, id: string): Promise<{ documentCo
   return { documentCount: Number(row?.documentCount ?? 0), labelCount: Number(row?.labelCount ?? 0) };
 }
 
+/** The view's `autoExport` field: present only when the project has the setting. */
+function autoExportOf(stored: string | null): { autoExport?: AutoExportSetting } {
+  const setting = parseAutoExport(stored);
+  return setting ? { autoExport: setting } : {};
+}
+
 /** A project row with its counts, as the API answers it. */
 export async function toProjectView(db: Db, row: Selectable<ProjectTable>): Promise<ProjectView> {
-  return { ...toProjectRef(row), ...(await oneProjectCounts(db, row.id)) };
+  return { ...toProjectRef(row), ...(await oneProjectCounts(db, row.id)), ...autoExportOf(row.auto_export) };
 }
 
 function cleanName(name: string): string {
@@ -122,6 +131,7 @@ export async function createProject(ctx: AppContext, p: Principal, input: NewPro
     created_at: now,
     updated_at: now,
     created_by_num: p.memberNum ?? null,
+    auto_export: null,
   };
   const project = await ctx.store.db.transaction().execute(async (trx) => {
     await trx.insertInto('projects').values(row).execute();
@@ -140,7 +150,7 @@ export async function listProjects(ctx: AppContext, p: Principal, page: { limit:
   if (page.afterId) q = q.where('id', '>', page.afterId);
   const rows = await q.orderBy('id').limit(page.limit + 1).execute();
   const counts = await projectCounts(ctx.store.db, rows.map((r) => r.id));
-  return rows.map((r) => ({ ...toProjectRef(r), ...counts.get(r.id)! }));
+  return rows.map((r) => ({ ...toProjectRef(r), ...counts.get(r.id)!, ...autoExportOf(r.auto_export) }));
 }
 
 /** `GET /projects/{id}` (any role). */
@@ -155,9 +165,10 @@ export async function readProject(ctx: AppContext, p: Principal, id: string): Pr
  */
 export async function updateProject(ctx: AppContext, p: Principal, id: string, patch: ProjectPatch): Promise<ProjectView> {
   requireAdmin(p, 'change projects');
-  if (patch.name === undefined && patch.tags === undefined && patch.labelSet === undefined) {
-    throw new ValidationError('Send at least one of name, tags, labelSet.', { fields: ['name', 'tags', 'labelSet'] }, 'empty_patch');
+  if (patch.name === undefined && patch.tags === undefined && patch.labelSet === undefined && patch.autoExport === undefined) {
+    throw new ValidationError('Send at least one of name, tags, labelSet, autoExport.', { fields: ['name', 'tags', 'labelSet', 'autoExport'] }, 'empty_patch');
   }
+  const autoExport = patch.autoExport === undefined ? undefined : patch.autoExport === null ? null : JSON.stringify(normalizeAutoExport(patch.autoExport));
   const next = {
     name: patch.name === undefined ? undefined : cleanName(patch.name),
     tags: patch.tags === undefined ? undefined : normalizeTags(patch.tags),
@@ -170,6 +181,11 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
   const view = await ctx.store.db.transaction().execute(async (trx): Promise<ProjectView> => {
     const current = await lockProject(trx, ctx.store.dialect, p.teamId, id);
     const old = toProjectRef(current);
+    // A setting, not project content: written without a PROJECT_UPDATED event.
+    if (autoExport !== undefined && autoExport !== current.auto_export) {
+      await trx.updateTable('projects').set({ auto_export: autoExport }).where('id', '=', current.id).execute();
+    }
+    const setting = autoExportOf(autoExport === undefined ? current.auto_export : autoExport);
     const before: Partial<Pick<ProjectRef, 'name' | 'tags' | 'labelSet'>> = {};
     const changed: ('name' | 'tags' | 'labelSet')[] = [];
     if (next.name !== undefined && next.name !== old.name) {
@@ -185,7 +201,7 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
       before.labelSet = old.labelSet;
       changed.push('labelSet');
     }
-    if (changed.length === 0) return { ...old, ...(await oneProjectCounts(trx, current.id)) };
+    if (changed.length === 0) return { ...old, ...(await oneProjectCounts(trx, current.id)), ...setting };
     const updated: Selectable<ProjectTable> = {
       ...current,
       name: next.name ?? current.name,
@@ -197,7 +213,7 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
     const project = await eventProjectRef(trx, updated);
     await appendEvent(trx, { type: 'PROJECT_UPDATED', team: teamOf(p), project, actor: actorOf(p), data: { project, before, changed } }, now);
     wroteEvent = true;
-    return { ...toProjectRef(updated), ...(await oneProjectCounts(trx, current.id)) };
+    return { ...toProjectRef(updated), ...(await oneProjectCounts(trx, current.id)), ...setting };
   });
   if (wroteEvent) ctx.eventsCommitted();
   return view;

@@ -25,6 +25,7 @@ import { installJsonLimits } from './json-limits.js';
 import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
 import { capConnections, serverLimitOptions } from './server-limits.js';
 import { schemaController } from './validators.js';
+import { registerExportRoutes } from './routes/export.js';
 
 /** Builds the HTTP app without listening (tests use `inject`). */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -66,6 +67,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerDeliveriesListRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerDeliveryRoutes(app, ctx);
+  registerExportRoutes(app, ctx);
   registerConsoleRoutes(app, ctx); // last: its GET catch-all serves the console's index.html
   return app;
 }

@@ -52,6 +52,8 @@ export interface ProjectTable {
   /** `num` of the member who created the project; null for projects made before migration 008. */
   created_by_num: number | null;
   updated_at: number;
+  /** JSON {on, format, status} of the auto-export setting, or null (migration 010). */
+  auto_export: Generated<string | null>;
 }
 
 export interface DocumentTable {
@@ -227,6 +229,38 @@ export interface WorkerTable {
   last_beat_at: number;
 }
 
+/** An export file made in the background (migration 010). */
+export interface ExportJobTable {
+  id: string;
+  team_id: string;
+  project_id: string;
+  format: 'jsonl' | 'label-studio' | 'conll' | 'csv';
+  /** Which documents: all, completed or reviewed. */
+  status_filter: 'all' | 'completed' | 'reviewed';
+  /** Only documents changed at or after this epoch ms; null for all. */
+  since: number | null;
+  /** `api` (POST /exports) or the event type that started an auto-export. */
+  trigger: string;
+  /** The member who asked, null for an auto-export. */
+  requested_by: string | null;
+  state: 'queued' | 'running' | 'completed' | 'failed';
+  attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  /** The file's name inside the export folder, once written. */
+  file_name: string | null;
+  byte_size: number | null;
+  document_count: number | null;
+  label_count: number | null;
+  sha256: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+  /** When the file was removed by pruning. */
+  pruned_at: number | null;
+}
+
 export interface DatabaseSchema {
   teams: TeamTable;
   members: MemberTable;
@@ -241,4 +275,5 @@ export interface DatabaseSchema {
   deliveries: DeliveryTable;
   attempts: AttemptTable;
   workers: WorkerTable;
+  export_jobs: ExportJobTable;
 }

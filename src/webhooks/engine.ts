@@ -3,6 +3,7 @@ import { startDeliveryWorker, type DeliveryWorkerOptions } from './delivery-work
 import { startDispatchLoop } from './dispatch-loop.js';
 import { createLabelGate } from './gate.js';
 import { startRetention } from './retention.js';
+import { startExportRunner } from '../export/export-runner.js';
 import type { ResolveAll } from './ssrf-guard.js';
 import { webhookRuntime } from './webhook-runtime.js';
 
@@ -57,6 +58,8 @@ export function startEngine(ctx: AppContext, options: EngineOptions): Engine {
     worker.adopter,
   );
   const retention = startRetention(ctx);
+  // Export files are made next to delivery: API-only processes stay light (docs/export.md "Export jobs").
+  const exportRunner = startExportRunner(ctx);
   const wake = (): void => {
     dispatch.wake();
     worker.wake();
@@ -87,6 +90,7 @@ export function startEngine(ctx: AppContext, options: EngineOptions): Engine {
         await dispatch.stop();
         await worker.stop(ctx.config.drainTimeoutMs);
         await retention.stop();
+        await exportRunner.stop();
         ctx.labelGate = previousGate;
         await runtime.close();
       })();

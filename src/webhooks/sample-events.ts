@@ -79,6 +79,24 @@ const ANNOTATION: AnnotationPayload = {
   updatedAt: AT,
 };
 
+const EXPORT_FILE: EventDataByType['EXPORT_COMPLETED']['export'] = {
+  id: 'exp_sample',
+  projectId: PROJECT.id,
+  format: 'jsonl',
+  status: 'reviewed',
+  since: null,
+  trigger: 'PROJECT_REVIEWED',
+  documentCount: 2,
+  labelCount: 2,
+  byteSize: 1834,
+  sha256: 'd2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26',
+  fileName: 'prj_sample.jsonl',
+  downloadUrl: 'https://labelhook.example/api/v1/exports/exp_sample/download?expires=1736937000000&sig=sample',
+  downloadExpiresAt: '2025-01-15T10:30:00.000Z',
+  createdAt: AT,
+  completedAt: AT,
+};
+
 const DATA: { [T in EventType]: EventDataByType[T] } = {
   PROJECT_CREATED: { project: PROJECT },
   PROJECT_UPDATED: { project: PROJECT, before: { name: 'Support tickets' }, changed: ['name'] },
@@ -112,6 +130,10 @@ const DATA: { [T in EventType]: EventDataByType[T] } = {
   PROJECT_COMPLETED: { project: { ...PROJECT, status: 'COMPLETED' }, mode: 'labeler' },
   PROJECT_REVIEWED: { project: { ...PROJECT, status: 'REVIEWED' }, mode: 'reviewer' },
   PING: { message: 'This is a test event from labelhook.', webhookId: 'wh_sample' },
+  EXPORT_COMPLETED: { export: EXPORT_FILE },
+  EXPORT_FAILED: {
+    export: { id: EXPORT_FILE.id, projectId: PROJECT.id, format: 'jsonl', status: 'all', since: null, trigger: 'api', error: 'disk full', attempts: 3, createdAt: AT },
+  },
 };
 
 /** A sample event of `type`, shaped exactly like a real one (envelope and `data`). */

@@ -4,6 +4,7 @@ import { DocumentsPanel } from '../components/DocumentsPanel.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { EventList } from '../components/EventList.tsx';
 import { ImportPanel } from '../components/ImportPanel.tsx';
+import { ExportPanel } from '../components/ExportPanel.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { ProjectProgress } from '../components/ProjectProgress.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -103,6 +104,7 @@ export function ProjectPage({ id }: { id: string }) {
         </div>
       ) : null}
       {admin ? <ImportPanel projectId={id} onImported={documents.reload} /> : null}
+      {p ? <ExportPanel projectId={id} /> : null}
 
       <h2>Documents</h2>
       {documents.error ? <ErrorMessage error={documents.error} onRetry={documents.reload} /> : null}

@@ -66,6 +66,14 @@ export function summarizeEvent(event: StoredEvent): string {
     case 'PING':
       what = typeof d.message === 'string' ? d.message : 'ping';
       break;
+    case 'EXPORT_COMPLETED': {
+      const e = d.export as { format?: string; documentCount?: number } | undefined;
+      what = `${e?.format ?? ''} export ready: ${count(e?.documentCount ?? 0, 'document')}`;
+      break;
+    }
+    case 'EXPORT_FAILED':
+      what = 'export failed';
+      break;
     default:
       what = 'event';
   }

@@ -29,11 +29,23 @@ export const projectRefSchema = {
   },
 } as const;
 
+/** A project's auto-export setting (docs/export.md); format and status are checked by the domain (422 listing the valid ones). */
+const autoExportSchema = {
+  type: ['object', 'null'],
+  required: ['on', 'format'],
+  additionalProperties: false,
+  properties: {
+    on: { type: 'array', minItems: 1, maxItems: 2, items: { type: 'string', enum: ['PROJECT_COMPLETED', 'PROJECT_REVIEWED'] } },
+    format: { type: 'string', maxLength: 50 },
+    status: { type: 'string', maxLength: 50 },
+  },
+} as const;
+
 /** JSON schema of a project as the API answers it: ProjectRef plus counts. */
 export const projectSchema = {
   type: 'object',
   required: [...projectRefSchema.required, 'documentCount', 'labelCount'],
-  properties: { ...projectRefSchema.properties, documentCount: { type: 'integer' }, labelCount: { type: 'integer' } },
+  properties: { ...projectRefSchema.properties, documentCount: { type: 'integer' }, labelCount: { type: 'integer' }, autoExport: autoExportSchema },
 } as const;
 
 const labelSetInputSchema = {
@@ -113,7 +125,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
         tags: ['projects'],
         summary: 'Change name, tags or label set (admins); emits PROJECT_UPDATED with the before values, only when something changed',
         params: idParams,
-        body: { type: 'object', minProperties: 1, additionalProperties: false, properties: projectFields },
+        body: { type: 'object', minProperties: 1, additionalProperties: false, properties: { ...projectFields, autoExport: autoExportSchema } },
         response: { 200: projectSchema, ...errorResponses },
       },
     },

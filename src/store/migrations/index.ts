@@ -8,6 +8,7 @@ import * as m005 from './005-delivery-webhook-due-index.js';
 import * as m006 from './006-labels-project-index.js';
 import * as m008 from './008-integer-aliases.js';
 import * as m009 from './009-workers.js';
+import * as m010 from './010-export-jobs.js';
 
 /** Every migration in order; forward-only. Add a numbered file and list it here. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -20,5 +21,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '006-labels-project-index': { up: (db) => m006.up(db) },
     '008-integer-aliases': { up: (db) => m008.up(db, dialect) },
     '009-workers': { up: (db) => m009.up(db) },
+    '010-export-jobs': { up: (db) => m010.up(db) },
   };
 }

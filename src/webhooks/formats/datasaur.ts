@@ -1,7 +1,9 @@
 import type { Actor, DocumentRef, LabelView, ProjectRef, StoredEvent } from '../../events/event.js';
 import type { DocumentPayload, LabelUpdateList } from '../../events/payloads.js';
+import type { ExportFileRef } from '../../../sdk/event-types.js';
 import type {
   DatasaurDocument,
+  DatasaurExportCallback,
   DatasaurLabel,
   DatasaurLabelUpdateList,
   DatasaurProject,
@@ -117,7 +119,7 @@ function convertField(key: string, value: unknown): unknown {
 }
 
 /** The Datasaur body of one event. */
-export function datasaurBody(event: StoredEvent, options: FormatOptions): DatasaurWebhookBody {
+export function datasaurBody(event: StoredEvent, options: FormatOptions): DatasaurWebhookBody | DatasaurExportCallback {
   const project = eventProject(event);
   const timestamp = event.timestamp;
   if (!options.sendPayload) {
@@ -146,6 +148,12 @@ export function datasaurBody(event: StoredEvent, options: FormatOptions): Datasa
       return { eventType: 'PROJECT_COMPLETED', data: { timestamp, ...person, project: datasaurProject(project!), team: teamId } };
     case 'PROJECT_REVIEWED':
       return { eventType: 'PROJECT_REVIEWED', data: { timestamp, ...person, project: datasaurProject(project!), team: teamId } };
+    case 'EXPORT_COMPLETED': {
+      // Datasaur's export callback ("custom webhook"): {userId, fileUrl, projectId, documentId}; the file's counts
+      // and checksum follow under `export`.
+      const file = (event.data as { export: ExportFileRef }).export;
+      return { userId: event.actor?.id ?? null, fileUrl: file.downloadUrl, projectId: file.projectId, documentId: null, export: file };
+    }
     default: {
       // Event types Datasaur lacks: its envelope, with the event's own fields in Datasaur's shapes, ordered like
       // BEFORE_UPDATE_LABELS (own fields, then the person, then project and team).

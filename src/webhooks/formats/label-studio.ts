@@ -88,6 +88,12 @@ export function labelStudioBody(event: StoredEvent, options: FormatOptions): Lab
       const { message, webhookId } = d as EventDataByType['PING'];
       return { action: 'PING', message, webhook_id: webhookId };
     }
+    case 'EXPORT_COMPLETED':
+    case 'EXPORT_FAILED': {
+      // Label Studio has no export webhook: the export under its own key, with the project as everywhere.
+      const { export: file } = d as EventDataByType['EXPORT_COMPLETED'] | EventDataByType['EXPORT_FAILED'];
+      return { action: event.type, export: file, project: project! } as LabelStudioWebhookBody;
+    }
   }
 }
 

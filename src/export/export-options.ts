@@ -1,0 +1,45 @@
+import { ValidationError } from '../errors.js';
+
+/** The file formats an export can be written in. */
+export const EXPORT_FORMATS = ['jsonl', 'label-studio', 'conll', 'csv'] as const;
+export type ExportFormatName = (typeof EXPORT_FORMATS)[number];
+
+/** Which documents an export holds: every active one, the completed ones (reviewed included) or the reviewed ones. */
+export const EXPORT_STATUSES = ['all', 'completed', 'reviewed'] as const;
+export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+
+/** What to export, validated. */
+export interface ExportOptions {
+  format: ExportFormatName;
+  status: ExportStatus;
+  /** Epoch ms: only documents changed at or after it; null for all. */
+  since: number | null;
+}
+
+/** Validates raw format/status/since values; an unknown one is a 422 that lists the valid ones. */
+export function parseExportOptions(raw: { format?: string | undefined; status?: string | undefined; since?: string | undefined }): ExportOptions {
+  const format = raw.format ?? 'jsonl';
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new ValidationError(
+      `Unknown export format "${format}"; use one of ${EXPORT_FORMATS.join(', ')}.`,
+      { format, allowed: EXPORT_FORMATS },
+      'unknown_export_format',
+    );
+  }
+  const status = raw.status ?? 'all';
+  if (!(EXPORT_STATUSES as readonly string[]).includes(status)) {
+    throw new ValidationError(
+      `Unknown export status "${status}"; use one of ${EXPORT_STATUSES.join(', ')}.`,
+      { status, allowed: EXPORT_STATUSES },
+      'unknown_export_status',
+    );
+  }
+  let since: number | null = null;
+  if (raw.since !== undefined && raw.since !== '') {
+    since = /^\d{4}-\d{2}-\d{2}/.test(raw.since) ? Date.parse(raw.since) : Number.NaN;
+    if (Number.isNaN(since)) {
+      throw new ValidationError(`since: "${raw.since}" is not an ISO 8601 time.`, { since: raw.since }, 'invalid_export_since');
+    }
+  }
+  return { format: format as ExportFormatName, status: status as ExportStatus, since };
+}
