@@ -75,12 +75,16 @@ describe.each(BACKENDS)('project export formats (%s)', (backend) => {
     const res = await download('format=label-studio');
     expect(res.headers['content-type']).toContain('application/json');
     const tasks = JSON.parse(res.body) as Record<string, any>[];
-    expect(tasks.map((x) => x.id)).toEqual([p.docs.text, p.docs.row, p.docs.plain]);
+    // Label Studio's ids are integers: each task carries its document's integer alias.
+    const docs = await t.ctx.store.db.selectFrom('documents').select(['id', 'num']).where('project_id', '=', p.projectId).execute();
+    const idOf = (task: Record<string, any>): string => docs.find((d) => Number(d.num) === task.id)!.id;
+    expect(tasks.map(idOf)).toEqual([p.docs.text, p.docs.row, p.docs.plain]);
     for (const task of tasks) {
       expect(Object.keys(task)).toEqual(expect.arrayContaining(LS_TASK_KEYS));
       for (const a of task.annotations) expect(Object.keys(a).sort()).toEqual([...LS_ANNOTATION_KEYS].sort());
       const results = [...task.annotations, ...task.predictions].flatMap((a: { result: any[] }) => a.result);
-      const labels = p.labels.get(task.id)!;
+      const labels = p.labels.get(idOf(task))!;
+      for (const a of task.annotations) expect(a.task).toBe(task.id);
       expect(results.map((r) => r.id).sort()).toEqual(labels.map((l) => l.id).sort());
       for (const l of labels) {
         const r = results.find((x) => x.id === l.id)!;

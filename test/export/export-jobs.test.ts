@@ -88,7 +88,9 @@ describe.each(BACKENDS)('export jobs, EXPORT_COMPLETED and signed downloads (%s)
     expect(file).toMatchObject({ projectId: p.projectId, format: 'jsonl', status: 'reviewed', trigger: 'PROJECT_REVIEWED', documentCount: 3, labelCount: 8, sha256: sha, byteSize: Buffer.byteLength(expected) });
     expect(at('/labelator')).toEqual([at('/standard')]);
     expect(at('/datasaur')).toEqual({ userId: at('/standard').data.actor.id, fileUrl: file.downloadUrl, projectId: p.projectId, documentId: null, export: file });
-    expect(at('/label-studio')).toMatchObject({ action: 'EXPORT_COMPLETED', export: file, project: { id: p.projectId } });
+    // Label Studio's project id is the project's integer alias.
+    const project = await call(t.app, t.adminKey, 'GET', `/projects/${p.projectId}`, undefined, 200);
+    expect(at('/label-studio')).toMatchObject({ action: 'EXPORT_COMPLETED', export: file, project: { id: project.num } });
     const [job] = (await call(t.app, t.adminKey, 'GET', `/projects/${p.projectId}/exports`, undefined, 200)).data;
     expect(job).toMatchObject({ id: file.id, state: 'completed', trigger: 'PROJECT_REVIEWED', sha256: sha, attempts: 1 });
   });

@@ -11,7 +11,7 @@ type LabelSet = ProjectRef['labelSet'];
 
 const isPrediction = (l: { labeledBy: string }): boolean => l.labeledBy === 'PREDICTION';
 
-function annotationOf(a: ExportAnnotation, doc: ExportDocument, labelSet: LabelSet): Record<string, unknown> {
+function annotationOf(a: ExportAnnotation, doc: ExportDocument, labelSet: LabelSet, projectNum: number | undefined): Record<string, unknown> {
   const manual = a.labels.filter((l) => !isPrediction(l));
   return {
     id: a.id,
@@ -30,8 +30,9 @@ function annotationOf(a: ExportAnnotation, doc: ExportDocument, labelSet: LabelS
     import_id: null,
     last_action: null,
     bulk_created: false,
-    task: doc.id,
-    project: doc.projectId,
+    // Foreign keys as Label Studio's integers, like the task's own id.
+    task: doc.num,
+    project: projectNum ?? null,
     updated_by: a.memberId,
     parent_prediction: null,
     parent_annotation: null,
@@ -39,7 +40,7 @@ function annotationOf(a: ExportAnnotation, doc: ExportDocument, labelSet: LabelS
   };
 }
 
-function predictionOf(a: ExportAnnotation, doc: ExportDocument, labelSet: LabelSet): Record<string, unknown> {
+function predictionOf(a: ExportAnnotation, doc: ExportDocument, labelSet: LabelSet, projectNum: number | undefined): Record<string, unknown> {
   const predicted = a.labels.filter(isPrediction);
   const scores = predicted.map((l) => l.confidenceScore).filter((s): s is number => s !== null);
   return {
@@ -49,16 +50,16 @@ function predictionOf(a: ExportAnnotation, doc: ExportDocument, labelSet: LabelS
     score: scores.length === 0 ? null : scores.reduce((x, y) => x + y, 0) / scores.length,
     created_at: a.createdAt,
     updated_at: a.updatedAt,
-    task: doc.id,
-    project: doc.projectId,
+    task: doc.num,
+    project: projectNum ?? null,
   };
 }
 
 /** One exported task: Label Studio's task keys, with annotations, predictions and drafts. */
 function taskOf(doc: ExportDocument, innerId: number, project: ProjectRef): Record<string, unknown> {
   const labelSet = project.labelSet;
-  const annotations = doc.annotations.filter((a) => a.labels.some((l) => !isPrediction(l))).map((a) => annotationOf(a, doc, labelSet));
-  const predictions = doc.annotations.filter((a) => a.labels.some(isPrediction)).map((a) => predictionOf(a, doc, labelSet));
+  const annotations = doc.annotations.filter((a) => a.labels.some((l) => !isPrediction(l))).map((a) => annotationOf(a, doc, labelSet, project.num));
+  const predictions = doc.annotations.filter((a) => a.labels.some(isPrediction)).map((a) => predictionOf(a, doc, labelSet, project.num));
   return {
     ...lsTask({ ...doc, annotationCount: annotations.length }, project.num),
     is_labeled: annotations.length > 0,
