@@ -30,7 +30,7 @@ describe.each(BACKENDS)('import with onDuplicateKey overwrite (%s)', (backend) =
   };
   const labelsOn = async (docId: string) => (await t.app.inject({ url: `/api/v1/documents/${docId}/labels`, headers: bearer(t.adminKey) })).json().data;
 
-  async function seeded(): Promise<{ projectId: string; docs: { id: string; key: string; createdAt: string }[] }> {
+  async function seeded(): Promise<{ projectId: string; docs: { id: string; num: number; key: string; createdAt: string }[] }> {
     const project = await addProject(t.app, t.adminKey);
     const res = await importDocs(project.id, {
       documents: [
@@ -87,10 +87,10 @@ describe.each(BACKENDS)('import with onDuplicateKey overwrite (%s)', (backend) =
     const updated = events[1]!.data as { documents: Record<string, unknown>[]; before: Record<string, unknown>[]; count: number };
     expect(updated.count).toBe(1);
     expect(updated.documents).toEqual([
-      { id: edit!.id, projectId, key: 'edit', name: 'Edited', status: 'active', createdAt: edit!.createdAt, updatedAt: body.data[0].updatedAt, text: 'hello again', data: { stars: 5 } },
+      { id: edit!.id, num: edit!.num, projectId, key: 'edit', name: 'Edited', status: 'active', createdAt: edit!.createdAt, updatedAt: body.data[0].updatedAt, text: 'hello again', data: { stars: 5 } },
     ]);
     expect(updated.before).toEqual([
-      { id: edit!.id, projectId, key: 'edit', name: 'Edit', status: 'active', createdAt: edit!.createdAt, updatedAt: edit!.createdAt, text: 'hello there', data: { stars: 1 } },
+      { id: edit!.id, num: edit!.num, projectId, key: 'edit', name: 'Edit', status: 'active', createdAt: edit!.createdAt, updatedAt: edit!.createdAt, text: 'hello there', data: { stars: 1 } },
     ]);
   });
 

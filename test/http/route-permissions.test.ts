@@ -19,6 +19,7 @@ interface Fixture {
   delivery: string;
   event: string;
   key: string;
+  exportJob: string;
 }
 
 interface Case {
@@ -80,6 +81,16 @@ const TABLE: Record<string, Case> = {
   'POST /api/v1/webhooks/{id}/test': { expect: ADMINS_ONLY(200), body: () => ({}) },
   'GET /api/v1/webhooks/{id}/deliveries': { expect: ADMINS_ONLY(200) },
   'POST /api/v1/webhooks/{id}/replay': { expect: ADMINS_ONLY(200), body: () => ({ since: '2000-01-01T00:00:00Z', dryRun: true }) },
+  'POST /api/v1/projects/{id}/labels': {
+    expect: [401, 404, 200, 200, 200, 200],
+    body: (f) => ({ documents: [{ documentId: f.document, toUpsertList: [{ labelSetItemId: 'pos', startCharIndex: 0, endCharIndex: 4 }] }] }),
+  },
+  'GET /api/v1/projects/{id}/export': { expect: EVERYONE_OWN(200).map((s, i) => (i === 1 ? 404 : s)) as Case['expect'] },
+  'POST /api/v1/projects/{id}/exports': { expect: [401, 404, 202, 202, 202, 202], body: () => ({ format: 'jsonl' }) },
+  'GET /api/v1/projects/{id}/exports': { expect: [401, 404, 200, 200, 200, 200] },
+  'GET /api/v1/exports/{id}': { expect: [401, 404, 200, 200, 200, 200] },
+  // A download link is its own credential: without a valid signature nobody, key or not, gets the file.
+  'GET /api/v1/exports/{id}/download': { expect: [403, 404, 403, 403, 403, 403], query: '?expires=4102444800000&sig=forged' },
 };
 
 describe.each(BACKENDS)('every route × role × team, generated from /openapi.json (%s)', (backend) => {
@@ -122,9 +133,10 @@ describe.each(BACKENDS)('every route × role × team, generated from /openapi.js
     const event = (await t.app.inject({ url: `/api/v1/events?projectId=${project}`, headers: admin })).json().data[0].id as string;
     const labelerId = (await t.app.inject({ url: '/api/v1/me', headers: bearer(keys.labeler) })).json().member.id as string;
     const key = (await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: admin, payload: { memberId: labelerId, name: 'doomed' } })).json().id as string;
+    const exportJob = (await t.app.inject({ method: 'POST', url: `/api/v1/projects/${project}/exports`, headers: admin, payload: {} })).json().id as string;
     // The webhook cap must not decide any answer.
     await t.ctx.store.db.deleteFrom('webhooks').where('team_id', '<>', teamId).execute();
-    return { project, document, webhook, delivery, event, key };
+    return { project, document, webhook, delivery, event, key, exportJob };
   }
 
   function concrete(path: string, f: Fixture): string {
@@ -136,6 +148,7 @@ describe.each(BACKENDS)('every route × role × team, generated from /openapi.js
         if (path.startsWith('/api/v1/deliveries/')) return f.delivery;
         if (path.startsWith('/api/v1/events/')) return f.event;
         if (path.startsWith('/api/v1/keys/')) return f.key;
+        if (path.startsWith('/api/v1/exports/')) return f.exportJob;
         return f.project;
       });
   }
