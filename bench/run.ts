@@ -17,6 +17,7 @@ import { ingestScenario } from './scenarios/ingest.js';
 import { isolationScenario } from './scenarios/isolation.js';
 import { latencyScenario } from './scenarios/latency.js';
 import { limitScenario } from './scenarios/limit.js';
+import { partsScenario } from './scenarios/parts.js';
 
 // In the order; the limit first, since every throughput is a ratio to it.
 const SCENARIOS: Scenario[] = [
@@ -28,6 +29,7 @@ const SCENARIOS: Scenario[] = [
   backlogScenario,
   fanOutScenario,
   ingestScenario,
+  partsScenario,
 ];
 
 async function main(): Promise<void> {

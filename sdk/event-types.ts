@@ -59,6 +59,10 @@ export interface DocumentRef {
   status: 'active' | 'excluded';
   createdAt: string;
   updatedAt: string;
+  /** Only in webhook bodies: the document was too large for the webhook's limit with these fields, left out. */
+  contentOmitted?: ('text' | 'data')[];
+  /** With contentOmitted: the API path (`/api/v1/documents/{id}`) that answers the document whole. */
+  contentPath?: string;
 }
 
 /** A label in Datasaur's shape. */

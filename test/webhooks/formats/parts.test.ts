@@ -4,6 +4,7 @@ import { fitRecord, type FittedRecord } from '../../../src/webhooks/fit-record.j
 import type { WebhookFormatName } from '../../../src/webhooks/formats/format.js';
 import { getPath, partLayout } from '../../../src/webhooks/formats/part-layout.js';
 import { getFormat } from '../../../src/webhooks/formats/registry.js';
+import { webhookPart } from '../../../sdk/parts.js';
 import { doc, event, label } from './events.js';
 
 // fitRecord over each dialect's real records: parts that fit, in order, covering the list; content left out only
@@ -46,6 +47,9 @@ describe.each(FORMATS)('parts in the %s format', (format) => {
     expect(ids).toEqual(data.documents.map((d) => d.id));
     const position = getPath(JSON.parse(parts[0]!.text), partLayout(format).part);
     expect(position).toEqual(format === 'label-studio' ? { event_id: 'evt_01', index: 1, count: parts.length } : { eventId: 'evt_01', index: 1, count: parts.length });
+    // The SDK reads the position back in every dialect.
+    expect(parts.map((p) => webhookPart(format, JSON.parse(p.text)))).toEqual(parts.map((p) => p.part));
+    expect(webhookPart(format, JSON.parse(fit(format, 'TASKS_CREATED', { documents: docs(2, 1), count: 2 })[0]!.text))).toBeNull();
     // Greedy: every part but the last is full enough that the next document would not have fitted.
     const lens = parts.map((p) => bytes(p.text));
     expect(Math.min(...lens.slice(0, -1))).toBeGreaterThan(LIMIT - 1000);
