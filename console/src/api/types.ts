@@ -70,6 +70,7 @@ export interface Webhook {
   headers: Record<string, string>;
   sendPayload: boolean;
   batch: BatchOptions | null;
+  maxBodyBytes?: number;
   ordered: boolean;
   blocking: boolean;
   failMode: 'open' | 'closed';
@@ -89,6 +90,7 @@ export interface WebhookInput {
   headers?: Record<string, string>;
   sendPayload: boolean;
   batch: BatchOptions | null;
+  maxBodyBytes: number;
   ordered: boolean;
   blocking: boolean;
   failMode: 'open' | 'closed';
