@@ -2,7 +2,8 @@ import type { EventType } from './catalog.js';
 
 /**
  * The list each list event carries in its `data`: what the delivery engine splits into parts when a body would
- * exceed a webhook's limit. A new list event adds its field here and is split like the others.
+ * exceed a webhook's limit. An event type not listed here that carries a `documents` or `annotations` array is
+ * split by it too, so a list event added later is split without a change here.
  */
 export const LIST_FIELDS: Partial<Record<EventType, string>> = {
   TASKS_CREATED: 'documents',
@@ -11,9 +12,11 @@ export const LIST_FIELDS: Partial<Record<EventType, string>> = {
   ANNOTATIONS_DELETED: 'annotations',
 };
 
+const LIST_NAMES = ['documents', 'annotations'] as const;
+
 /** The `data` field holding the list of a list event; null for other events. */
-export function listField(type: EventType): string | null {
-  return LIST_FIELDS[type] ?? null;
+export function listField(type: EventType, data: Record<string, unknown>): string | null {
+  return LIST_FIELDS[type] ?? LIST_NAMES.find((name) => Array.isArray(data[name])) ?? null;
 }
 
 /** Fields of a record (a document) that may be left out of a body too large with them, re-readable from the API. */

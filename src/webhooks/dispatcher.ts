@@ -151,7 +151,9 @@ async function fanOut(row: UndispatchedEvent, hooks: DispatchHook[], book: Batch
   for (const hook of matching) {
     if (hook.batch !== null) continue;
     const key = `${hook.format.name}:${hook.sendPayload}:${hook.maxBodyBytes}`;
-    singles.set(key, [...(singles.get(key) ?? []), hook]);
+    const group = singles.get(key);
+    if (group) group.push(hook);
+    else singles.set(key, [hook]);
   }
   for (const group of singles.values()) await sendSingles(event, group, recordsOf(group[0]!), common, sink, now);
 

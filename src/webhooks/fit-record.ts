@@ -53,7 +53,7 @@ const itemId = (item: unknown): string => String((item as { id?: unknown }).id ?
 /** The record (and its rendering) of one event: whole, in parts, or without bulky content. Yields in part order. */
 export function* fitRecord(t: FitTarget, record: unknown): Generator<FittedRecord> {
   const layout = partLayout(t.format.name);
-  const field = listField(t.event.type);
+  const field = listField(t.event.type, t.event.data);
   const list = field ? getPath(record, layout.list(field)) : undefined;
   const eventList = field ? t.event.data[field] : undefined;
   const splittable = Array.isArray(list) && Array.isArray(eventList) && list.length === eventList.length && list.length > 0;

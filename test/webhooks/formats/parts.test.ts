@@ -99,6 +99,13 @@ describe('parts without room for a position', () => {
     expect(out.flatMap((r) => (r.record as { data: { documents: { id: string }[] } }).data.documents.map((d) => d.id))).toHaveLength(2000);
   });
 
+  it('splits a list event the table does not name by its documents array (a list event added later)', () => {
+    const out = fit('standard', 'TASK_COMPLETED', { documents: docs(1000, 400), mode: 'labeler' });
+    expect(out.length).toBeGreaterThan(1);
+    for (const r of out) expect(bytes(r.text)).toBeLessThanOrEqual(LIMIT);
+    expect(out.flatMap((r) => (JSON.parse(r.text) as { data: { documents: unknown[] } }).data.documents)).toHaveLength(1000);
+  });
+
   it('splits ANNOTATIONS_DELETED by its annotations', () => {
     const annotations = Array.from({ length: 300 }, (_, i) => ({ id: `ann_${i}`, documentId: 'doc_1', memberId: '1', labels: Array.from({ length: 10 }, () => label()) }));
     const out = fit('standard', 'ANNOTATIONS_DELETED', { annotations, document: doc(1), isReviewDocument: false, labelUpdateList: { toDeleteList: [], toUpsertList: [] } });
