@@ -6,8 +6,8 @@ import { newId } from '../ids.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import type { DeliverySink } from './delivery-sink.js';
 import type { PayloadFormat } from './formats/format.js';
-import type { BatchSettings } from './webhook-store.js';
 import { deliveryRow } from './delivery-row.js';
+import type { BatchSettings } from './webhook-store.js';
 
 // The batches a fan-out pass appends records to: a batch closes at its maxSize, or before the record that would
 // take its body over the webhook's maxBodyBytes, and is written as soon as it closes.
@@ -62,10 +62,9 @@ export interface BatchBook {
   finish(): Promise<number | null>;
 }
 
-/** Loads the open batches of the batching webhooks among `hooks` (locked on PostgreSQL) into a book. */
-export async function openBatchBook(trx: Transaction<DatabaseSchema>, ctx: AppContext, hooks: Map<string, BatchHook>, sink: DeliverySink, now: number): Promise<BatchBook> {
+/** The open batches of the batching webhooks among `hooks`, by (webhook, project, event type); locked on PostgreSQL. */
+async function loadOpenBatches(trx: Transaction<DatabaseSchema>, ctx: AppContext, hooks: Map<string, BatchHook>): Promise<Map<string, OpenBatch>> {
   const open = new Map<string, OpenBatch>();
-  const touched = new Set<OpenBatch>();
   const ids = [...hooks.values()].filter((h) => h.batch !== null).map((h) => h.id);
   for (const part of chunked(ids)) {
     let q = trx
@@ -97,6 +96,13 @@ export async function openBatchBook(trx: Transaction<DatabaseSchema>, ctx: AppCo
       });
     }
   }
+  return open;
+}
+
+/** Loads the open batches of the batching webhooks among `hooks` into a book whose new rows go to `sink`. */
+export async function openBatchBook(trx: Transaction<DatabaseSchema>, ctx: AppContext, hooks: Map<string, BatchHook>, sink: DeliverySink, now: number): Promise<BatchBook> {
+  const open = await loadOpenBatches(trx, ctx, hooks);
+  const touched = new Set<OpenBatch>();
 
   async function write(b: OpenBatch): Promise<void> {
     touched.delete(b);
