@@ -76,6 +76,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       res.writeHead(mode.status, { 'content-type': 'text/plain' }).end('bench receiver: failing on purpose');
       return;
     }
+    if (mode.kind === 'limit' && chunks.reduce((n, c) => n + c.length, 0) > mode.maxBytes) {
+      res.writeHead(413, { 'content-type': 'text/plain' }).end('bench receiver: request entity too large');
+      return;
+    }
     const answer = (): void => {
       g.ids.add(id);
       res.writeHead(204).end();

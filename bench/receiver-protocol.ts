@@ -1,7 +1,13 @@
 // Messages between the bench and its receiver process (bench/receiver-process.ts), over the fork IPC channel.
 
 /** How the receiver answers requests to one group (the first path segment, e.g. `/hang/3` is group `hang`). */
-export type ReceiverMode = { kind: 'ok' } | { kind: 'hang' } | { kind: 'status'; status: number } | { kind: 'slow'; delayMs: number };
+export type ReceiverMode =
+  | { kind: 'ok' }
+  | { kind: 'hang' }
+  | { kind: 'status'; status: number }
+  | { kind: 'slow'; delayMs: number }
+  /** Answers 413 to bodies larger than maxBytes, as Express does past its body limit. */
+  | { kind: 'limit'; maxBytes: number };
 
 /** What the receiver saw for one group. */
 export interface GroupStats {

@@ -19,6 +19,7 @@ import { isolationScenario } from './scenarios/isolation.js';
 import { latencyScenario } from './scenarios/latency.js';
 import { limitScenario } from './scenarios/limit.js';
 import { stallScenario } from './scenarios/stall.js';
+import { partsScenario } from './scenarios/parts.js';
 
 // In the order; the limit first, since every throughput is a ratio to it.
 const SCENARIOS: Scenario[] = [
@@ -32,6 +33,7 @@ const SCENARIOS: Scenario[] = [
   ingestScenario,
   stallScenario,
   exportScenario,
+  partsScenario,
 ];
 
 async function main(): Promise<void> {

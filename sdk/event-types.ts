@@ -89,6 +89,10 @@ export interface DocumentRef {
   data?: unknown;
   /** Annotations on the document once the event's change is applied (events about one document). */
   annotationCount?: number;
+  /** Only in webhook bodies: the document was too large for the webhook's limit with these fields, left out. */
+  contentOmitted?: ('text' | 'data')[];
+  /** With contentOmitted: the API path (`/api/v1/documents/{id}`) that answers the document whole. */
+  contentPath?: string;
 }
 
 /** A label in Datasaur's shape. */

@@ -5,4 +5,5 @@ export { WebhookVerificationError } from './verification-error.js';
 export type { VerificationFailureReason } from './verification-error.js';
 export { datasaurSignature, standardSignature } from './signature.js';
 export { EVENT_TYPES } from './event-types.js';
+export { webhookPart } from './parts.js';
 export type * from './types.js';

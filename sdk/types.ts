@@ -8,6 +8,24 @@ export type * from './event-types.js';
 /** The formats a webhook can be registered with. */
 export type WebhookFormatName = 'standard' | 'datasaur' | 'label-studio' | 'labelator';
 
+/**
+ * Where one part of a list event belongs, when the event was too large for the webhook's `maxBodyBytes` and went out
+ * in parts (each its own request and webhook-id): the event, this part's number (1-based) and the part count.
+ * A receiver has the whole event once it holds parts 1 to `count` of `eventId`. Bodies without it are whole events.
+ */
+export interface WebhookPart {
+  eventId: string;
+  index: number;
+  count: number;
+}
+
+/** WebhookPart in Label Studio's snake_case, a top-level extension key of label-studio bodies. */
+export interface LabelStudioPart {
+  event_id: string;
+  index: number;
+  count: number;
+}
+
 // ---- standard (Standard Webhooks envelope) ----
 
 /** `data` of a standard event: the event id, envelope refs, then the event-specific fields. */
@@ -16,6 +34,8 @@ export type StandardEventData<T extends EventType> = {
   team: TeamRef;
   project: ProjectRef | null;
   actor: Actor | null;
+  /** Only on list events sent in parts. */
+  part?: WebhookPart;
 } & EventDataByType[T];
 
 /** A standard-format body, discriminated by `type`. */
@@ -63,6 +83,9 @@ export interface DatasaurDocument {
   /** Only on event types Datasaur lacks, when the event carries the document's content. */
   text?: string | null;
   data?: unknown;
+  /** The document was too large for the webhook's limit with these fields, left out; contentPath answers it whole. */
+  contentOmitted?: ('text' | 'data')[];
+  contentPath?: string;
 }
 
 /** A label in Datasaur's key order, plus labelhook's `id`. */
@@ -132,6 +155,8 @@ export interface DatasaurOtherEvent {
     user?: DatasaurUser;
     project?: DatasaurProject;
     team: TeamRef;
+    /** Only on list events sent in parts. */
+    part?: WebhookPart;
     [field: string]: unknown;
   };
 }
@@ -248,6 +273,10 @@ export interface LabelStudioTask {
   updated_by: number | null;
   file_upload: number | null;
   comment_authors: number[];
+  /** labelhook's extension: the task was too large for the webhook's limit with these fields, left out of `data`. */
+  content_omitted?: ('text' | 'data')[];
+  /** With content_omitted: the API path that answers the document whole. */
+  content_path?: string;
 }
 
 export interface LabelStudioResult {
@@ -289,11 +318,11 @@ export interface LabelStudioAnnotation {
 export type LabelStudioWebhookBody =
   | { action: 'PROJECT_CREATED' | 'PROJECT_UPDATED' | 'PROJECT_COMPLETED' | 'PROJECT_REVIEWED'; project: LabelStudioProject }
   | { action: 'PROJECT_DELETED'; project: { id: number } }
-  | { action: 'TASKS_CREATED' | 'TASKS_EXCLUDED' | 'TASKS_UPDATED'; tasks: LabelStudioTask[]; project: LabelStudioProject }
-  | { action: 'TASKS_DELETED'; tasks: { id: number }[]; project: LabelStudioProject }
+  | { action: 'TASKS_CREATED' | 'TASKS_EXCLUDED' | 'TASKS_UPDATED'; tasks: LabelStudioTask[]; project: LabelStudioProject; part?: LabelStudioPart }
+  | { action: 'TASKS_DELETED'; tasks: { id: number }[]; project: LabelStudioProject; part?: LabelStudioPart }
   | { action: 'ANNOTATION_CREATED' | 'ANNOTATION_UPDATED'; annotation: LabelStudioAnnotation; project: LabelStudioProject; task: LabelStudioTask }
-  | { action: 'ANNOTATIONS_CREATED'; annotation: LabelStudioAnnotation[]; project: LabelStudioProject; task: LabelStudioTask[] }
-  | { action: 'ANNOTATIONS_DELETED'; annotations: { id: number }[]; project: LabelStudioProject }
+  | { action: 'ANNOTATIONS_CREATED'; annotation: LabelStudioAnnotation[]; project: LabelStudioProject; task: LabelStudioTask[]; part?: LabelStudioPart }
+  | { action: 'ANNOTATIONS_DELETED'; annotations: { id: number }[]; project: LabelStudioProject; part?: LabelStudioPart }
   | {
       action: 'BEFORE_UPDATE_LABELS';
       labels: { to_upsert: LabelStudioResult[]; to_delete: LabelStudioResult[] };

@@ -19,6 +19,8 @@ export interface FormState {
   batching: boolean;
   maxSize: string;
   maxWaitMs: string;
+  /** The receiver's body limit; larger events go out in parts. */
+  maxBodyBytes: string;
   ordered: boolean;
   blocking: boolean;
   failMode: 'open' | 'closed';
@@ -40,6 +42,7 @@ export const EMPTY_FORM: FormState = {
   batching: false,
   maxSize: '100',
   maxWaitMs: '1000',
+  maxBodyBytes: '102400',
   ordered: false,
   blocking: false,
   failMode: 'open',
@@ -63,6 +66,7 @@ export function fromWebhook(w: Webhook): FormState {
     batching: w.batch !== null && w.batch !== undefined,
     maxSize: String(w.batch?.maxSize ?? 100),
     maxWaitMs: String(w.batch?.maxWaitMs ?? 1000),
+    maxBodyBytes: String(w.maxBodyBytes ?? 102400),
     ordered: w.ordered,
     blocking: w.blocking,
     failMode: w.failMode ?? 'open',
@@ -79,6 +83,9 @@ export function validateWebhookForm(f: FormState): Record<string, string> {
   if (f.batching) {
     if (!/^\d+$/.test(f.maxSize) || Number(f.maxSize) < 1) errors.maxSize = 'A whole number of at least 1.';
     if (!/^\d+$/.test(f.maxWaitMs)) errors.maxWaitMs = 'A whole number of milliseconds.';
+  }
+  if (!/^\d+$/.test(f.maxBodyBytes) || Number(f.maxBodyBytes) < 4096 || Number(f.maxBodyBytes) > 10485760) {
+    errors.maxBodyBytes = 'A whole number of bytes from 4096 to 10485760.';
   }
   const names = f.headers.map((h) => h.name.trim().toLowerCase()).filter(Boolean);
   if (new Set(names).size !== names.length) errors.headers = 'Each header name may appear once.';
@@ -102,6 +109,7 @@ export function toInput(f: FormState, creating: boolean): WebhookInput {
     headers: Object.fromEntries(f.headers.filter((h) => h.name.trim()).map((h) => [h.name.trim(), h.value])),
     sendPayload: f.sendPayload,
     batch: f.batching ? { maxSize: Number(f.maxSize), maxWaitMs: Number(f.maxWaitMs) } : null,
+    maxBodyBytes: Number(f.maxBodyBytes),
     ordered: f.ordered,
     blocking: f.blocking,
     failMode: f.failMode,

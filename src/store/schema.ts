@@ -165,6 +165,8 @@ export interface WebhookTable {
   ephemeral: number;
   created_at: number;
   updated_at: number;
+  /** Largest request body a delivery may carry; list events go out in parts that fit (migration 007). */
+  max_body_bytes: number;
 }
 
 export interface DeliveryTable {

@@ -14,6 +14,8 @@ export function createWaker(now: () => number): Waker {
   let resolveWait: (() => void) | null = null;
   let scheduled: number | null = null;
   let timer: NodeJS.Timeout | null = null;
+  // When the current sleep ends (null while awake): a later wakeAt must not stretch it past the poll interval.
+  let sleepUntil: number | null = null;
   const wake = (): void => {
     woken = true;
     resolveWait?.();
@@ -24,8 +26,9 @@ export function createWaker(now: () => number): Waker {
       if (scheduled === null || at < scheduled) {
         scheduled = at;
         // A loop already asleep must shorten its sleep, not only the next one.
-        if (resolveWait) {
+        if (resolveWait && sleepUntil !== null && at < sleepUntil) {
           if (timer) clearTimeout(timer);
+          sleepUntil = at;
           timer = setTimeout(wake, Math.max(0, at - now()));
         }
       }
@@ -41,6 +44,7 @@ export function createWaker(now: () => number): Waker {
         return;
       }
       const until = scheduled === null ? t + maxMs : Math.min(t + maxMs, scheduled);
+      sleepUntil = until;
       await new Promise<void>((resolve) => {
         resolveWait = resolve;
         timer = setTimeout(resolve, Math.max(0, until - t));
@@ -48,6 +52,7 @@ export function createWaker(now: () => number): Waker {
       if (timer) clearTimeout(timer);
       timer = null;
       resolveWait = null;
+      sleepUntil = null;
       woken = false;
       if (scheduled !== null && scheduled <= now()) scheduled = null;
     },

@@ -6,6 +6,7 @@ import type { Principal } from '../domain/principal.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { WebhookTable } from '../store/schema.js';
+import { BODY_LIMITS, validateMaxBodyBytes } from './body-limit.js';
 import { getFormat } from './formats/registry.js';
 import { validateCustomHeaders } from './header-rules.js';
 import { generateSecret } from './sign-standard.js';
@@ -26,6 +27,7 @@ export interface NewWebhookInput {
   secret?: string;
   sendPayload?: boolean;
   batch?: BatchSettings | null;
+  maxBodyBytes?: number;
   ordered?: boolean;
   blocking?: boolean;
   failMode?: 'open' | 'closed';
@@ -77,6 +79,7 @@ export async function createWebhook(ctx: AppContext, p: Principal, input: NewWeb
   const headers = validateCustomHeaders(input.headers ?? {});
   const secret = input.secret === undefined ? generateSecret() : validateSecret(input.secret);
   const batch = validateBatch(input.batch ?? null);
+  const maxBodyBytes = validateMaxBodyBytes(input.maxBodyBytes ?? BODY_LIMITS.default);
   const url = await checkUrl(ctx, input.url);
   const projectId = await checkProject(ctx.store.db, p.teamId, input.projectId ?? null);
   await checkWebhookCap(ctx, p.teamId);
@@ -105,6 +108,7 @@ export async function createWebhook(ctx: AppContext, p: Principal, input: NewWeb
     ephemeral: 0,
     created_at: now,
     updated_at: now,
+    max_body_bytes: maxBodyBytes,
   };
   await ctx.store.db.insertInto('webhooks').values(row).execute();
   return { ...toWebhookView(decodeWebhook(row, box), now), secret };
@@ -155,6 +159,7 @@ export async function updateWebhook(ctx: AppContext, p: Principal, id: string, p
     const batch = validateBatch(patch.batch);
     set.batch = batch ? JSON.stringify(batch) : null;
   }
+  if (patch.maxBodyBytes !== undefined) set.max_body_bytes = validateMaxBodyBytes(patch.maxBodyBytes);
   if (patch.ordered !== undefined) set.ordered = patch.ordered ? 1 : 0;
   if (patch.failMode !== undefined) set.fail_mode = patch.failMode;
   if (patch.description !== undefined) set.description = patch.description;

@@ -29,6 +29,8 @@ export interface Webhook {
   previousSecretExpiresAt: number | null;
   sendPayload: boolean;
   batch: BatchSettings | null;
+  /** Largest request body this webhook is sent; list events go out in parts that fit. */
+  maxBodyBytes: number;
   ordered: boolean;
   blocking: boolean;
   failMode: 'open' | 'closed';
@@ -56,6 +58,7 @@ export function decodeWebhook(row: WebhookRow, box: SecretBox): Webhook {
     previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : Number(row.previous_secret_expires_at),
     sendPayload: row.send_payload === 1,
     batch: row.batch ? (JSON.parse(row.batch) as BatchSettings) : null,
+    maxBodyBytes: Number(row.max_body_bytes),
     ordered: row.ordered === 1,
     blocking: row.blocking === 1,
     failMode: row.fail_mode,

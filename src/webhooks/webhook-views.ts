@@ -19,6 +19,7 @@ export interface WebhookView {
   headers: Record<string, string>;
   sendPayload: boolean;
   batch: BatchSettings | null;
+  maxBodyBytes: number;
   ordered: boolean;
   blocking: boolean;
   failMode: 'open' | 'closed';
@@ -44,6 +45,7 @@ export function toWebhookView(w: Webhook & { secretUnreadable?: boolean }, now: 
     headers: Object.fromEntries(Object.keys(w.headers).map((k) => [k, REDACTED])),
     sendPayload: w.sendPayload,
     batch: w.batch,
+    maxBodyBytes: w.maxBodyBytes,
     ordered: w.ordered,
     blocking: w.blocking,
     failMode: w.failMode,

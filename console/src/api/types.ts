@@ -70,6 +70,7 @@ export interface Webhook {
   headers: Record<string, string>;
   sendPayload: boolean;
   batch: BatchOptions | null;
+  maxBodyBytes?: number;
   ordered: boolean;
   blocking: boolean;
   failMode: 'open' | 'closed';
@@ -91,6 +92,7 @@ export interface WebhookInput {
   headers?: Record<string, string>;
   sendPayload: boolean;
   batch: BatchOptions | null;
+  maxBodyBytes: number;
   ordered: boolean;
   blocking: boolean;
   failMode: 'open' | 'closed';

@@ -172,6 +172,12 @@ export function WebhookFormPage({ id }: { id?: string }) {
           ) : form.format === 'labelator' ? (
             <p class="dim small">The Labelator format batches 100 records per request by default.</p>
           ) : null}
+          <div class="field">
+            <label for={fieldId('maxBodyBytes')}>Largest request body (bytes)</label>
+            <input id={fieldId('maxBodyBytes')} inputMode="numeric" value={form.maxBodyBytes} onInput={(e) => set({ maxBodyBytes: e.currentTarget.value })} {...invalid('maxBodyBytes')} />
+            <p class="dim small">What the receiver accepts (Express: 102400, Fastify: 1048576). Larger events are sent in parts.</p>
+            {err('maxBodyBytes')}
+          </div>
           <label class="check">
             <input type="checkbox" name="ordered" checked={form.ordered} onChange={(e) => set({ ordered: e.currentTarget.checked })} />
             Ordered: deliver each project's events strictly in order (one in flight at a time)

@@ -43,8 +43,9 @@ describe('webhook form', () => {
       batching: true,
       maxSize: '0',
       maxWaitMs: 'soon',
+      maxBodyBytes: '100',
     });
-    expect(Object.keys(errors).sort()).toEqual(['headers', 'maxSize', 'maxWaitMs']);
+    expect(Object.keys(errors).sort()).toEqual(['headers', 'maxBodyBytes', 'maxSize', 'maxWaitMs']);
   });
 
   it('builds the create body with every docs/webhooks.md option', () => {
@@ -61,6 +62,7 @@ describe('webhook form', () => {
         batching: true,
         maxSize: '50',
         maxWaitMs: '2000',
+        maxBodyBytes: '1048576',
         ordered: true,
         blocking: true,
         failMode: 'closed',
@@ -78,6 +80,7 @@ describe('webhook form', () => {
       headers: { Authorization: 'Bearer t' },
       sendPayload: false,
       batch: { maxSize: 50, maxWaitMs: 2000 },
+      maxBodyBytes: 1_048_576,
       ordered: true,
       blocking: true,
       failMode: 'closed',

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FORMAT_NAMES } from '../../webhooks/formats/registry.js';
 import { createApiClient } from '../api-client.js';
 import { clientOptionsOf, withClientOptions } from '../client-options.js';
@@ -30,7 +30,14 @@ interface CreateFlags {
   format?: string;
   project?: string;
   description?: string;
+  maxBodyBytes?: number;
   json?: boolean;
+}
+
+/** A whole number of bytes for --max-body-bytes; the server checks the bounds. */
+function parseBytes(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a whole number of bytes, e.g. 1048576');
+  return Number(value);
 }
 
 const out = (text: string): void => {
@@ -74,6 +81,7 @@ export function registerWebhooksCommand(program: Command): void {
       .addOption(new Option('--format <format>', 'payload format').choices([...FORMAT_NAMES]))
       .option('--project <id>', 'only events of this project (default: the whole team)')
       .option('--description <text>', 'what the webhook is for')
+      .option('--max-body-bytes <bytes>', 'largest request body the receiver accepts (default 102400); larger events go in parts', parseBytes)
       .option('--json', 'print the answer as JSON')
       .addHelpText(
         'after',
@@ -90,6 +98,7 @@ export function registerWebhooksCommand(program: Command): void {
       ...(flags.format ? { format: flags.format } : {}),
       ...(flags.project ? { projectId: flags.project } : {}),
       ...(flags.description ? { description: flags.description } : {}),
+      ...(flags.maxBodyBytes !== undefined ? { maxBodyBytes: flags.maxBodyBytes } : {}),
     });
     if (flags.json) return out(renderJson(created));
     const c = colorsFor(process.stdout, process.env);

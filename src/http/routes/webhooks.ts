@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { EVENT_TYPES } from '../../events/catalog.js';
 import { FORMAT_NAMES } from '../../webhooks/formats/registry.js';
+import { BODY_LIMITS } from '../../webhooks/body-limit.js';
 import { listDeliveries } from '../../webhooks/delivery-log.js';
 import { testWebhook } from '../../webhooks/manual-send.js';
 import { replayDeliveries, type ReplayInput } from '../../webhooks/replay.js';
@@ -35,10 +36,16 @@ const batchSchema = {
   },
 } as const;
 
+// Bounds are checked by validateMaxBodyBytes, not the schema, so a bad value answers `invalid_max_body_bytes` with them.
+const maxBodyBytesSchema = {
+  type: 'integer',
+  description: `Largest request body sent to this webhook, in bytes (${BODY_LIMITS.min} to ${BODY_LIMITS.max}; default ${BODY_LIMITS.default}). List events go out in parts that fit.`,
+} as const;
+
 /** JSON schema of a webhook as the API shows it (never its secret; custom header values redacted). */
 export const webhookSchema = {
   type: 'object',
-  required: ['id', 'projectId', 'url', 'description', 'enabled', 'events', 'format', 'headers', 'sendPayload', 'batch', 'ordered', 'blocking', 'failMode', 'disabledReason', 'failingSince', 'previousSecretExpiresAt', 'createdAt', 'updatedAt'],
+  required: ['id', 'projectId', 'url', 'description', 'enabled', 'events', 'format', 'headers', 'sendPayload', 'batch', 'maxBodyBytes', 'ordered', 'blocking', 'failMode', 'disabledReason', 'failingSince', 'previousSecretExpiresAt', 'createdAt', 'updatedAt'],
   properties: {
     id: { type: 'string' },
     projectId: { type: ['string', 'null'], description: 'null: every project of the team' },
@@ -50,6 +57,7 @@ export const webhookSchema = {
     headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Custom header names; values are never shown.' },
     sendPayload: { type: 'boolean' },
     batch: batchSchema,
+    maxBodyBytes: maxBodyBytesSchema,
     ordered: { type: 'boolean' },
     blocking: { type: 'boolean' },
     failMode: { type: 'string', enum: ['open', 'closed'] },
@@ -85,6 +93,7 @@ const inputProperties = {
   headers: { type: 'object', maxProperties: MAX_CUSTOM_HEADERS + 1, additionalProperties: { type: 'string' } },
   sendPayload: { type: 'boolean' },
   batch: batchSchema,
+  maxBodyBytes: maxBodyBytesSchema,
   ordered: { type: 'boolean' },
   blocking: { type: 'boolean' },
   failMode: { type: 'string', enum: ['open', 'closed'] },

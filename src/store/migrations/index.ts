@@ -6,6 +6,7 @@ import * as m003 from './003-delivery-batches.js';
 import * as m004 from './004-delivery-due-index.js';
 import * as m005 from './005-delivery-webhook-due-index.js';
 import * as m006 from './006-labels-project-index.js';
+import * as m007 from './007-webhook-max-body-bytes.js';
 import * as m008 from './008-integer-aliases.js';
 import * as m009 from './009-workers.js';
 import * as m010 from './010-export-jobs.js';
@@ -19,6 +20,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '004-delivery-due-index': { up: (db) => m004.up(db) },
     '005-delivery-webhook-due-index': { up: (db) => m005.up(db) },
     '006-labels-project-index': { up: (db) => m006.up(db) },
+    '007-webhook-max-body-bytes': { up: (db) => m007.up(db) },
     '008-integer-aliases': { up: (db) => m008.up(db, dialect) },
     '009-workers': { up: (db) => m009.up(db) },
     '010-export-jobs': { up: (db) => m010.up(db) },
