@@ -32,6 +32,7 @@ export const EVENT_GROUPS: EventGroup[] = [
       { type: 'TASKS_DELETED', alsoIn: [] },
       { type: 'ANNOTATION_CREATED', alsoIn: ['Labelator modified'] },
       { type: 'ANNOTATION_UPDATED', alsoIn: ['Labelator modified'] },
+      { type: 'ANNOTATIONS_CREATED', alsoIn: ['Labelator modified'] },
       { type: 'ANNOTATIONS_DELETED', alsoIn: ['Labelator modified'] },
     ],
   },

@@ -156,6 +156,12 @@ export async function deliveryStatusCounts(client: pg.Client, schema: string): P
   return Object.fromEntries(res.rows.map((r) => [r.status, r.n]));
 }
 
+/** Events the dispatcher has not fanned out to webhooks yet. */
+export async function undispatchedEventCount(client: pg.Client, schema: string): Promise<number> {
+  const res = await client.query<{ n: number }>(`select count(*)::int as n from "${schema}".events where dispatched_at is null`);
+  return res.rows[0]!.n;
+}
+
 /** Polls `predicate` every 100 ms until it holds or `timeoutMs` passes (then throws with `describe()`). */
 export async function eventually(predicate: () => Promise<boolean> | boolean, timeoutMs: number, describe: () => string | Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
