@@ -11,7 +11,8 @@ const FLUSH_BYTES = 16 * 1024 * 1024;
 
 /** Where a pass puts its new deliveries. */
 export interface DeliverySink {
-  add(row: DeliveryTable): Promise<void>;
+  /** Buffers a row; true when the buffer is full and the caller should `flush()` before adding more. */
+  add(row: DeliveryTable): boolean;
   /** Inserts what is buffered; call once more at the end of the pass. */
   flush(): Promise<void>;
   /** Rows inserted so far. */
@@ -54,10 +55,10 @@ export function deliverySink(
   const sink: DeliverySink = {
     adopted,
     count: () => inserted,
-    async add(row) {
+    add(row) {
       rows.push(row);
       bytes += row.payload.length;
-      if (rows.length >= CHUNK_SIZE || bytes >= FLUSH_BYTES) await sink.flush();
+      return rows.length >= CHUNK_SIZE || bytes >= FLUSH_BYTES;
     },
     async flush() {
       if (rows.length === 0) return;

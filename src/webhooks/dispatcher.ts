@@ -171,14 +171,15 @@ async function fanOut(row: UndispatchedEvent, hooks: DispatchHook[], book: Batch
 /** One delivery per fitted body per webhook of `group` (same format, payload option and limit: same bodies). */
 async function sendSingles(event: StoredEvent, group: DispatchHook[], records: unknown[], common: (h: DispatchHook) => Common, sink: DeliverySink, now: number): Promise<void> {
   const { format, sendPayload, maxBodyBytes } = group[0]!;
-  for (const [index, record] of records.entries()) {
-    const target: FitTarget = { event, format, sendPayload, index, render: (r) => format.render([r], event.type, false), budget: maxBodyBytes };
+  const render = (r: unknown): string => format.render([r], event.type, false);
+  for (let index = 0; index < records.length; index++) {
+    const target: FitTarget = { event, format, sendPayload, index, render, budget: maxBodyBytes };
     let bases: string[] | null = null;
-    for (const fitted of fitRecord(target, record)) {
+    for (const fitted of fitRecord(target, records[index])) {
       if (fitted.part && !bases) bases = group.map(() => newId('dlv', now));
-      for (const [k, hook] of group.entries()) {
+      for (let k = 0; k < group.length; k++) {
         const id = fitted.part && bases ? partDeliveryId(bases[k]!, fitted.part.index) : newId('dlv', now);
-        await sink.add(deliveryRow(id, { ...common(hook), payload: fitted.text, item_count: 1, batch_open: 0, batch_records: null, next_attempt_at: now }, now));
+        if (sink.add(deliveryRow(id, { ...common(group[k]!), payload: fitted.text, item_count: 1, batch_open: 0, batch_records: null, next_attempt_at: now }, now))) await sink.flush();
       }
     }
   }

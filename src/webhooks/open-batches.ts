@@ -117,7 +117,8 @@ export async function openBatchBook(trx: Transaction<DatabaseSchema>, ctx: AppCo
       next_attempt_at: b.full ? Math.min(b.dueAt, now) : b.dueAt,
     };
     if (b.isNew) {
-      await sink.add(deliveryRow(b.id, { team_id: b.teamId, webhook_id: b.webhookId, project_id: b.projectId, event_type: b.eventType, ...state }, b.createdAt));
+      const row = deliveryRow(b.id, { team_id: b.teamId, webhook_id: b.webhookId, project_id: b.projectId, event_type: b.eventType, ...state }, b.createdAt);
+      if (sink.add(row)) await sink.flush();
     } else {
       await trx.updateTable('deliveries').set({ ...state, updated_at: now }).where('id', '=', b.id).execute();
     }
