@@ -1,5 +1,6 @@
 // Shapes of the labelhook REST API (docs/api.md) as the console reads them. Optional fields are ones
 // the console can live without, so it keeps working while the API grows.
+import type { LabelView } from '../../../sdk/event-types.ts';
 
 export type Role = 'admin' | 'labeler' | 'reviewer';
 
@@ -198,27 +199,11 @@ export interface FullDocument extends DocumentItem {
   completions: { memberId: string; mode: 'labeler' | 'reviewer'; completedAt: string }[];
 }
 
-export type LabelType = 'SPAN' | 'ROW' | 'DOCUMENT';
+export type LabelType = LabelView['type'];
 
-/** A label in Datasaur's shape (`GET /documents/{id}/labels`). */
-export interface Label {
-  id: string;
-  documentId: string;
-  type: LabelType;
-  startCellIndex: number;
-  startCellLine: number;
-  startTokenIndex: number;
-  startCharIndex: number;
-  endCellIndex: number;
-  endCellLine: number;
-  endTokenIndex: number;
-  endCharIndex: number;
-  counter: number;
-  layer: number;
+/** A label in Datasaur's shape (`GET /documents/{id}/labels`): the SDK's label, with the origins the API sends. */
+export interface Label extends Omit<LabelView, 'labeledBy'> {
   labeledBy: 'LABELER' | 'REVIEWER' | 'PREDICTION';
-  labelSetItemId: string;
-  confidenceScore: number | null;
-  labeledByUserId: string;
 }
 
 /** One label of a label update's `toUpsertList`: with `id` it changes that label, without it creates one. */
