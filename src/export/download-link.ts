@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
-import { resolveSecretKey } from '../webhooks/secret-key-source.js';
+import { resolveSecretKey } from '../webhooks/transport/secret-key-source.js';
 
 /** What a download link's check found: usable, past its expiry, or not signed by this server for this job and team. */
 export type LinkCheck = 'ok' | 'expired' | 'invalid';

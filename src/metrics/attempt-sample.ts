@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from '../webhooks/outcome.js';
+import type { DeliveryOutcome } from '../webhooks/delivery/outcome.js';
 import type { AttemptSample, GateDecision } from './metrics.js';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -36,7 +36,7 @@ function firstEventTime(eventIds: string): number | null {
 
 /**
  * Turns a finished attempt into a metrics sample. The final state follows writeResults' rule
- * (src/webhooks/delivery-results.ts): ok succeeds, gone fails, anything else fails once the schedule is spent.
+ * (src/webhooks/delivery/delivery-results.ts): ok succeeds, gone fails, anything else fails once the schedule is spent.
  */
 export function attemptSample(f: AttemptFacts): AttemptSample {
   const { outcome } = f.sent;

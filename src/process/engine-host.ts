@@ -4,7 +4,7 @@ import { limitHeapGrowth } from './heap-growth.js';
 import { startPgWakeups, type PgWakeups } from '../store/pg-notify.js';
 import { acquireSqliteWorkerLock, type WorkerLock } from '../store/sqlite-worker-lock.js';
 import { startEngine, type Engine } from '../webhooks/engine.js';
-import { releaseDeadProcessLeases } from '../webhooks/leases.js';
+import { releaseDeadProcessLeases } from '../webhooks/delivery/leases.js';
 
 export interface EngineHostOptions {
   /** Run the dispatcher and delivery workers in this process. */

@@ -1,10 +1,10 @@
 import type { AppContext } from '../app-context.js';
-import { startDeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
-import { startDispatchLoop } from './dispatch-loop.js';
+import { startDeliveryWorker, type DeliveryWorkerOptions } from './delivery/delivery-worker.js';
+import { startDispatchLoop } from './fanout/dispatch-loop.js';
 import { createLabelGate } from './gate.js';
-import { startRetention } from './retention.js';
+import { startRetention } from './delivery/retention.js';
 import { startExportRunner } from '../export/export-runner.js';
-import type { ResolveAll } from './ssrf-guard.js';
+import type { ResolveAll } from './transport/ssrf-guard.js';
 import { webhookRuntime } from './webhook-runtime.js';
 
 export interface EngineOptions {

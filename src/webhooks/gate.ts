@@ -3,13 +3,13 @@ import type { StoredEvent } from '../events/event.js';
 import type { GateVerdict, LabelGate } from '../events/label-gate.js';
 import { newId } from '../ids.js';
 import { gateDecision } from '../metrics/attempt-sample.js';
-import { gateWantsEvent } from './event-match.js';
+import { gateWantsEvent } from './fanout/event-match.js';
 import { getFormat } from './formats/registry.js';
-import { logImmediate, type ImmediateDelivery } from './manual-log.js';
-import { buildRequest } from './outgoing-request.js';
-import { sendAttempt, type SentAttempt } from './send-attempt.js';
+import { logImmediate, type ImmediateDelivery } from './admin/immediate-log.js';
+import { buildRequest } from './transport/outgoing-request.js';
+import { sendAttempt, type SentAttempt } from './transport/send-attempt.js';
 import type { WebhookRuntime } from './webhook-runtime.js';
-import { decodeWebhook, type Webhook } from './webhook-store.js';
+import { decodeWebhook, type Webhook } from './admin/webhook-store.js';
 
 /** One blocking webhook's answer, before fail modes are applied. */
 type GateAnswer = { kind: 'allow' } | { kind: 'reject'; reason: string } | { kind: 'unavailable'; reason: string };

@@ -1,9 +1,9 @@
 import type { Agent } from 'undici';
 import type { AppContext } from '../app-context.js';
-import { createSecretBox, type SecretBox } from './secret-box.js';
-import { resolveSecretKey } from './secret-key-source.js';
-import { createGuardedDispatcher, createTargetPolicy, type ResolveAll, type TargetPolicy } from './ssrf-guard.js';
-import { createWebhookSlots, type WebhookSlots } from './webhook-slots.js';
+import { createSecretBox, type SecretBox } from './transport/secret-box.js';
+import { resolveSecretKey } from './transport/secret-key-source.js';
+import { createGuardedDispatcher, createTargetPolicy, type ResolveAll, type TargetPolicy } from './transport/ssrf-guard.js';
+import { createWebhookSlots, type WebhookSlots } from './delivery/webhook-slots.js';
 
 /** What the webhook routes, the gate and the workers of one app share: the secret box, the SSRF policy and one HTTP pool. */
 export interface WebhookRuntime {

@@ -1,4 +1,4 @@
-import type { ResolveAll, ResolvedAddress } from '../../src/webhooks/ssrf-guard.js';
+import type { ResolveAll, ResolvedAddress } from '../../src/webhooks/transport/ssrf-guard.js';
 
 /** A resolver for tests: a fixed table, recording every name asked for. Never real DNS. */
 export function fakeResolver(table: Record<string, string[]>): ResolveAll & { calls: string[] } {

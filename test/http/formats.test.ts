@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/events/catalog.js';
-import { signDatasaur } from '../../src/webhooks/sign-datasaur.js';
+import { signDatasaur } from '../../src/webhooks/transport/sign-datasaur.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 
 describe('format samples for the webhook form', () => {

@@ -2,8 +2,8 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { describe, expect, it } from 'vitest';
 import { WebhookVerificationError, verifyWebhook } from '../../sdk/index.js';
-import { signDatasaur } from '../../src/webhooks/sign-datasaur.js';
-import { generateSecret, signStandard } from '../../src/webhooks/sign-standard.js';
+import { signDatasaur } from '../../src/webhooks/transport/sign-datasaur.js';
+import { generateSecret, signStandard } from '../../src/webhooks/transport/sign-standard.js';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const body = '{"type":"PING","timestamp":"2024-01-01T00:00:00.000Z","data":{"id":"evt_1","message":"héllo"}}';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openStore } from '../../src/store/db.js';
 import { warnWideFiles } from '../../src/store/file-modes.js';
-import { resolveSecretKey } from '../../src/webhooks/secret-key-source.js';
+import { resolveSecretKey } from '../../src/webhooks/transport/secret-key-source.js';
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { logAttempts, type LoggedAttempt } from '../../src/webhooks/attempt-logging.js';
-import type { SentAttempt } from '../../src/webhooks/send-attempt.js';
+import { logAttempts, type LoggedAttempt } from '../../src/webhooks/delivery/attempt-logging.js';
+import type { SentAttempt } from '../../src/webhooks/transport/send-attempt.js';
 
 function capture(level: string): { logger: pino.Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pruneAttemptBodies } from '../../src/webhooks/retention.js';
+import { pruneAttemptBodies } from '../../src/webhooks/delivery/retention.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { bump, createProject, createWebhook, startReceiver, useEngineApp, waitForDeliveries } from './receiver.js';
 

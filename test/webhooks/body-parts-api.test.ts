@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BODY_LIMITS } from '../../src/webhooks/body-limit.js';
+import { BODY_LIMITS } from '../../src/webhooks/admin/body-limit.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { bump, createProject, createWebhook, startReceiver, useEngineApp, waitForDeliveries, type Receiver } from './receiver.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gateWantsEvent, webhookWantsEvent, type MatchableWebhook } from '../../src/webhooks/event-match.js';
+import { gateWantsEvent, webhookWantsEvent, type MatchableWebhook } from '../../src/webhooks/fanout/event-match.js';
 
 const hook = (over: Partial<MatchableWebhook> = {}): MatchableWebhook => ({ projectId: null, events: ['*'], blocking: false, createdAt: 100, ...over });
 const event = (over: Partial<{ type: string; projectId: string | null; createdAt: number }> = {}) => ({ type: 'TASKS_CREATED', projectId: 'p1', createdAt: 200, ...over });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fencedDispatcher, FencedRequestError, type FenceOutcome } from '../../src/webhooks/fence-interceptor.js';
+import { fencedDispatcher, FencedRequestError, type FenceOutcome } from '../../src/webhooks/transport/fence-interceptor.js';
 
 let server: Server;
 let url = '';

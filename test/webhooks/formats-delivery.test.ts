@@ -2,7 +2,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventFromRow } from '../../src/events/outbox.js';
 import { getFormat } from '../../src/webhooks/formats/registry.js';
-import { signDatasaur } from '../../src/webhooks/sign-datasaur.js';
+import { signDatasaur } from '../../src/webhooks/transport/sign-datasaur.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { bump, createProject, createWebhook, startReceiver, useEngineApp, waitForDeliveries, type Receiver } from './receiver.js';
 

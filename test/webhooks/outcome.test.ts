@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SsrfBlockedError } from '../../src/errors.js';
-import { classifyOutcome, errorCodeOf, type DeliveryOutcome } from '../../src/webhooks/outcome.js';
+import { classifyOutcome, errorCodeOf, type DeliveryOutcome } from '../../src/webhooks/delivery/outcome.js';
 
 describe('classifyOutcome by status', () => {
   it.each([200, 201, 202, 204, 299])('%i is a success', (status) => {

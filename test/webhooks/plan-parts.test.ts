@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitsIn, planParts } from '../../src/webhooks/plan-parts.js';
+import { fitsIn, planParts } from '../../src/webhooks/fanout/plan-parts.js';
 
 // A body is envelope + items joined by commas; each case states where the greedy packing must cut.
 describe('planParts', () => {

@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readCappedBody } from '../../src/webhooks/read-capped.js';
+import { readCappedBody } from '../../src/webhooks/transport/read-capped.js';
 
 const MB = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/webhooks/retry-after.js';
+import { parseRetryAfter } from '../../src/webhooks/delivery/retry-after.js';
 
 const NOW = Date.UTC(2025, 5, 15, 12, 0, 0); // Sun, 15 Jun 2025 12:00:00 GMT
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextRetryDelay } from '../../src/webhooks/retry-schedule.js';
+import { nextRetryDelay } from '../../src/webhooks/delivery/retry-schedule.js';
 
 // docs/webhooks.md default: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after the first try.
 const DEFAULT_SCHEDULE = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];

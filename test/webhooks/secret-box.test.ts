@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LabelhookError } from '../../src/errors.js';
-import { createSecretBox } from '../../src/webhooks/secret-box.js';
+import { createSecretBox } from '../../src/webhooks/transport/secret-box.js';
 
 const KEY = 'k7Q2x9mV4pL1sD8fG3hJ6wE0rT5yU2iO';
 

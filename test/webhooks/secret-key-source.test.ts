@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { createSecretBox } from '../../src/webhooks/secret-box.js';
-import { resolveSecretKey } from '../../src/webhooks/secret-key-source.js';
+import { createSecretBox } from '../../src/webhooks/transport/secret-box.js';
+import { resolveSecretKey } from '../../src/webhooks/transport/secret-key-source.js';
 
 describe('resolveSecretKey', () => {
   let dir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signDatasaur } from '../../src/webhooks/sign-datasaur.js';
+import { signDatasaur } from '../../src/webhooks/transport/sign-datasaur.js';
 
 describe('signDatasaur', () => {
   it('reproduces Datasaur’s published test vector', () => {

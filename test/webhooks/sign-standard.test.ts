@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { generateSecret, signStandard } from '../../src/webhooks/sign-standard.js';
+import { generateSecret, signStandard } from '../../src/webhooks/transport/sign-standard.js';
 
 const body = '{"type":"PING","timestamp":"2024-01-01T00:00:00.000Z","data":{"id":"evt_1"}}';
 const msgId = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W';

@@ -7,7 +7,7 @@ import {
   createGuardedDispatcher,
   createTargetPolicy,
   type ResolveAll,
-} from '../../src/webhooks/ssrf-guard.js';
+} from '../../src/webhooks/transport/ssrf-guard.js';
 import { fakeResolver, unusedResolver } from '../helpers/fake-resolver.js';
 
 // Every request here goes to a receiver on 127.0.0.1; refused addresses are refused before any socket opens.

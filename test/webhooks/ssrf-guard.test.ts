@@ -6,7 +6,7 @@ import {
   createGuardedLookup,
   createTargetPolicy,
   parseWebhookUrl,
-} from '../../src/webhooks/ssrf-guard.js';
+} from '../../src/webhooks/transport/ssrf-guard.js';
 import { fakeResolver, unusedResolver } from '../helpers/fake-resolver.js';
 
 const noAllowList = createTargetPolicy([]);

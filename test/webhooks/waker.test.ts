@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createWaker } from '../../src/webhooks/waker.js';
+import { createWaker } from '../../src/webhooks/delivery/waker.js';
 
 // Fake timers: what matters is which timer ends the sleep, not how fast anything runs.
 describe('createWaker', () => {

@@ -1,7 +1,7 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
-import { createSecretBox } from '../../src/webhooks/secret-box.js';
+import { createSecretBox } from '../../src/webhooks/transport/secret-box.js';
 import { createWebhook, startReceiver, useEngineApp } from './receiver.js';
 
 const url = 'http://127.0.0.1:9/hook';

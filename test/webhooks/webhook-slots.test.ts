@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWebhookSlots } from '../../src/webhooks/webhook-slots.js';
+import { createWebhookSlots } from '../../src/webhooks/delivery/webhook-slots.js';
 
 describe('webhook slots: manual sends and redeliveries count toward the webhook concurrency', () => {
   it('makes a manual send wait while the worker holds every slot, and hands it the first one freed', async () => {

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
-import { createSecretBox } from '../../../src/webhooks/secret-box.js';
+import { createSecretBox } from '../../../src/webhooks/transport/secret-box.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 // The console end to end: a real labelhook (API, dispatcher and workers) on a temporary SQLite file, a

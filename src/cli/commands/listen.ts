@@ -3,7 +3,7 @@ import { CliUsageError } from '../../errors.js';
 import type { StoredEvent } from '../../events/event.js';
 import type { WebhookFormatName } from '../../webhooks/formats/format.js';
 import { FORMAT_NAMES } from '../../webhooks/formats/registry.js';
-import { generateSecret } from '../../webhooks/sign-standard.js';
+import { generateSecret } from '../../webhooks/transport/sign-standard.js';
 import { clientOptionsOf, withClientOptions } from '../client-options.js';
 import { colorsFor } from '../colors.js';
 import { eventPlace, summarizeEvent } from '../listen/event-summary.js';

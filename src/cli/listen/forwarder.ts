@@ -3,7 +3,7 @@ import { request } from 'undici';
 import type { StoredEvent } from '../../events/event.js';
 import type { WebhookFormatName } from '../../webhooks/formats/format.js';
 import { getFormat } from '../../webhooks/formats/registry.js';
-import { signStandard } from '../../webhooks/sign-standard.js';
+import { signStandard } from '../../webhooks/transport/sign-standard.js';
 import { VERSION } from '../../version.js';
 
 /** One request as a labelhook webhook of the chosen format would send it. */

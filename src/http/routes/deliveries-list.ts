@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { EVENT_TYPES } from '../../events/catalog.js';
-import { listTeamDeliveries, type TeamDeliveryFilter } from '../../webhooks/team-deliveries.js';
-import { toDeliveryView } from '../../webhooks/webhook-views.js';
+import { listTeamDeliveries, type TeamDeliveryFilter } from '../../webhooks/admin/team-deliveries.js';
+import { toDeliveryView } from '../../webhooks/admin/webhook-views.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';

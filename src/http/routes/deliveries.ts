@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { readDelivery } from '../../webhooks/delivery-log.js';
-import { redeliver } from '../../webhooks/manual-send.js';
+import { readDelivery } from '../../webhooks/admin/delivery-log.js';
+import { redeliver } from '../../webhooks/admin/manual-send.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { EVENT_TYPES, type EventType } from '../../events/catalog.js';
 import { FORMAT_NAMES, getFormat } from '../../webhooks/formats/registry.js';
-import { sampleEvent } from '../../webhooks/sample-events.js';
+import { sampleEvent } from '../../webhooks/admin/sample-events.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 

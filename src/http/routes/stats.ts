@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { deliveryStats, webhookHealth, type StatsWindow } from '../../webhooks/delivery-stats.js';
+import { deliveryStats, webhookHealth, type StatsWindow } from '../../webhooks/admin/delivery-stats.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 

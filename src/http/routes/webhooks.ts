@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { EVENT_TYPES } from '../../events/catalog.js';
 import { FORMAT_NAMES } from '../../webhooks/formats/registry.js';
-import { BODY_LIMITS } from '../../webhooks/body-limit.js';
-import { listDeliveries } from '../../webhooks/delivery-log.js';
-import { testWebhook } from '../../webhooks/manual-send.js';
-import { replayDeliveries, type ReplayInput } from '../../webhooks/replay.js';
-import { MAX_CUSTOM_HEADERS } from '../../webhooks/header-rules.js';
+import { BODY_LIMITS } from '../../webhooks/admin/body-limit.js';
+import { listDeliveries } from '../../webhooks/admin/delivery-log.js';
+import { testWebhook } from '../../webhooks/admin/manual-send.js';
+import { replayDeliveries, type ReplayInput } from '../../webhooks/admin/replay.js';
+import { MAX_CUSTOM_HEADERS } from '../../webhooks/admin/header-rules.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -17,10 +17,10 @@ import {
   updateWebhook,
   type NewWebhookInput,
   type WebhookPatch,
-} from '../../webhooks/webhook-admin.js';
+} from '../../webhooks/admin/webhook-admin.js';
 import { closeWebhookRuntime } from '../../webhooks/webhook-runtime.js';
-import { BATCH_LIMITS } from '../../webhooks/webhook-validation.js';
-import { toDeliveryView } from '../../webhooks/webhook-views.js';
+import { BATCH_LIMITS } from '../../webhooks/admin/webhook-validation.js';
+import { toDeliveryView } from '../../webhooks/admin/webhook-views.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';

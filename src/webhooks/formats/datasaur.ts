@@ -10,8 +10,8 @@ import type {
   DatasaurUser,
   DatasaurWebhookBody,
 } from '../../../sdk/types.js';
-import { signDatasaur } from '../sign-datasaur.js';
-import { eventProject } from './event-refs.js';
+import { signDatasaur } from '../transport/sign-datasaur.js';
+import { eventProject } from './event-lookups.js';
 import type { FormatOptions, PayloadFormat } from './format.js';
 import { renderBodies } from './render-json.js';
 

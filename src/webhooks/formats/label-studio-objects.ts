@@ -1,7 +1,7 @@
 import type { Actor, DocumentRef, LabelView, ProjectRef, TeamRef } from '../../events/event.js';
 import type { AnnotationPayload, DocumentPayload } from '../../events/payloads.js';
 import type { LabelStudioAnnotation, LabelStudioProject, LabelStudioResult, LabelStudioTask } from '../../../sdk/types.js';
-import { labelName } from './event-refs.js';
+import { labelName } from './event-lookups.js';
 
 // Label Studio 1.22's project, task and annotation objects, every field its webhook serializers send
 // (docs/formats.md lists where each value comes from). Ids and foreign keys are the integer aliases (`num`).

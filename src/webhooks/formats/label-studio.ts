@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../../events/event.js';
 import type { EventDataByType } from '../../events/payloads.js';
 import type { LabelStudioWebhookBody } from '../../../sdk/types.js';
-import { eventProject } from './event-refs.js';
+import { eventProject } from './event-lookups.js';
 import type { FormatOptions, PayloadFormat } from './format.js';
 import { lsAnnotation, lsInt, lsProject, lsResult, lsTask } from './label-studio-objects.js';
 import { renderBodies } from './render-json.js';

@@ -2,7 +2,7 @@ import type { EventType } from '../../events/catalog.js';
 import type { DocumentRef, LabelView, ProjectRef, StoredEvent } from '../../events/event.js';
 import type { EventDataByType } from '../../events/payloads.js';
 import type { LabelatorDoc, LabelatorModified } from '../../../sdk/types.js';
-import { eventProject, labelName } from './event-refs.js';
+import { eventProject, labelName } from './event-lookups.js';
 import type { FormatOptions, PayloadFormat } from './format.js';
 import { renderBodies } from './render-json.js';
 import { standardBody } from './standard.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../../src/events/catalog.js';
-import { fitRecord, type FittedRecord } from '../../../src/webhooks/fit-record.js';
+import { fitRecord, type FittedRecord } from '../../../src/webhooks/fanout/fit-record.js';
 import type { WebhookFormatName } from '../../../src/webhooks/formats/format.js';
 import { getPath, partLayout } from '../../../src/webhooks/formats/part-layout.js';
 import { getFormat } from '../../../src/webhooks/formats/registry.js';

@@ -1,0 +1,65 @@
+import type { AppContext } from '../../app-context.js';
+import { requireAdmin } from '../../domain/permissions.js';
+import type { Principal } from '../../domain/principal.js';
+import { ValidationError } from '../../errors.js';
+import { findWebhookRow } from './webhook-store.js';
+
+/** The body of `POST /webhooks/{id}/replay`. */
+export interface ReplayInput {
+  /** ISO 8601 time: deliveries created at or after it. */
+  since: string;
+  /** Only deliveries that failed (default: every finished one). */
+  onlyFailed?: boolean;
+  /** Count, change nothing. */
+  dryRun?: boolean;
+}
+
+/** Parses an ISO 8601 time from the API; 422 when it is not one. */
+export function parseSince(since: string): number {
+  const at = Date.parse(since);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(at)) {
+    throw new ValidationError(`since must be an ISO 8601 time such as 2025-01-31T00:00:00Z, got "${since}".`, { since }, 'invalid_time');
+  }
+  return at;
+}
+
+/**
+ * Re-queues the webhook's finished deliveries created since a time (only the failed ones with onlyFailed):
+ * each goes out again with its original body and webhook-id, on a fresh retry schedule. Deliveries still
+ * queued are left alone. Answers how many were (or, with dryRun, would be) re-queued.
+ */
+export async function replayDeliveries(ctx: AppContext, p: Principal, webhookId: string, input: ReplayInput): Promise<{ count: number; dryRun: boolean }> {
+  requireAdmin(p, 'replay webhook deliveries');
+  await findWebhookRow(ctx.store.db, p.teamId, webhookId);
+  const since = parseSince(input.since);
+  const statuses = input.onlyFailed ? (['failed'] as const) : (['succeeded', 'failed', 'cancelled'] as const);
+  const matching = ctx.store.db
+    .selectFrom('deliveries')
+    .where('webhook_id', '=', webhookId)
+    .where('team_id', '=', p.teamId)
+    .where('created_at', '>=', since)
+    .where('status', 'in', [...statuses]);
+  if (input.dryRun) {
+    const row = await matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { count: Number(row.n), dryRun: true };
+  }
+  const now = ctx.clock();
+  const res = await ctx.store.db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      status: 'pending',
+      next_attempt_at: now,
+      schedule_start: eb.ref('attempt_count'),
+      completed_at: null,
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: now,
+    }))
+    .where('webhook_id', '=', webhookId)
+    .where('team_id', '=', p.teamId)
+    .where('created_at', '>=', since)
+    .where('status', 'in', [...statuses])
+    .executeTakeFirst();
+  ctx.eventsCommitted();
+  return { count: Number(res.numUpdatedRows), dryRun: false };
+}

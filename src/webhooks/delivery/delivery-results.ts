@@ -1,0 +1,207 @@
+import type { Transaction } from 'kysely';
+import type { AppContext } from '../../app-context.js';
+import { chunked } from '../../domain/chunked.js';
+import { newId } from '../../ids.js';
+import type { AttemptTable, DatabaseSchema, DeliveryTable } from '../../store/schema.js';
+import type { DeliveryOutcome } from './outcome.js';
+import { nextRetryDelay } from './retry-schedule.js';
+import type { SentAttempt } from '../transport/send-attempt.js';
+import type { DeliveryRow } from '../admin/webhook-views.js';
+
+/** One finished attempt of a claimed delivery, waiting to be recorded. */
+export interface FinishedAttempt {
+  delivery: Pick<DeliveryRow, 'id' | 'team_id' | 'webhook_id' | 'attempt_count' | 'schedule_start'>;
+  sent: SentAttempt;
+}
+
+/** What a batch of results changed that the worker must react to. */
+export interface ResultsReport {
+  /** Earliest retry scheduled by this batch. */
+  nextRetryAt: number | null;
+  /** Webhooks disabled by this batch (410 or auto-disable). */
+  disabledWebhooks: string[];
+}
+
+/** A duration for people: `5 days`, `2 hours`, `30 minutes`, `45 seconds`, `200 ms`. */
+export function humanDuration(ms: number): string {
+  const units: [number, string][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  for (const [size, name] of units) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms === size ? '' : 's'}`;
+  }
+  return `${ms} ms`;
+}
+
+/** The longest Retry-After honoured: the longest step of the retry schedule (a receiver cannot park a delivery forever). */
+export function retryAfterCap(scheduleMs: readonly number[]): number {
+  return Math.max(0, ...scheduleMs);
+}
+
+/** The attempt log's word for an outcome. */
+export function attemptOutcomeLabel(outcome: DeliveryOutcome): string {
+  if (outcome.kind === 'ok') return 'ok';
+  if (outcome.kind === 'gone') return 'permanent';
+  return 'retryable';
+}
+
+/** The attempt row of a finished attempt. */
+export function attemptRow(delivery: Pick<DeliveryRow, 'id' | 'team_id' | 'webhook_id'>, sent: SentAttempt, attemptNo: number): AttemptTable {
+  return {
+    id: newId('att', sent.at),
+    team_id: delivery.team_id,
+    delivery_id: delivery.id,
+    webhook_id: delivery.webhook_id,
+    attempt_no: attemptNo,
+    at: sent.at,
+    request_url: sent.request.url,
+    request_headers: JSON.stringify(sent.request.loggedHeaders),
+    // Every attempt sends the delivery's payload (stable across retries): the log shows it from there instead of
+    // writing a second copy per attempt.
+    request_body: null,
+    response_status: sent.responseStatus,
+    response_headers: sent.responseHeaders === null ? null : JSON.stringify(sent.responseHeaders),
+    response_body: sent.responseBody,
+    duration_ms: sent.durationMs,
+    error: sent.error,
+    outcome: attemptOutcomeLabel(sent.outcome),
+  };
+}
+
+/** A one-line summary of why an attempt failed, for deliveries.last_error. */
+export function failureSummary(sent: SentAttempt): string | null {
+  if (sent.outcome.kind === 'ok') return null;
+  if (sent.error) return sent.error;
+  if (sent.outcome.kind === 'gone') return 'gone: the receiver answered 410';
+  return sent.outcome.reason;
+}
+
+type Decision = Pick<DeliveryTable, 'status' | 'next_attempt_at' | 'completed_at'>;
+
+function decide(item: FinishedAttempt, ctx: AppContext, now: number, random: () => number): Decision {
+  const { outcome } = item.sent;
+  if (outcome.kind === 'ok') return { status: 'succeeded', next_attempt_at: now, completed_at: now };
+  if (outcome.kind === 'gone') return { status: 'failed', next_attempt_at: now, completed_at: now };
+  const attemptsInSchedule = item.delivery.attempt_count + 1 - item.delivery.schedule_start;
+  const delay = nextRetryDelay({ attemptNo: Math.max(1, attemptsInSchedule), scheduleMs: ctx.config.retryScheduleMs, random });
+  if (delay === null) return { status: 'failed', next_attempt_at: now, completed_at: now };
+  const retryAfter = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
+  return { status: 'pending', next_attempt_at: now + (retryAfter ?? delay), completed_at: null };
+}
+
+/**
+ * Disables webhooks with a reason and cancels their pending deliveries (410 Gone), and those this worker holds
+ * queued or in flight (a result arriving later for one of those is recorded as an attempt only).
+ */
+async function disableGone(trx: Transaction<DatabaseSchema>, ids: string[], owner: string, now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('webhooks')
+    .set({ enabled: 0, disabled_reason: 'The receiver answered 410 Gone: it asked not to be called again. Re-enable the webhook to resume.', updated_at: now })
+    .where('id', 'in', ids)
+    .execute();
+  await trx
+    .updateTable('deliveries')
+    .set({ status: 'cancelled', completed_at: now, updated_at: now, lease_owner: null, lease_expires_at: null, batch_open: 0, batch_records: null })
+    .where('webhook_id', 'in', ids)
+    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'delivering'), eb('lease_owner', '=', owner)])]))
+    .execute();
+}
+
+/** Tracks each webhook's failure streak and disables one that failed every attempt for autoDisableAfterMs. */
+async function updateStreaks(trx: Transaction<DatabaseSchema>, ctx: AppContext, items: FinishedAttempt[], now: number): Promise<string[]> {
+  const last = new Map<string, FinishedAttempt>();
+  for (const item of items) last.set(item.delivery.webhook_id, item);
+  const healthy: string[] = [];
+  const failing: string[] = [];
+  for (const [id, item] of last) (item.sent.outcome.kind === 'ok' ? healthy : failing).push(id);
+  if (healthy.length > 0) {
+    await trx.updateTable('webhooks').set({ failing_since: null }).where('id', 'in', healthy).where('failing_since', 'is not', null).execute();
+  }
+  if (failing.length === 0) return [];
+  await trx.updateTable('webhooks').set({ failing_since: now }).where('id', 'in', failing).where('failing_since', 'is', null).execute();
+  const disabled = await trx
+    .updateTable('webhooks')
+    .set({
+      enabled: 0,
+      disabled_reason: `Auto-disabled: every attempt failed for ${humanDuration(ctx.config.autoDisableAfterMs)} or more. Fix the receiver and re-enable the webhook; pending deliveries resume.`,
+      updated_at: now,
+    })
+    .where('id', 'in', failing)
+    .where('enabled', '=', 1)
+    .where('failing_since', '<=', now - ctx.config.autoDisableAfterMs)
+    .returning('id')
+    .execute();
+  return disabled.map((r) => r.id);
+}
+
+/**
+ * Records a batch of finished attempts in ONE transaction: the attempt rows (multi-row insert), each delivery's
+ * next state (succeeded ones grouped per status code into one update), 410s (disable + cancel) and failure
+ * streaks. Updates only deliveries this worker still leases, so a delivery re-claimed after a lost lease is
+ * not overwritten with stale state.
+ */
+export async function writeResults(ctx: AppContext, owner: string, items: FinishedAttempt[], random: () => number = Math.random): Promise<ResultsReport> {
+  if (items.length === 0) return { nextRetryAt: null, disabledWebhooks: [] };
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const now = ctx.clock();
+    const existing = new Set<string>();
+    for (const part of chunked([...new Set(items.map((i) => i.delivery.id))])) {
+      for (const r of await trx.selectFrom('deliveries').select('id').where('id', 'in', part).execute()) existing.add(r.id);
+    }
+    // A webhook deleted mid-attempt took its deliveries with it: nothing left to record.
+    const live = items.filter((i) => existing.has(i.delivery.id));
+    const attempts = live.map((i) => attemptRow(i.delivery, i.sent, i.delivery.attempt_count + 1));
+    for (const part of chunked(attempts)) await trx.insertInto('attempts').values(part).execute();
+
+    let nextRetryAt: number | null = null;
+    const succeededByStatus = new Map<number, string[]>();
+    for (const item of live) {
+      const d = decide(item, ctx, now, random);
+      const status = item.sent.responseStatus;
+      if (d.status === 'succeeded' && status !== null) {
+        succeededByStatus.set(status, [...(succeededByStatus.get(status) ?? []), item.delivery.id]);
+        continue;
+      }
+      if (d.status === 'pending') nextRetryAt = Math.min(nextRetryAt ?? Infinity, d.next_attempt_at);
+      await trx
+        .updateTable('deliveries')
+        .set((eb) => ({
+          ...d,
+          attempt_count: eb('attempt_count', '+', 1),
+          last_status: status,
+          last_error: failureSummary(item.sent),
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: now,
+        }))
+        .where('id', '=', item.delivery.id)
+        .where('status', '=', 'delivering')
+        .where('lease_owner', '=', owner)
+        .execute();
+    }
+    for (const [status, ids] of succeededByStatus) {
+      for (const part of chunked(ids)) {
+        await trx
+          .updateTable('deliveries')
+          .set((eb) => ({
+            status: 'succeeded',
+            attempt_count: eb('attempt_count', '+', 1),
+            last_status: status,
+            last_error: null,
+            lease_owner: null,
+            lease_expires_at: null,
+            next_attempt_at: now,
+            completed_at: now,
+            updated_at: now,
+          }))
+          .where('id', 'in', part)
+          .where('status', '=', 'delivering')
+          .where('lease_owner', '=', owner)
+          .execute();
+      }
+    }
+    const gone = [...new Set(live.filter((i) => i.sent.outcome.kind === 'gone').map((i) => i.delivery.webhook_id))];
+    await disableGone(trx, gone, owner, now);
+    const autoDisabled = await updateStreaks(trx, ctx, live, now);
+    return { nextRetryAt, disabledWebhooks: [...gone, ...autoDisabled] };
+  });
+}

@@ -1,0 +1,213 @@
+import type { Transaction } from 'kysely';
+import type { AppContext } from '../../app-context.js';
+import { chunked } from '../../domain/chunked.js';
+import type { StoredEvent } from '../../events/event.js';
+import { eventFromRow } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
+import type { DatabaseSchema, DeliveryTable } from '../../store/schema.js';
+import { deliveryRow, partDeliveryId } from './delivery-row.js';
+import { deliverySink, type DeliverySink } from './delivery-sink.js';
+import { claimUndispatchedEvents, type UndispatchedEvent } from './event-claim.js';
+import { webhookWantsEvent } from './event-match.js';
+import { fitRecord, type FitTarget, type FittedRecord } from './fit-record.js';
+import type { PayloadFormat } from '../formats/format.js';
+import { getFormat } from '../formats/registry.js';
+import { batchEnvelope, openBatchBook, type BatchBook } from './open-batches.js';
+import type { BatchSettings } from '../admin/webhook-store.js';
+
+/** Events fanned out per transaction: one webhook select, one multi-row insert and one update each. */
+export const DISPATCH_BATCH = 200;
+
+/** What one dispatch pass did. */
+export interface DispatchReport {
+  events: number;
+  deliveries: number;
+  /** Earliest time an open batch becomes due (its maxWaitMs runs out), if any is open. */
+  nextBatchDueAt: number | null;
+  /** Deliveries created already leased to the adopter's worker (committed; hand them to it). */
+  adopted: DeliveryTable[];
+}
+
+/**
+ * The delivery worker of this process, offered the deliveries a pass creates: each one it has room for is
+ * inserted already leased to it and handed over after commit, instead of waiting for its next claim (a claim is
+ * a transaction of its own: per small pass it cost more than the fan-out). Ordered and batched webhooks' deliveries
+ * always go through the claim, which enforces their rules.
+ */
+export interface DeliveryAdopter {
+  owner: string;
+  leaseMs: number;
+  /** How many more deliveries of this webhook the worker would take now. */
+  room(webhookId: string): number;
+}
+
+interface DispatchHook {
+  id: string;
+  ordered: boolean;
+  teamId: string;
+  projectId: string | null;
+  events: string[];
+  blocking: boolean;
+  createdAt: number;
+  format: PayloadFormat;
+  sendPayload: boolean;
+  batch: BatchSettings | null;
+  maxBodyBytes: number;
+}
+
+/** The batching a webhook gets: its own `batch`, else its format's default (labelator: 100 records or 1 s). */
+export function effectiveBatch(batch: BatchSettings | null, format: PayloadFormat): BatchSettings | null {
+  return batch ?? format.defaultBatch ?? null;
+}
+
+async function loadHooks(trx: Transaction<DatabaseSchema>, teamIds: string[]): Promise<Map<string, DispatchHook[]>> {
+  const rows = await trx
+    .selectFrom('webhooks')
+    .select(['id', 'team_id', 'project_id', 'events', 'blocking', 'created_at', 'format', 'send_payload', 'batch', 'ordered', 'max_body_bytes'])
+    .where('team_id', 'in', teamIds)
+    .where('enabled', '=', 1)
+    .where('ephemeral', '=', 0)
+    .execute();
+  const byTeam = new Map<string, DispatchHook[]>();
+  for (const r of rows) {
+    const format = getFormat(r.format);
+    const hook: DispatchHook = {
+      id: r.id,
+      ordered: r.ordered === 1,
+      teamId: r.team_id,
+      projectId: r.project_id,
+      events: JSON.parse(r.events) as string[],
+      blocking: r.blocking === 1,
+      createdAt: Number(r.created_at),
+      format,
+      sendPayload: r.send_payload === 1,
+      batch: effectiveBatch(r.batch ? (JSON.parse(r.batch) as BatchSettings) : null, format),
+      maxBodyBytes: Number(r.max_body_bytes),
+    };
+    const list = byTeam.get(r.team_id) ?? [];
+    list.push(hook);
+    byTeam.set(r.team_id, list);
+  }
+  return byTeam;
+}
+
+/**
+ * One fan-out pass over at most DISPATCH_BATCH undispatched events, in one transaction: each event becomes a
+ * delivery for every enabled webhook whose scope and filter match (its body rendered once, here; a list event too
+ * large for the webhook's limit becomes several, its parts), or records appended to the webhook's open batch; the
+ * events are then marked dispatched. Deliveries are inserted in chunks as they are made.
+ */
+export async function dispatchOnce(ctx: AppContext, limit = DISPATCH_BATCH, adopter?: DeliveryAdopter): Promise<DispatchReport> {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const now = ctx.clock();
+    const events = await claimUndispatchedEvents(trx, ctx.store.dialect, limit);
+    if (events.length === 0) return { events: 0, deliveries: 0, nextBatchDueAt: null, adopted: [] };
+    const hooksByTeam = await loadHooks(trx, [...new Set(events.map((e) => e.team_id))]);
+    const hooksById = new Map([...hooksByTeam.values()].flat().map((h) => [h.id, h]));
+    const adoptable = (id: string): boolean => {
+      const h = hooksById.get(id);
+      return h !== undefined && !h.ordered && h.batch === null;
+    };
+    const sink = deliverySink(trx, now, adopter, adoptable);
+    const book = await openBatchBook(trx, ctx, hooksById, sink, now);
+    for (const row of events) await fanOut(row, hooksByTeam.get(row.team_id) ?? [], book, sink, now);
+    const nextBatchDueAt = await book.finish();
+    await sink.flush();
+    for (const part of chunked(events.map((e) => e.seq))) {
+      await trx.updateTable('events').set({ dispatched_at: now }).where('seq', 'in', part).execute();
+    }
+    return { events: events.length, deliveries: sink.count(), nextBatchDueAt, adopted: sink.adopted };
+  });
+}
+
+type Common = Pick<DeliveryTable, 'team_id' | 'webhook_id' | 'project_id' | 'event_type' | 'event_ids' | 'event_seq'>;
+
+async function fanOut(row: UndispatchedEvent, hooks: DispatchHook[], book: BatchBook, sink: DeliverySink, now: number): Promise<void> {
+  const matching = hooks.filter((h) => webhookWantsEvent(h, { type: row.type, projectId: row.project_id, createdAt: row.created_at }));
+  if (matching.length === 0) return;
+  const event: StoredEvent = eventFromRow(row);
+  const eventIds = JSON.stringify([event.id]);
+  const common = (hook: DispatchHook): Common => ({
+    team_id: row.team_id,
+    webhook_id: hook.id,
+    project_id: row.project_id,
+    event_type: event.type,
+    event_ids: eventIds,
+    event_seq: row.seq,
+  });
+  // Webhooks of one format and payload option get the same records, and with the same limit the same bodies:
+  // compute them once.
+  const recordCache = new Map<string, unknown[]>();
+  const recordsOf = (hook: DispatchHook): unknown[] => {
+    const key = `${hook.format.name}:${hook.sendPayload}`;
+    let records = recordCache.get(key);
+    if (!records) {
+      records = hook.format.records(event, { sendPayload: hook.sendPayload });
+      recordCache.set(key, records);
+    }
+    return records;
+  };
+  const singles = new Map<string, DispatchHook[]>();
+  for (const hook of matching) {
+    if (hook.batch !== null) continue;
+    const key = `${hook.format.name}:${hook.sendPayload}:${hook.maxBodyBytes}`;
+    const group = singles.get(key);
+    if (group) group.push(hook);
+    else singles.set(key, [hook]);
+  }
+  for (const group of singles.values()) await sendSingles(event, group, recordsOf(group[0]!), common, sink, now);
+
+  const fitCache = new Map<string, SizedRecord[]>();
+  for (const hook of matching) {
+    if (hook.batch === null) continue;
+    const budget = hook.maxBodyBytes - batchEnvelope(hook.format, event.type);
+    const target = { event, format: hook.format, sendPayload: hook.sendPayload, render: (r: unknown) => JSON.stringify(r), budget };
+    const fitted = cachedFits(fitCache, `${hook.format.name}:${hook.sendPayload}:${budget}`, recordsOf(hook), target);
+    const batchTarget = { teamId: row.team_id, projectId: row.project_id, eventType: event.type, eventId: event.id, eventSeq: row.seq };
+    for (const f of fitted) await book.append(hook, batchTarget, f.record, f.bytes);
+  }
+}
+
+/** One delivery per fitted body per webhook of `group` (same format, payload option and limit: same bodies). */
+async function sendSingles(event: StoredEvent, group: DispatchHook[], records: unknown[], common: (h: DispatchHook) => Common, sink: DeliverySink, now: number): Promise<void> {
+  const { format, sendPayload, maxBodyBytes } = group[0]!;
+  const render = (r: unknown): string => format.render([r], event.type, false);
+  for (let index = 0; index < records.length; index++) {
+    const target: FitTarget = { event, format, sendPayload, index, render, budget: maxBodyBytes };
+    let bases: string[] | null = null;
+    for (const fitted of fitRecord(target, records[index])) {
+      if (fitted.part && !bases) bases = group.map(() => newId('dlv', now));
+      for (let k = 0; k < group.length; k++) {
+        const id = fitted.part && bases ? partDeliveryId(bases[k]!, fitted.part.index) : newId('dlv', now);
+        if (sink.add(deliveryRow(id, { ...common(group[k]!), payload: fitted.text, item_count: 1, batch_open: 0, batch_records: null, next_attempt_at: now }, now))) await sink.flush();
+      }
+    }
+  }
+}
+
+interface SizedRecord extends FittedRecord {
+  bytes: number;
+}
+
+/**
+ * The fitted records of an event for batching webhooks of one format, payload option and budget, with their sizes.
+ * Kept for the next such webhook unless the event was split: parts are made again rather than held.
+ */
+function* cachedFits(cache: Map<string, SizedRecord[]>, key: string, records: unknown[], target: Omit<FitTarget, 'index'>): Generator<SizedRecord> {
+  const hit = cache.get(key);
+  if (hit) {
+    yield* hit;
+    return;
+  }
+  const kept: SizedRecord[] = [];
+  let split = false;
+  for (const [index, record] of records.entries()) {
+    for (const f of fitRecord({ ...target, index }, record)) {
+      const sized = { ...f, bytes: Buffer.byteLength(f.text) };
+      if (f.part) split = true;
+      else if (!split) kept.push(sized);
+      yield sized;
+    }
+  }
+  if (!split) cache.set(key, kept);
+}

@@ -1,0 +1,39 @@
+import { VERSION } from '../../version.js';
+import { getFormat } from '../formats/registry.js';
+import { signStandard } from './sign-standard.js';
+import { signingSecrets, type Webhook } from '../admin/webhook-store.js';
+import { REDACTED } from '../admin/webhook-views.js';
+
+/** One request to a receiver: what goes on the wire, and what the delivery log may keep of it. */
+export interface OutgoingRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** The headers as the attempt log stores them: custom header values (credentials) redacted. */
+  loggedHeaders: Record<string, string>;
+}
+
+/** The user-agent of every webhook request. */
+export const USER_AGENT = `labelhook/${VERSION}`;
+
+/**
+ * Builds the signed request of one attempt. `messageId` is the delivery's stable `webhook-id`; the signature is
+ * computed with the very timestamp that is sent (a different one breaks verification: Argilla shipped this bug).
+ */
+export function buildRequest(webhook: Webhook, messageId: string, body: string, now: number): OutgoingRequest {
+  const timestamp = Math.floor(now / 1000);
+  const signature = signStandard({ msgId: messageId, timestamp, body, secrets: signingSecrets(webhook, now) });
+  // Order: custom headers first, then labelhook's user-agent, the format's headers (a dialect may name its platform's
+  // user-agent and accept headers), then the webhook-* ones, so neither a user nor a format can shadow a signature
+  // header (validation refuses such names anyway).
+  const own: Record<string, string> = {
+    'user-agent': USER_AGENT,
+    ...getFormat(webhook.format).headers(body, webhook.secret),
+    'webhook-id': messageId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signature,
+    'content-type': 'application/json',
+  };
+  const redacted = Object.fromEntries(Object.keys(webhook.headers).map((k) => [k, REDACTED]));
+  return { url: webhook.url, headers: { ...webhook.headers, ...own }, body, loggedHeaders: { ...redacted, ...own } };
+}
