@@ -65,7 +65,7 @@ interface Lease extends DatabaseConnection {
  *
  * Bulk work (a 100,000-document import) asks for a `serializable` transaction (SQLite's only isolation anyway): it
  * runs alone in a group of its own, committed as soon as it is, so it may yield to the event loop between slices
- * without holding other transactions' commits. While any transaction holds the connection, a read-only statement
+ * without holding other transactions' commits. While a bulk transaction holds the connection, a read-only statement
  * outside a transaction runs on `reader`, a second connection that sees only committed data (WAL readers never wait
  * for the writer), so reads (authentication, GET requests) keep answering; writes wait for the connection.
  */
@@ -111,9 +111,11 @@ class GroupCommitDriver implements Driver {
       released: false,
       executeQuery: async <R>(query: CompiledQuery) => {
         if (!lease.holding) {
-          // Someone holds the connection (a transaction, maybe a bulk one between slices): a read runs on the
-          // reader, at the last commit, instead of waiting.
-          if (this.#held && this.#reader && this.#prepare(query.sql).readonly) return this.#runOn(this.#reader.prepare, query);
+          // A bulk transaction holds the connection between its slices: a read runs on the reader, at the last
+          // commit, instead of waiting for the whole import. Behind an ordinary transaction (done within its loop
+          // turn) a read waits: the reader's page cache is dropped by every commit, so reading there costs more
+          // than the wait (~40 µs per delivery in the delivery bench, docs/performance.md).
+          if (this.#held && this.#group?.solo && this.#reader && this.#prepare(query.sql).readonly) return this.#runOn(this.#reader.prepare, query);
           await this.#hold(lease);
         }
         // A statement outside a transaction must neither read nor join what the group has not committed yet.
