@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DocumentView } from '../domain/documents.js';
 import { toLabelView } from '../domain/views.js';
 import type { LabelView, ProjectRef } from '../events/event.js';
 import type { DatabaseSchema, DocumentTable, ProjectTable } from '../store/schema.js';
@@ -29,24 +30,12 @@ export interface ExportAnnotation {
   labels: ExportLabel[];
 }
 
-/** A document with its content, completion and review state, and every member's labels. */
-export interface ExportDocument {
-  id: string;
-  /** The document's integer alias (docs/api.md "Integer ids"). */
-  num: number;
-  projectId: string;
-  key: string | null;
-  name: string;
-  text: string | null;
-  data: unknown;
-  status: 'active' | 'excluded';
-  createdAt: string;
-  updatedAt: string;
+/** A document as the API shows it (src/domain/documents.ts), with its completion and review state and every member's labels. */
+export interface ExportDocument extends DocumentView {
   /** Completed in labeler mode by someone (or the whole project was), or reviewed. */
   completed: boolean;
   /** Completed in reviewer mode by someone, or the whole project was reviewed. */
   reviewed: boolean;
-  completions: { memberId: string; mode: 'labeler' | 'reviewer'; completedAt: string }[];
   annotations: ExportAnnotation[];
 }
 
