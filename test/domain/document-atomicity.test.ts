@@ -30,6 +30,8 @@ describe.each(BACKENDS)('document and label changes commit together with their e
       await sql`create or replace function lh_fail_events() returns trigger language plpgsql as $$ begin raise exception 'injected fault'; end $$`.execute(db);
       await sql`create trigger lh_fail_events before insert on events for each row when (new.type = ${sql.lit(type)}) execute function lh_fail_events()`.execute(db);
     }
+    // Start counting once the set-up's own announcements have arrived.
+    await new Promise((r) => setImmediate(r));
     committed = 0;
   }
 

@@ -32,6 +32,8 @@ describe.each(BACKENDS)('project changes and their events commit together (%s)',
       .values({ id: newId('doc', now), team_id: admin.teamId, project_id: p.id, key: 'k', name: 'd', text: 't', data: null, status: 'active', created_at: now, updated_at: now })
       .execute();
     await sql`alter table events rename to events_broken`.execute(t.ctx.store.db);
+    // Start counting once the set-up's own announcements have arrived.
+    await new Promise((r) => setImmediate(r));
     committed = 0;
   });
   afterEach(async () => {
