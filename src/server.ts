@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
-import { systemClock, type Clock } from './clock.js';
+import type { Clock } from './clock.js';
+import { composeApp } from './composition.js';
 import type { Config } from './config.js';
 import { bootstrap, type BootstrapResult } from './domain/bootstrap.js';
-import { createCommitSignal } from './events/commit-signal.js';
-import { openGate } from './events/label-gate.js';
 import { buildApp } from './http/app.js';
 import { startEngineHost } from './process/engine-host.js';
 import { migrate, openStore } from './store/db.js';
@@ -37,15 +36,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const store = openStore(config.databaseUrl);
   warnWideFiles(logger, store.sqlitePath);
   await migrate(store);
-  const clock = options.clock ?? systemClock;
-  const boot = await bootstrap(store.db, config.adminKey, clock());
-  // One in-process signal: eventsCommitted notifies it, the dispatcher and open event streams subscribe to it.
-  const commitSignal = createCommitSignal();
-  const ctx: AppContext = { config, store, clock, logger, labelGate: openGate, eventsCommitted: commitSignal.notify, commitSignal };
-  // Before the app exists and listens: installs the label gate, resolves the secret key (a clear start-up error
-  // when it is missing), and with a worker starts fan-out and delivery, woken by commitSignal.
-  // On SQLite a delivering process also takes the single-writer lock (a second one is refused); on PostgreSQL
-  // processes wake each other with LISTEN/NOTIFY (src/process/engine-host.ts).
+  const composed = composeApp({ config, store, logger, processMetrics: true, ...(options.clock ? { clock: options.clock } : {}) });
+  const { ctx } = composed;
+  const boot = await bootstrap(store.db, config.adminKey, ctx.clock());
+  // Before the app exists and listens: resolves the secret key (a clear start-up error when it is missing), and
+  // with a worker starts fan-out and delivery, woken by the commit signal. On SQLite a delivering process also
+  // takes the single-writer lock (a second one is refused); on PostgreSQL processes wake each other with
+  // LISTEN/NOTIFY (src/process/engine-host.ts).
   const engine = await startEngineHost(ctx, { worker: options.worker !== false, role: 'serve', databaseUrl: config.databaseUrl });
   const app = await buildApp(ctx);
   let port = config.port;
@@ -56,6 +53,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // e.g. the port is taken: give back the worker lock and the pools before failing.
       await engine.stop();
       await app.close();
+      await composed.close();
       await store.close();
       throw err;
     }
@@ -71,6 +69,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // The engine first: it drains in-flight deliveries (up to drainTimeoutMs) while the database is still open.
       await engine.stop();
       await app.close();
+      await composed.close();
       await store.close();
     },
   };

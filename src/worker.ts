@@ -1,10 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
-import { systemClock, type Clock } from './clock.js';
+import type { Clock } from './clock.js';
+import { composeApp } from './composition.js';
 import type { Config } from './config.js';
-import { createCommitSignal } from './events/commit-signal.js';
-import { openGate } from './events/label-gate.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerMetricsRoutes } from './http/routes/metrics.js';
 import { startEngineHost } from './process/engine-host.js';
@@ -40,9 +39,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   warnWideFiles(logger, store.sqlitePath);
   try {
     await migrate(store);
-    const commitSignal = createCommitSignal();
-    const clock = options.clock ?? systemClock;
-    const ctx: AppContext = { config, store, clock, logger, labelGate: openGate, eventsCommitted: commitSignal.notify, commitSignal };
+    const composed = composeApp({ config, store, logger, processMetrics: true, ...(options.clock ? { clock: options.clock } : {}) });
+    const { ctx } = composed;
     const host = await startEngineHost(ctx, { worker: true, role: 'worker', databaseUrl: config.databaseUrl });
     let health: FastifyInstance | null = null;
     let healthPort: number | null = null;
@@ -56,6 +54,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         healthPort = address && typeof address === 'object' ? address.port : options.healthPort;
       } catch (err) {
         await host.stop();
+        await composed.close();
         throw err;
       }
     }
@@ -66,6 +65,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       stop: async () => {
         await host.stop();
         await health?.close();
+        await composed.close();
         await store.close();
       },
     };

@@ -1,7 +1,7 @@
 import type { AppContext } from '../app-context.js';
 import { LabelhookError, ValidationError } from '../errors.js';
 import type { LabelView } from '../events/event.js';
-import { appendEvent } from '../events/outbox.js';
+import { appendEvent, outboxTransaction } from '../events/outbox.js';
 import type { CreatedAnnotation } from './annotations.js';
 import { eventProjectRef } from './event-refs.js';
 import { resolveDocumentIds } from './id-alias.js';
@@ -61,7 +61,7 @@ export async function updateLabelsInBulk(
     }
     gated.push(g);
   }
-  const answer = await ctx.store.db.transaction().execute(async (trx) => {
+  const answer = await outboxTransaction(ctx).execute(async (trx) => {
     const created: CreatedAnnotation[] = [];
     const out: { documentId: string; labels: LabelView[] }[] = [];
     for (const g of gated) {
@@ -84,6 +84,5 @@ export async function updateLabelsInBulk(
     }
     return out;
   });
-  ctx.eventsCommitted();
   return answer;
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import { ConflictError } from '../errors.js';
-import { appendEvent } from '../events/outbox.js';
+import { appendEvent, outboxTransaction } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { getDocumentRow } from './documents.js';
@@ -33,7 +33,7 @@ export async function completeDocument(ctx: AppContext, p: Principal, documentId
   const id = newId('cmp', now);
   let result: DocumentCompletion;
   try {
-    result = await ctx.store.db.transaction().execute(async (trx) => {
+    result = await outboxTransaction(ctx).execute(async (trx) => {
       const doc = await getDocumentRow(trx, p.teamId, documentId);
       if (doc.status === 'excluded') {
         throw new ConflictError(`Document ${documentId} is excluded from its project and cannot be completed.`, { documentId }, 'document_excluded');
@@ -62,6 +62,5 @@ export async function completeDocument(ctx: AppContext, p: Principal, documentId
     if (isUniqueViolation(err)) throw alreadyCompleted(documentId, mode);
     throw err;
   }
-  ctx.eventsCommitted();
   return result;
 }

@@ -1,7 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import { appendEvent, type NewEvent } from '../events/outbox.js';
+import { appendEvent, outboxTransaction, type NewEvent } from '../events/outbox.js';
 import { newIds } from '../ids.js';
 import type { DatabaseSchema, DocumentTable } from '../store/schema.js';
 import { insertNumberedDocuments } from '../store/num-alias.js';
@@ -129,7 +129,7 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectRef:
   const actor = actorOf(p);
   let result: { rows: Selectable<DocumentTable>[]; created: number; replaced: string[]; labelsRemoved: number };
   try {
-    result = await transactionFor(ctx.store, inputs.length).execute(async (trx) => {
+    result = await outboxTransaction(ctx, transactionFor(ctx.store, inputs.length)).execute(async (trx) => {
       const project = await getProject(trx, p.teamId, projectId);
       const existing = await documentsByKey(trx, projectId, keys);
       if (existing.size > 0 && !overwrite) throw duplicateKeyError([...existing.keys()], 'already exist in the project');
@@ -163,7 +163,6 @@ export async function importDocuments(ctx: AppContext, p: Principal, projectRef:
     }
     throw err;
   }
-  ctx.eventsCommitted();
   // A replaced document keeps its completions when its content did not change.
   const completions = await completionsOf(ctx.store.db, result.replaced);
   const documents = await mapInSlices(result.rows, (r) => toDocumentView(r, completions.get(r.id)));

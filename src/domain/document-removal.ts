@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context.js';
-import { appendEvent } from '../events/outbox.js';
+import { appendEvent, outboxTransaction } from '../events/outbox.js';
 import { completionsOf, requireProjectDocuments, toDocumentPayload, toDocumentView, type DocumentView } from './documents.js';
 import { eventProjectRef } from './event-refs.js';
 import { actorOf, requireRole, teamOf } from './permissions.js';
@@ -15,7 +15,7 @@ export async function deleteDocuments(ctx: AppContext, p: Principal, projectId: 
   requireRole(p, 'delete documents');
   const now = ctx.clock();
   // Bulk work in slices, yielding between them (src/domain/slices.ts), all in one transaction.
-  const deleted = await transactionFor(ctx.store, ids.length).execute(async (trx) => {
+  const deleted = await outboxTransaction(ctx, transactionFor(ctx.store, ids.length)).execute(async (trx) => {
     const project = await getProject(trx, p.teamId, projectId);
     const rows = await requireProjectDocuments(trx, project.id, ids);
     // Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite honours only with foreign_keys on.
@@ -33,7 +33,6 @@ export async function deleteDocuments(ctx: AppContext, p: Principal, projectId: 
     );
     return rows.map((r) => r.id);
   });
-  ctx.eventsCommitted();
   return { deleted: deleted.length, ids: deleted };
 }
 
@@ -44,8 +43,7 @@ export async function deleteDocuments(ctx: AppContext, p: Principal, projectId: 
 export async function excludeDocuments(ctx: AppContext, p: Principal, projectId: string, ids: string[]): Promise<DocumentView[]> {
   requireRole(p, 'exclude documents');
   const now = ctx.clock();
-  let emitted = false;
-  const views = await transactionFor(ctx.store, ids.length).execute(async (trx) => {
+  const views = await outboxTransaction(ctx, transactionFor(ctx.store, ids.length)).execute(async (trx) => {
     const project = await getProject(trx, p.teamId, projectId);
     const rows = await requireProjectDocuments(trx, project.id, ids);
     const changing = rows.filter((r) => r.status !== 'excluded');
@@ -67,11 +65,9 @@ export async function excludeDocuments(ctx: AppContext, p: Principal, projectId:
         },
         now,
       );
-      emitted = true;
     }
     const completions = await completionsOf(trx, after.map((r) => r.id));
     return mapInSlices(after, (r) => toDocumentView(r, completions.get(r.id)));
   });
-  if (emitted) ctx.eventsCommitted();
   return views;
 }

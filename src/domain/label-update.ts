@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError } from '../errors.js';
 import type { LabelView, StoredEvent } from '../events/event.js';
-import { appendEvent, draftEvent } from '../events/outbox.js';
+import { appendEvent, draftEvent, outboxTransaction } from '../events/outbox.js';
 import type { EventDataByType } from '../events/payloads.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { applyLabelPlan, type CreatedAnnotation } from './annotations.js';
@@ -98,10 +98,9 @@ export async function applyGatedUpdate(
 export async function updateLabels(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput): Promise<LabelView[]> {
   const now = ctx.clock();
   const gated = await gateLabelUpdate(ctx, p, documentId, input, now);
-  const labels = await transactionFor(ctx.store, sizeOf(input)).execute(async (trx) => {
+  const labels = await outboxTransaction(ctx, transactionFor(ctx.store, sizeOf(input))).execute(async (trx) => {
     const current = await applyGatedUpdate(trx, ctx, p, gated, now);
     return mapInSlices(await labelsOnDocument(trx, current.document.id), (l) => toLabelView(l.row));
   });
-  ctx.eventsCommitted();
   return labels;
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import { ConflictError } from '../errors.js';
-import { appendEvent } from '../events/outbox.js';
+import { appendEvent, outboxTransaction } from '../events/outbox.js';
 import { queueAutoExport } from '../export/auto-export.js';
 import { wakeExportRunner } from '../export/runner-wake.js';
 import { newId } from '../ids.js';
@@ -29,7 +29,7 @@ export async function completeProject(ctx: AppContext, p: Principal, id: string,
   requireRole(p, `complete a project in ${mode} mode`, mode);
   const now = ctx.clock();
   let exportQueued = false;
-  const row = await ctx.store.db.transaction().execute(async (trx) => {
+  const row = await outboxTransaction(ctx).execute(async (trx) => {
     const current = await lockProject(trx, ctx.store.dialect, p.teamId, id);
     if (!FROM[mode].includes(current.status)) {
       throw new ConflictError(
@@ -54,7 +54,6 @@ export async function completeProject(ctx: AppContext, p: Principal, id: string,
     exportQueued = (await queueAutoExport(trx, current, mode === 'labeler' ? 'PROJECT_COMPLETED' : 'PROJECT_REVIEWED', p.memberId, now)) !== null;
     return updated;
   });
-  ctx.eventsCommitted();
   if (exportQueued) wakeExportRunner(ctx);
   return toProjectView(ctx.store.db, row);
 }

@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ProjectRef } from '../events/event.js';
-import { appendEvent } from '../events/outbox.js';
+import { appendEvent, outboxTransaction } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { preparedQuery } from '../store/db.js';
 import { numOf } from '../store/num-alias.js';
@@ -133,13 +133,12 @@ export async function createProject(ctx: AppContext, p: Principal, input: NewPro
     created_by_num: p.memberNum ?? null,
     auto_export: null,
   };
-  const project = await ctx.store.db.transaction().execute(async (trx) => {
+  const project = await outboxTransaction(ctx).execute(async (trx) => {
     await trx.insertInto('projects').values(row).execute();
     const project = newProjectRef({ ...row, num: await numOf(trx, 'projects', row.id) });
     await appendEvent(trx, { type: 'PROJECT_CREATED', team: teamOf(p), project, actor: actorOf(p), data: { project } }, now);
     return project;
   });
-  ctx.eventsCommitted();
   const { counts: _counts, ...ref } = project;
   return { ...ref, documentCount: 0, labelCount: 0 };
 }
@@ -175,10 +174,9 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
     labelSet: patch.labelSet === undefined ? undefined : normalizeLabelSet(patch.labelSet),
   };
   const now = ctx.clock();
-  let wroteEvent = false;
   // The counts are read in the transaction too: a statement outside it would make SQLite commit the group of
   // transactions this one is part of early (src/store/sqlite-group-commit.ts).
-  const view = await ctx.store.db.transaction().execute(async (trx): Promise<ProjectView> => {
+  const view = await outboxTransaction(ctx).execute(async (trx): Promise<ProjectView> => {
     const current = await lockProject(trx, ctx.store.dialect, p.teamId, id);
     const old = toProjectRef(current);
     // A setting, not project content: written without a PROJECT_UPDATED event.
@@ -212,10 +210,8 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
     await updateProjectRow(trx, { id: current.id, name: updated.name, tags: updated.tags, labelSet: updated.label_set, updatedAt: now });
     const project = await eventProjectRef(trx, updated);
     await appendEvent(trx, { type: 'PROJECT_UPDATED', team: teamOf(p), project, actor: actorOf(p), data: { project, before, changed } }, now);
-    wroteEvent = true;
     return { ...toProjectRef(updated), ...(await oneProjectCounts(trx, current.id)), ...setting };
   });
-  if (wroteEvent) ctx.eventsCommitted();
   return view;
 }
 
@@ -249,7 +245,7 @@ async function refuseRemovingUsedItems(trx: Db, projectId: string, oldSet: Proje
 export async function deleteProject(ctx: AppContext, p: Principal, id: string): Promise<{ project: ProjectRef; documentCount: number }> {
   requireAdmin(p, 'delete projects');
   const now = ctx.clock();
-  const result = await ctx.store.db.transaction().execute(async (trx) => {
+  const result = await outboxTransaction(ctx).execute(async (trx) => {
     const row = await lockProject(trx, ctx.store.dialect, p.teamId, id);
     // The counts as they were: what the project held when it was deleted.
     const project = await eventProjectRef(trx, row);
@@ -259,6 +255,5 @@ export async function deleteProject(ctx: AppContext, p: Principal, id: string): 
     await appendEvent(trx, { type: 'PROJECT_DELETED', team: teamOf(p), project, actor: actorOf(p), data: { project, documentCount } }, now);
     return { project, documentCount };
   });
-  ctx.eventsCommitted();
   return result;
 }

@@ -1,53 +1,73 @@
-/** A listener woken after a transaction that wrote events has committed. */
-export type CommitListener = () => void;
+/** Where a notification came from: a commit in this process, or another process's announcement (PostgreSQL NOTIFY). */
+export type CommitOrigin = 'local' | 'peer';
 
 /**
- * In-process pub/sub of "events were committed": the dispatcher and every open event stream subscribe, and
- * `ctx.eventsCommitted` notifies. Listeners only learn *that* something committed, never what; they re-read the
- * events table, so a missed or coalesced notification costs latency, never an event (polling covers other processes).
+ * What the commit signal carries. Listeners only learn *that* something happened, never what; they re-read the
+ * database, so a missed or coalesced notification costs latency, never an event or a delivery (polling stays).
+ */
+export interface CommitEventMap {
+  /** A transaction that appended events committed (the outbox announces its own commits: src/events/outbox.ts). */
+  eventsCommitted: CommitOrigin;
+  /** Deliveries became due now without a new event: a replay, a redelivery, a re-enabled webhook, fan-out's leftovers. */
+  deliveriesDue: CommitOrigin;
+}
+
+export type CommitEvent = keyof CommitEventMap;
+
+/** A listener of one commit event, told the origin. */
+export type CommitListener<K extends CommitEvent = CommitEvent> = (origin: CommitEventMap[K]) => void;
+
+/**
+ * In-process pub/sub of commits: the outbox and the delivery admin emit, the dispatcher, the delivery worker,
+ * open event streams and (on PostgreSQL) the NOTIFY link subscribe. Built once per process by src/composition.ts.
  */
 export interface CommitSignal {
-  /** Wakes every listener soon (in the loop's check phase), once however often it is called before; never throws. */
-  notify(): void;
-  /** Adds a listener; returns the function that removes it. */
-  subscribe(listener: CommitListener): () => void;
-  /** How many listeners are subscribed (tests use it to prove subscriptions are released). */
-  listenerCount(): number;
+  /** Wakes the event's listeners soon (in the loop's check phase), once per origin however often it is emitted before; never throws. */
+  emit<K extends CommitEvent>(event: K, origin?: CommitEventMap[K]): void;
+  /** Adds a listener of `event`; returns the function that removes it. */
+  on<K extends CommitEvent>(event: K, listener: CommitListener<K>): () => void;
+  /** How many listeners are subscribed, to one event or all (tests use it to prove subscriptions are released). */
+  listenerCount(event?: CommitEvent): number;
 }
 
 /**
- * A new, empty commit signal. Notifications coalesce until the event loop's check phase (setImmediate): every
- * request answered in one turn of the loop wakes the listeners once, so the dispatcher fans out their events in
- * one pass instead of one pass (one transaction) per event, at no cost in latency.
+ * A new commit signal with no listeners. Notifications coalesce until the event loop's check phase (setImmediate):
+ * every request answered in one turn of the loop wakes the listeners once, so the dispatcher fans out their events
+ * in one pass instead of one pass (one transaction) per event, at no cost in latency.
  */
 export function createCommitSignal(): CommitSignal {
-  const listeners = new Set<CommitListener>();
-  let pending = false;
+  const listeners: { [K in CommitEvent]: Set<CommitListener<K>> } = { eventsCommitted: new Set(), deliveriesDue: new Set() };
+  const pending = new Map<string, { event: CommitEvent; origin: CommitOrigin }>();
   const wakeAll = (): void => {
-    pending = false;
-    // Copy first: a listener may unsubscribe itself while being called.
-    for (const listener of [...listeners]) {
-      try {
-        listener();
-      } catch {
-        // A failing listener must not stop the others; listeners handle their own errors.
+    const due = [...pending.values()];
+    pending.clear();
+    for (const { event, origin } of due) {
+      // Copy first: a listener may unsubscribe itself while being called.
+      for (const listener of [...listeners[event]]) {
+        try {
+          listener(origin);
+        } catch {
+          // A failing listener must not stop the others; listeners handle their own errors.
+        }
       }
     }
   };
   return {
-    notify() {
-      if (pending) return;
-      pending = true;
-      setImmediate(wakeAll);
+    emit(event, origin = 'local') {
+      const key = `${event}:${origin}`;
+      if (pending.has(key)) return;
+      if (pending.size === 0) setImmediate(wakeAll);
+      pending.set(key, { event, origin });
     },
-    subscribe(listener) {
+    on(event, listener) {
       // Wrap so subscribing the same function twice gives two independent subscriptions.
-      const entry: CommitListener = () => listener();
-      listeners.add(entry);
+      const entry: CommitListener = (origin) => listener(origin);
+      const set = listeners[event] as Set<CommitListener>;
+      set.add(entry);
       return () => {
-        listeners.delete(entry);
+        set.delete(entry);
       };
     },
-    listenerCount: () => listeners.size,
+    listenerCount: (event) => (event ? listeners[event].size : listeners.eventsCommitted.size + listeners.deliveriesDue.size),
   };
 }

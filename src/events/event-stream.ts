@@ -119,7 +119,7 @@ function createWaker(signal: AbortSignal, commitSignal: CommitSignal | undefined
     notified = true;
     wake?.();
   };
-  const unsubscribe = commitSignal?.subscribe(onWake);
+  const unsubscribe = commitSignal?.on('eventsCommitted', onWake);
   signal.addEventListener('abort', onWake);
   return {
     wait(ms) {

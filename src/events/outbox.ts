@@ -1,8 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction, TransactionBuilder } from 'kysely';
 import { newId } from '../ids.js';
-import { preparedQuery } from '../store/db.js';
+import { preparedQuery, type Store } from '../store/db.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import type { EventType } from './catalog.js';
+import type { CommitSignal } from './commit-signal.js';
 import type { Actor, ProjectRef, StoredEvent, TeamRef } from './event.js';
 import type { EventDataByType } from './payloads.js';
 
@@ -27,6 +28,35 @@ function envelopeJson(envelope: Omit<StoredEvent, 'seq'>, dataJson: string): str
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 
+// The open outbox transactions, and whether an event was appended in each (read after COMMIT).
+const appended = new WeakMap<Db, { events: boolean }>();
+
+/** A transaction builder whose commit announces the events appended in it. */
+export interface OutboxTransaction {
+  execute<T>(work: (trx: Transaction<DatabaseSchema>) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The transaction every change that may append events runs in (`builder`: the store's plain one by default, or a
+ * bulk one). After COMMIT, and only when `appendEvent` ran in it, it emits `eventsCommitted` on the commit signal,
+ * so nobody calls a wake-up by hand; a rollback announces nothing. Events appended in any other transaction (another
+ * process, a test writing rows directly) are found by polling.
+ */
+export function outboxTransaction(ctx: { store: Store; commitSignal: CommitSignal }, builder?: TransactionBuilder<DatabaseSchema>): OutboxTransaction {
+  const tx = builder ?? ctx.store.db.transaction();
+  return {
+    async execute(work) {
+      const state = { events: false };
+      const result = await tx.execute((trx) => {
+        appended.set(trx, state);
+        return work(trx);
+      });
+      if (state.events) ctx.commitSignal.emit('eventsCommitted');
+      return result;
+    },
+  };
+}
+
 // Every change appends one event: compiled once (src/store/db.ts), not rebuilt per call.
 const insertEvent = preparedQuery<
   { id: string; teamId: string; projectId: string | null; type: string; actor: string | null; data: string; createdAt: number },
@@ -49,9 +79,12 @@ const insertEvent = preparedQuery<
 
 /**
  * Appends an event to the outbox. Call it with the transaction that makes the change, so the change and
- * its event commit or roll back together (the transactional outbox of docs/architecture.md).
+ * its event commit or roll back together (the transactional outbox of docs/architecture.md); opened with
+ * `outboxTransaction`, its commit wakes this process's dispatcher and event streams at once.
  */
 export async function appendEvent<T extends EventType>(trx: Db, input: NewEvent<T>, now: number): Promise<StoredEvent> {
+  const outbox = appended.get(trx);
+  if (outbox) outbox.events = true;
   // The stored envelope has no seq: the database assigns it, and eventFromRow adds it back.
   const { seq: _unassigned, ...envelope } = draftEvent(input, now);
   const id = envelope.id;

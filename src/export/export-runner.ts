@@ -3,7 +3,7 @@ import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { toProjectRef } from '../domain/views.js';
 import type { Actor } from '../events/event.js';
-import { appendEvent } from '../events/outbox.js';
+import { appendEvent, outboxTransaction } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import type { DatabaseSchema, ExportJobTable } from '../store/schema.js';
 import { downloadUrl } from './download-link.js';
@@ -59,7 +59,7 @@ async function runJob(ctx: AppContext, job: Job, owner: string, signal: AbortSig
   const now = ctx.clock();
   const expires = now + ctx.config.exportLinkTtlMs;
   const actor = await actorOfMember(ctx, job.requested_by);
-  const done = await db.transaction().execute(async (trx) => {
+  await outboxTransaction(ctx).execute(async (trx) => {
     const res = await trx
       .updateTable('export_jobs')
       .set({
@@ -78,7 +78,7 @@ async function runJob(ctx: AppContext, job: Job, owner: string, signal: AbortSig
       .where('id', '=', job.id)
       .where('lease_owner', '=', owner)
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return false; // our lease ran out and another runner took the job over
+    if (Number(res.numUpdatedRows) !== 1) return; // our lease ran out and another runner took the job over
     const ref = toProjectRef(project);
     await appendEvent(
       trx,
@@ -109,9 +109,7 @@ async function runJob(ctx: AppContext, job: Job, owner: string, signal: AbortSig
       },
       now,
     );
-    return true;
   });
-  if (done) ctx.eventsCommitted();
 }
 
 /** Gives a failed try back to the queue, or after MAX_EXPORT_ATTEMPTS fails the job and emits EXPORT_FAILED. */
@@ -122,14 +120,14 @@ async function recordFailure(ctx: AppContext, job: Job, owner: string, error: st
   const project = await db.selectFrom('projects').selectAll().where('id', '=', job.project_id).executeTakeFirst();
   const team = await db.selectFrom('teams').select(['id', 'name']).where('id', '=', job.team_id).executeTakeFirst();
   const actor = final ? await actorOfMember(ctx, job.requested_by) : null;
-  const wrote = await db.transaction().execute(async (trx) => {
+  await outboxTransaction(ctx).execute(async (trx) => {
     const res = await trx
       .updateTable('export_jobs')
       .set({ state: final ? 'failed' : 'queued', error, lease_owner: null, lease_expires_at: null, updated_at: now, ...(final ? { completed_at: now } : {}) })
       .where('id', '=', job.id)
       .where('lease_owner', '=', owner)
       .executeTakeFirst();
-    if (!final || Number(res.numUpdatedRows) !== 1 || !project || !team) return false;
+    if (!final || Number(res.numUpdatedRows) !== 1 || !project || !team) return;
     const since = job.since === null ? null : new Date(Number(job.since)).toISOString();
     const failure = { id: job.id, projectId: job.project_id, format: job.format, status: job.status_filter, since, trigger: job.trigger, error, attempts: job.attempts };
     await appendEvent(
@@ -137,9 +135,7 @@ async function recordFailure(ctx: AppContext, job: Job, owner: string, error: st
       { type: 'EXPORT_FAILED', team, project: toProjectRef(project), actor, data: { export: { ...failure, createdAt: new Date(Number(job.created_at)).toISOString() } } },
       now,
     );
-    return true;
   });
-  if (wrote) ctx.eventsCommitted();
 }
 
 /** Runs one claimed job, renewing its lease while the file is written. */

@@ -1,5 +1,4 @@
 import type { AppContext } from '../app-context.js';
-import { createMetrics } from '../metrics/metrics.js';
 import { limitHeapGrowth } from './heap-growth.js';
 import { startPgWakeups, type PgWakeups } from '../store/pg-notify.js';
 import { acquireSqliteWorkerLock, type WorkerLock } from '../store/sqlite-worker-lock.js';
@@ -17,55 +16,40 @@ export interface EngineHostOptions {
 
 /** The webhook side of one process in its role, with what it needs around it. */
 export interface EngineHost {
-  engine: Engine;
+  /** The dispatcher and delivery worker; null in an API-only process. */
+  engine: Engine | null;
   /** Drains the engine (bounded by config.drainTimeoutMs), then drops the LISTEN connection and the SQLite lock. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts the engine of a `serve` or `worker` process on `ctx`: makes sure the process has metrics, takes the
- * SQLite single-writer lock when this process delivers (and gives back the leases a dead predecessor left), and on PostgreSQL links processes with LISTEN/NOTIFY:
- * local commits are announced to every process, and announcements from others wake the local dispatcher,
- * workers and event streams. Polling stays the fallback everywhere.
+ * Starts the webhook side of a `serve` or `worker` process on `ctx`: checks the secret key (a clear start-up error
+ * when it is missing); in a delivering process takes the file's single-writer lock where the store has one (and gives
+ * back the leases a dead predecessor left), and starts the engine; where processes can wake each other (PostgreSQL
+ * LISTEN/NOTIFY) links the commit signal to the others: local commits and due deliveries are announced, and
+ * announcements wake the local dispatcher, worker and event streams. Polling stays the fallback everywhere.
  */
 export async function startEngineHost(ctx: AppContext, options: EngineHostOptions): Promise<EngineHost> {
+  ctx.webhooks.requireSecretKey();
   if (options.worker) limitHeapGrowth(ctx.config.heapGrowthPercent);
-  ctx.metrics ??= createMetrics({ store: ctx.store, clock: ctx.clock, logger: ctx.logger, processMetrics: true });
   let lock: WorkerLock | null = null;
   const sqlitePath = ctx.store.sqlitePath;
-  if (options.worker && ctx.store.dialect === 'sqlite' && sqlitePath !== null && sqlitePath !== ':memory:') {
+  if (options.worker && ctx.store.capabilities.singleWriterFile && sqlitePath !== null) {
     lock = acquireSqliteWorkerLock(sqlitePath, options.role);
   }
-  let engine: Engine | undefined;
+  let engine: Engine | null = null;
   let wakeups: PgWakeups | null = null;
+  const unlink: (() => void)[] = [];
   try {
     if (lock) {
       // A previous deliverer that died (kill -9, power loss) left its leases: hand them out now, not a lease later.
       const released = await releaseDeadProcessLeases(ctx.store, ctx.clock());
       if (released > 0) ctx.logger.info({ released }, 'released the leases of a previous process that did not stop cleanly');
     }
-    // Another process committed events or left deliveries for any worker: wake the event streams (through the
-    // commit signal), the dispatcher and the workers here.
-    const wakeLocal = (): void => {
-      ctx.commitSignal?.notify();
-      engine?.wake();
-    };
-    if (ctx.store.dialect === 'postgres') {
-      wakeups = await startPgWakeups({ url: options.databaseUrl, store: ctx.store, logger: ctx.logger, onWake: wakeLocal });
-      const localCommitted = ctx.eventsCommitted;
-      const announce = wakeups;
-      ctx.eventsCommitted = () => {
-        localCommitted();
-        announce.notify();
-      };
-    }
-    const announce = wakeups;
-    engine = startEngine(ctx, {
-      worker: options.worker,
-      // Deliveries fanned out here may be taken by any worker: tell the others at once.
-      ...(announce ? { onWork: () => announce.notify() } : {}),
-    });
+    if (ctx.store.capabilities.crossProcessNotify) wakeups = await linkProcesses(ctx, options.databaseUrl, unlink);
+    if (options.worker) engine = startEngine(ctx);
   } catch (err) {
+    for (const off of unlink) off();
     await wakeups?.close();
     lock?.release();
     throw err;
@@ -77,8 +61,9 @@ export async function startEngineHost(ctx: AppContext, options: EngineHostOption
     stop() {
       stopped ??= (async () => {
         try {
-          await running.stop();
+          await running?.stop();
         } finally {
+          for (const off of unlink) off();
           await wakeups?.close();
           lock?.release();
         }
@@ -86,4 +71,27 @@ export async function startEngineHost(ctx: AppContext, options: EngineHostOption
       return stopped;
     },
   };
+}
+
+/**
+ * Opens the LISTEN connection and ties it to the commit signal both ways; pushes the unsubscribers onto `unlink`.
+ * Our own NOTIFY comes back too, as a `peer` wake: harmless (listeners re-read), and never announced again.
+ */
+async function linkProcesses(ctx: AppContext, databaseUrl: string, unlink: (() => void)[]): Promise<PgWakeups> {
+  const signal = ctx.commitSignal;
+  const wakeups = await startPgWakeups({
+    url: databaseUrl,
+    store: ctx.store,
+    logger: ctx.logger,
+    // Another process committed events or left deliveries for any worker (the notification does not say which).
+    onWake: () => {
+      signal.emit('eventsCommitted', 'peer');
+      signal.emit('deliveriesDue', 'peer');
+    },
+  });
+  const announce = (origin: 'local' | 'peer'): void => {
+    if (origin === 'local') wakeups.notify();
+  };
+  unlink.push(signal.on('eventsCommitted', announce), signal.on('deliveriesDue', announce));
+  return wakeups;
 }

@@ -26,9 +26,19 @@ export interface Store {
   dialect: DialectName;
   /** The SQLite file path, when on SQLite. */
   sqlitePath: string | null;
+  /** What the database offers processes sharing it (src/process/engine-host.ts acts on it). */
+  capabilities: StoreCapabilities;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** How processes sharing this database coordinate. */
+export interface StoreCapabilities {
+  /** Processes can wake each other (PostgreSQL LISTEN/NOTIFY). */
+  crossProcessNotify: boolean;
+  /** One file with one writer: a delivering process must hold the file's worker lock (SQLite on disk). */
+  singleWriterFile: boolean;
 }
 
 export interface OpenStoreOptions {
@@ -149,6 +159,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
       bulkTransaction: () => db.transaction().setIsolationLevel('serializable'),
       dialect: 'sqlite',
       sqlitePath: file,
+      capabilities: { crossProcessNotify: false, singleWriterFile: file !== ':memory:' },
       ping: async () => {
         await sql`select 1`.execute(db);
       },
@@ -174,6 +185,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
     bulkTransaction: () => db.transaction(),
     dialect: 'postgres',
     sqlitePath: null,
+    capabilities: { crossProcessNotify: true, singleWriterFile: false },
     ping: async () => {
       await sql`select 1`.execute(db);
     },

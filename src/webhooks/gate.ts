@@ -38,7 +38,7 @@ export function readGateAnswer(sent: SentAttempt): GateAnswer {
   return { kind: 'unavailable', reason: sent.error ?? (status === null ? 'no answer' : `HTTP ${status}`) };
 }
 
-async function callOne(ctx: AppContext, runtime: WebhookRuntime, webhook: Webhook, event: StoredEvent): Promise<{ answer: GateAnswer; log: ImmediateDelivery }> {
+async function callOne(ctx: Omit<AppContext, 'labelGate'>, runtime: WebhookRuntime, webhook: Webhook, event: StoredEvent): Promise<{ answer: GateAnswer; log: ImmediateDelivery }> {
   const format = getFormat(webhook.format);
   const records = format.records(event, { sendPayload: webhook.sendPayload });
   const body = format.render(records, event.type, records.length !== 1);
@@ -73,7 +73,7 @@ async function callOne(ctx: AppContext, runtime: WebhookRuntime, webhook: Webhoo
  * rejection wins; a webhook that cannot answer follows its failMode (open: proceed, closed: reject).
  * Every call is logged as a delivery with its attempt.
  */
-export function createLabelGate(ctx: AppContext, runtime: WebhookRuntime): LabelGate {
+export function createLabelGate(ctx: Omit<AppContext, 'labelGate'>, runtime: WebhookRuntime): LabelGate {
   return {
     async check(event: StoredEvent): Promise<GateVerdict> {
       const rows = await ctx.store.db

@@ -1,61 +1,74 @@
 import type { Agent } from 'undici';
 import type { AppContext } from '../app-context.js';
+import type { Config } from '../config.js';
 import { createSecretBox, type SecretBox } from './transport/secret-box.js';
 import { resolveSecretKey } from './transport/secret-key-source.js';
 import { createGuardedDispatcher, createTargetPolicy, type ResolveAll, type TargetPolicy } from './transport/ssrf-guard.js';
 import { createWebhookSlots, type WebhookSlots } from './delivery/webhook-slots.js';
 
-/** What the webhook routes, the gate and the workers of one app share: the secret box, the SSRF policy and one HTTP pool. */
+/** What the webhook routes, the gate and the workers of one process share: the secret box, the SSRF policy and one HTTP pool. */
 export interface WebhookRuntime {
-  box: SecretBox;
-  policy: TargetPolicy;
-  /** Resolver for save-time checks and connections (the system one unless a test injects one). */
-  lookup: ResolveAll | undefined;
+  /** Seals and opens webhook secrets; the key is resolved on first use (or by `requireSecretKey`). */
+  readonly box: SecretBox;
+  readonly policy: TargetPolicy;
+  /** Resolver for save-time checks and connections (the system one unless the composition was given one). */
+  readonly lookup: ResolveAll | undefined;
   /** The guarded keep-alive agent every webhook request goes through (created on first use). */
   agent(): Agent;
   /** The per-webhook concurrency shared by the delivery worker and manual sends. */
-  slots: WebhookSlots;
+  readonly slots: WebhookSlots;
+  /** Resolves the secret key now: a missing LABELHOOK_SECRET_KEY fails start-up with a clear message. */
+  requireSecretKey(): void;
+  /** Drops the HTTP pool (requests still running are abandoned); a later request opens a new one. */
   close(): Promise<void>;
 }
 
-const runtimes = new WeakMap<AppContext, WebhookRuntime>();
+export interface WebhookRuntimeOptions {
+  config: Config;
+  /** The SQLite file path (the key file lives next to it), null on PostgreSQL. */
+  sqlitePath: string | null;
+  /** Resolver for webhook hosts: omitted, the system resolver; tests pass a fake one. */
+  lookup?: ResolveAll;
+}
 
-/**
- * The runtime of `ctx`, created on first use. Keyed by the context so routes (built before the engine starts)
- * and the engine use the same key material and connection pool.
- */
-export function webhookRuntime(ctx: AppContext, lookup?: ResolveAll): WebhookRuntime {
-  const existing = runtimes.get(ctx);
-  if (existing) return existing;
-  const box = createSecretBox(resolveSecretKey({ configured: ctx.config.secretKey, sqlitePath: ctx.store.sqlitePath }));
-  const policy = createTargetPolicy(ctx.config.allowPrivateTargets);
+/** Creates the runtime of one process (src/composition.ts does, once). */
+export function createWebhookRuntime(options: WebhookRuntimeOptions): WebhookRuntime {
+  const { config, lookup } = options;
+  const policy = createTargetPolicy(config.allowPrivateTargets);
+  let box: SecretBox | null = null;
   let agent: Agent | null = null;
-  const runtime: WebhookRuntime = {
-    box,
+  const openBox = (): SecretBox => {
+    box ??= createSecretBox(resolveSecretKey({ configured: config.secretKey, sqlitePath: options.sqlitePath }));
+    return box;
+  };
+  return {
+    get box() {
+      return openBox();
+    },
     policy,
     lookup,
-    slots: createWebhookSlots(ctx.config.webhookConcurrency),
+    slots: createWebhookSlots(config.webhookConcurrency),
     agent() {
       agent ??= createGuardedDispatcher(policy, {
-        connectTimeoutMs: ctx.config.connectTimeoutMs,
+        connectTimeoutMs: config.connectTimeoutMs,
         ...(lookup ? { lookup } : {}),
         keepAliveTimeoutMs: 30_000,
       });
       return agent;
     },
+    requireSecretKey() {
+      openBox();
+    },
     async close() {
-      runtimes.delete(ctx);
       const a = agent;
       agent = null;
       // destroy, not close: close waits for hanging receivers, and every caller has already given up on them.
       if (a) await a.destroy().catch(() => undefined);
     },
   };
-  runtimes.set(ctx, runtime);
-  return runtime;
 }
 
-/** Closes the runtime of `ctx` if one was created (the app's onClose hook: nothing to create just to close). */
-export async function closeWebhookRuntime(ctx: AppContext): Promise<void> {
-  await runtimes.get(ctx)?.close();
+/** The webhook runtime of `ctx`. */
+export function webhookRuntime(ctx: AppContext): WebhookRuntime {
+  return ctx.webhooks;
 }

@@ -1,21 +1,21 @@
 import { setImmediate as nextCheck } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createCommitSignal } from '../../src/events/commit-signal.js';
+import { createCommitSignal, type CommitOrigin } from '../../src/events/commit-signal.js';
 
 describe('commit signal', () => {
   it('wakes every listener once for all the notifies of one turn of the event loop, and again for a later one', async () => {
     const signal = createCommitSignal();
     let a = 0;
     let b = 0;
-    signal.subscribe(() => void (a += 1));
-    signal.subscribe(() => void (b += 1));
-    signal.notify();
-    signal.notify();
-    signal.notify();
+    signal.on('eventsCommitted', () => void (a += 1));
+    signal.on('eventsCommitted', () => void (b += 1));
+    signal.emit('eventsCommitted');
+    signal.emit('eventsCommitted');
+    signal.emit('eventsCommitted');
     expect(a).toBe(0);
     await nextCheck();
     expect([a, b]).toEqual([1, 1]);
-    signal.notify();
+    signal.emit('eventsCommitted');
     await nextCheck();
     expect([a, b]).toEqual([2, 2]);
   });
@@ -23,17 +23,33 @@ describe('commit signal', () => {
   it('keeps waking the others when a listener throws, and stops waking a listener that unsubscribed', async () => {
     const signal = createCommitSignal();
     let woken = 0;
-    signal.subscribe(() => {
+    signal.on('eventsCommitted', () => {
       throw new Error('listener fault');
     });
-    const off = signal.subscribe(() => void (woken += 1));
-    expect(() => signal.notify()).not.toThrow();
+    const off = signal.on('eventsCommitted', () => void (woken += 1));
+    expect(() => signal.emit('eventsCommitted')).not.toThrow();
     await nextCheck();
     expect(woken).toBe(1);
     off();
     expect(signal.listenerCount()).toBe(1);
-    signal.notify();
+    signal.emit('eventsCommitted');
     await nextCheck();
     expect(woken).toBe(1);
+  });
+
+  it('tells each event only its own listeners, once per origin, with the origin', async () => {
+    const signal = createCommitSignal();
+    const events: CommitOrigin[] = [];
+    const due: CommitOrigin[] = [];
+    signal.on('eventsCommitted', (origin) => events.push(origin));
+    signal.on('deliveriesDue', (origin) => due.push(origin));
+    signal.emit('deliveriesDue');
+    signal.emit('deliveriesDue', 'peer');
+    signal.emit('deliveriesDue');
+    await nextCheck();
+    expect(events).toEqual([]);
+    expect(due).toEqual(['local', 'peer']);
+    expect(signal.listenerCount('deliveriesDue')).toBe(1);
+    expect(signal.listenerCount()).toBe(2);
   });
 });

@@ -37,7 +37,7 @@ describe.each(BACKENDS)('export jobs, EXPORT_COMPLETED and signed downloads (%s)
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     t.ctx.config.publicUrl = base;
-    engine = startEngine(t.ctx, { worker: true });
+    engine = startEngine(t.ctx);
     // A training pipeline: on EXPORT_COMPLETED it downloads the file by the URL in the event, with no API key.
     receiver = await startReceiver((req, res) => {
       const body = JSON.parse(req.body);

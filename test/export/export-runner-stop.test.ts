@@ -24,14 +24,14 @@ describe.each(BACKENDS)('export runner on shutdown (%s)', (backend) => {
     const project = await call(t.app, t.adminKey, 'POST', '/projects', { name: 'Long' }, 201);
     const documents = Array.from({ length: 20_000 }, (_, i) => ({ text: `document ${i} with a few words of text in it` }));
     await call(t.app, t.adminKey, 'POST', `/projects/${project.id}/documents`, { documents }, 201);
-    const engine = startEngine(t.ctx, { worker: true });
+    const engine = startEngine(t.ctx);
     const job = await call(t.app, t.adminKey, 'POST', `/projects/${project.id}/exports`, { format: 'label-studio' }, 202);
     const state = async () => (await call(t.app, t.adminKey, 'GET', `/exports/${job.id}`, undefined, 200)) as { state: string; attempts: number };
     while ((await state()).state !== 'running') await new Promise((r) => setTimeout(r, 2));
     await engine.stop();
     expect(await state()).toMatchObject({ state: 'queued', attempts: 0 });
     expect(readdirSync(dir)).toEqual([]); // the half-written temporary file is gone
-    const again = startEngine(t.ctx, { worker: true });
+    const again = startEngine(t.ctx);
     try {
       for (;;) {
         const s = await state();

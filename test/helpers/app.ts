@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { AppContext } from '../../src/app-context.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { composeApp, type ComposeOptions } from '../../src/composition.js';
 import { bootstrap } from '../../src/domain/bootstrap.js';
-import { openGate } from '../../src/events/label-gate.js';
 import { buildApp } from '../../src/http/app.js';
 import { createTestDatabase, type Backend, type TestDatabase } from './backends.js';
 
@@ -18,19 +18,18 @@ export interface TestApp {
 
 export const TEST_ADMIN_KEY = 'lh_test_admin_key_0123456789';
 
-/** Builds the app on a fresh database of `backend`; `overrides` adjust the configuration. */
-export async function createTestApp(backend: Backend, overrides: Partial<Config> = {}, patch: Partial<AppContext> = {}): Promise<TestApp> {
+/** What a test may choose about the composed context (src/composition.ts), as production's callers do. */
+export type TestAppOptions = Pick<ComposeOptions, 'clock' | 'lookup' | 'labelGate'>;
+
+/**
+ * Builds the app on a fresh database of `backend`, composed as `labelhook serve` composes it; `overrides` adjust
+ * the configuration. Start the engine on `ctx` (startEngine) for delivery tests.
+ */
+export async function createTestApp(backend: Backend, overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(backend);
   const config = loadConfig({ LABELHOOK_DATABASE_URL: database.url, LABELHOOK_LOG_LEVEL: 'silent' }, overrides);
-  const ctx: AppContext = {
-    config,
-    store: database.store,
-    clock: () => Date.now(),
-    logger: pino({ level: 'silent' }),
-    labelGate: openGate,
-    eventsCommitted: () => undefined,
-    ...patch,
-  };
+  const composed = composeApp({ config, store: database.store, logger: pino({ level: 'silent' }), ...options });
+  const { ctx } = composed;
   await bootstrap(ctx.store.db, TEST_ADMIN_KEY, ctx.clock());
   const app = await buildApp(ctx);
   await app.ready();
@@ -41,6 +40,7 @@ export async function createTestApp(backend: Backend, overrides: Partial<Config>
     adminKey: TEST_ADMIN_KEY,
     close: async () => {
       await app.close();
+      await composed.close();
       await database.drop();
     },
   };

@@ -2,9 +2,9 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../src/domain/api-keys.js';
-import { createCommitSignal, type CommitSignal } from '../../src/events/commit-signal.js';
+import type { CommitSignal } from '../../src/events/commit-signal.js';
 import type { ProjectRef, StoredEvent } from '../../src/events/event.js';
-import { appendEvent } from '../../src/events/outbox.js';
+import { appendEvent, outboxTransaction } from '../../src/events/outbox.js';
 import { newId } from '../../src/ids.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
@@ -74,7 +74,9 @@ describe.each(BACKENDS)('GET /api/v1/events/stream (%s)', (backend) => {
   let otherTeamId: string;
 
   async function emit(type: 'PROJECT_UPDATED' | 'TASK_COMPLETED' | 'PING', onProject: ProjectRef | null, opts: { team?: string; notify?: boolean } = {}): Promise<StoredEvent> {
-    const event = await t.ctx.store.db.transaction().execute((trx) =>
+    // The outbox announces its own commit; a plain transaction stands for another process (no announcement).
+    const builder = opts.notify === false ? t.ctx.store.db.transaction() : outboxTransaction(t.ctx);
+    const event = await builder.execute((trx) =>
       appendEvent(
         trx,
         {
@@ -87,7 +89,6 @@ describe.each(BACKENDS)('GET /api/v1/events/stream (%s)', (backend) => {
         Date.now(),
       ),
     );
-    if (opts.notify !== false) t.ctx.eventsCommitted();
     return event;
   }
 
@@ -102,8 +103,8 @@ describe.each(BACKENDS)('GET /api/v1/events/stream (%s)', (backend) => {
   }
 
   beforeAll(async () => {
-    signal = createCommitSignal();
-    t = await createTestApp(backend, {}, { commitSignal: signal, eventsCommitted: signal.notify });
+    t = await createTestApp(backend);
+    signal = t.ctx.commitSignal;
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const address = t.app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -200,7 +201,7 @@ describe.each(BACKENDS)('GET /api/v1/events/stream (%s)', (backend) => {
       const held = new Promise<void>((resolve) => (release = resolve));
       let inserted!: () => void;
       const insertedEarly = new Promise<void>((resolve) => (inserted = resolve));
-      const slow = t.ctx.store.db.transaction().execute(async (trx) => {
+      const slow = outboxTransaction(t.ctx).execute(async (trx) => {
         const e = await appendEvent(trx, { type: 'PING', team: { id: teamId, name: 'team' }, project: null, actor: null, data: { message: 'slow', webhookId: 'x' } }, Date.now());
         inserted();
         await held;
@@ -212,7 +213,6 @@ describe.each(BACKENDS)('GET /api/v1/events/stream (%s)', (backend) => {
       await new Promise((r) => setTimeout(r, 700));
       release();
       const early = await slow;
-      t.ctx.eventsCommitted();
       expect(early.seq).toBeLessThan(fast.seq);
       await l.waitFor((m) => m.filter((x) => x.event !== 'ready').length >= 2);
       l.close();

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookRuntime } from '../../src/webhooks/webhook-runtime.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { insertDelivery } from '../helpers/delivery-rows.js';
@@ -51,9 +50,8 @@ describe.each(BACKENDS)('input validation under random bodies (%s)', (backend) =
   };
 
   beforeAll(async () => {
-    t = await createTestApp(backend, { allowPrivateTargets: ['127.0.0.0/8'], secretKey: 'property-test-secret-key-0123456789' });
     // Random URLs must never reach real DNS: every name resolves through an empty table.
-    webhookRuntime(t.ctx, fakeResolver({}));
+    t = await createTestApp(backend, { allowPrivateTargets: ['127.0.0.0/8'], secretKey: 'property-test-secret-key-0123456789' }, { lookup: fakeResolver({}) });
     const call = async (method: 'POST', url: string, body: unknown) => {
       const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: bearer(t.adminKey), payload: body as object });
       if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);

@@ -1,6 +1,5 @@
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookRuntime } from '../../src/webhooks/webhook-runtime.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { insertDelivery } from '../helpers/delivery-rows.js';
@@ -101,8 +100,11 @@ describe.each(BACKENDS)('every route × role × team, generated from /openapi.js
   const operations: string[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp(backend, { allowPrivateTargets: ['127.0.0.0/8'], secretKey: 'route-table-secret-key-0123456789', requestTimeoutMs: 1000, connectTimeoutMs: 500 });
-    webhookRuntime(t.ctx, fakeResolver({}));
+    t = await createTestApp(
+      backend,
+      { allowPrivateTargets: ['127.0.0.0/8'], secretKey: 'route-table-secret-key-0123456789', requestTimeoutMs: 1000, connectTimeoutMs: 500 },
+      { lookup: fakeResolver({}) },
+    );
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
     keys.instanceAdmin = t.adminKey;

@@ -82,7 +82,7 @@ export function useEngineApp(backend: Backend, overrides: Partial<Config> = {}):
   const box = {} as EngineApp;
   beforeAll(async () => {
     box.t = await createTestApp(backend, { ...FAST, ...overrides });
-    box.engine = startEngine(box.t.ctx, { worker: true });
+    box.engine = startEngine(box.t.ctx);
     box.api = async (method, url, body) => {
       const res = await box.t.app.inject({
         method: method as 'GET',

@@ -18,7 +18,6 @@ import {
   type NewWebhookInput,
   type WebhookPatch,
 } from '../../webhooks/admin/webhook-admin.js';
-import { closeWebhookRuntime } from '../../webhooks/webhook-runtime.js';
 import { BATCH_LIMITS } from '../../webhooks/admin/webhook-validation.js';
 import { toDeliveryView } from '../../webhooks/admin/webhook-views.js';
 import { principalOf } from '../auth.js';
@@ -106,9 +105,6 @@ const tags = ['webhooks'];
 
 /** Webhook endpoints (docs/webhooks.md): CRUD, secrets, test, delivery log and replay. Admins only. */
 export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): void {
-  // The routes' HTTP pool (test sends, redeliveries) closes with the app.
-  app.addHook('onClose', async () => closeWebhookRuntime(ctx));
-
   app.post(
     '/api/v1/webhooks',
     {

@@ -100,6 +100,8 @@ export async function redeliver(ctx: AppContext, p: Principal, deliveryId: strin
       .where('id', '=', d.id)
       .execute();
   });
+  // A finished head of an ordered line lets the next delivery go: the worker claims it now, not at its next poll.
+  if (ok) ctx.commitSignal.emit('deliveriesDue');
   const row = await db.selectFrom('deliveries').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow();
   const attempt = await db.selectFrom('attempts').selectAll().where('delivery_id', '=', d.id).orderBy('attempt_no', 'desc').limit(1).executeTakeFirstOrThrow();
   return { delivery: toDeliveryView(row), attempt: toAttemptView(attempt, row.payload) };

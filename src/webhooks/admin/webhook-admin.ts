@@ -171,7 +171,8 @@ export async function updateWebhook(ctx: AppContext, p: Principal, id: string, p
     }
   }
   await db.updateTable('webhooks').set(set).where('id', '=', id).where('team_id', '=', p.teamId).execute();
-  if (patch.enabled === true) ctx.eventsCommitted();
+  // Its waiting deliveries are due again: the delivery worker claims them now, not at its next poll.
+  if (patch.enabled === true) ctx.commitSignal.emit('deliveriesDue');
   return readWebhook(ctx, p, id);
 }
 
