@@ -1,4 +1,4 @@
-import { statusOf, type CodeWithStatus, type ErrorCode } from './error-catalog.js';
+import { catalogMessage, statusOf, type CodeWithStatus, type ErrorCode } from './error-catalog.js';
 
 /**
  * Base class of every error labelhook raises on purpose: a stable `code` users can match on and a status. Its
@@ -37,7 +37,7 @@ export class BadRequestError extends ApiError {
 
 /** No or an unknown API key (401). */
 export class UnauthorizedError extends ApiError {
-  constructor(message = 'A valid API key is required: send "Authorization: Bearer <key>".') {
+  constructor(message = catalogMessage('unauthorized')) {
     super('unauthorized', message);
   }
 }
@@ -51,7 +51,7 @@ export class ForbiddenError extends ApiError {
 
 /** The resource does not exist in the caller's team (404; also for another team's resources). */
 export class NotFoundError extends ApiError {
-  constructor(what: string, id: string, message = `${what} ${id} was not found.`, extra?: Record<string, unknown>) {
+  constructor(what: string, id: string, message = catalogMessage('not_found', { resource: what, id }), extra?: Record<string, unknown>) {
     super('not_found', message, { resource: what, id, ...extra });
   }
 }
