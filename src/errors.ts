@@ -1,10 +1,16 @@
-/** Base class of every error labelhook raises on purpose: a stable `code` users can match on and an HTTP status. */
+import { catalogMessage, statusOf, type CodeWithStatus, type ErrorCode } from './error-catalog.js';
+
+/**
+ * Base class of every error labelhook raises on purpose: a stable `code` users can match on and a status. Its
+ * constructor is protected: API errors are made through the classes below, which accept only codes of the catalog
+ * (`src/error-catalog.ts`) whose status is theirs; the process and CLI errors at the end carry fixed codes.
+ */
 export class LabelhookError extends Error {
   readonly code: string;
   readonly status: number;
   readonly details: unknown;
 
-  constructor(code: string, status: number, message: string, details?: unknown) {
+  protected constructor(code: string, status: number, message: string, details?: unknown) {
     super(message);
     this.name = new.target.name;
     this.code = code;
@@ -13,56 +19,79 @@ export class LabelhookError extends Error {
   }
 }
 
-/** The request body or query is malformed (400). */
-export class BadRequestError extends LabelhookError {
-  constructor(message: string, details?: unknown, code = 'bad_request') {
-    super(code, 400, message, details);
+/** An error the HTTP API answers: its code is a catalog key and its status is the catalog's. */
+export class ApiError extends LabelhookError {
+  declare readonly code: ErrorCode;
+
+  protected constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(code, statusOf(code), message, details);
+  }
+}
+
+/** The request or one of its parameters cannot be read (400). */
+export class BadRequestError extends ApiError {
+  constructor(message: string, details: unknown, code: CodeWithStatus<400>) {
+    super(code, message, details);
   }
 }
 
 /** No or an unknown API key (401). */
-export class UnauthorizedError extends LabelhookError {
-  constructor(message = 'A valid API key is required: send "Authorization: Bearer <key>".') {
-    super('unauthorized', 401, message);
+export class UnauthorizedError extends ApiError {
+  constructor(message = catalogMessage('unauthorized')) {
+    super('unauthorized', message);
   }
 }
 
-/** The caller's role does not allow the action (403). */
-export class ForbiddenError extends LabelhookError {
-  constructor(message: string, details?: unknown) {
-    super('forbidden', 403, message, details);
+/** The caller may not do this: its role, or a signed link that is expired or not this server's (403). */
+export class ForbiddenError extends ApiError {
+  constructor(message: string, details: unknown, code: CodeWithStatus<403>) {
+    super(code, message, details);
   }
 }
 
 /** The resource does not exist in the caller's team (404; also for another team's resources). */
-export class NotFoundError extends LabelhookError {
-  constructor(what: string, id: string) {
-    super('not_found', 404, `${what} ${id} was not found.`, { resource: what, id });
+export class NotFoundError extends ApiError {
+  constructor(what: string, id: string, message = catalogMessage('not_found', { resource: what, id }), extra?: Record<string, unknown>) {
+    super('not_found', message, { resource: what, id, ...extra });
   }
 }
 
 /** The change conflicts with current state or was vetoed by a gate (409). */
-export class ConflictError extends LabelhookError {
-  constructor(message: string, details?: unknown, code = 'conflict') {
-    super(code, 409, message, details);
+export class ConflictError extends ApiError {
+  constructor(message: string, details: unknown, code: CodeWithStatus<409>) {
+    super(code, message, details);
+  }
+}
+
+/** The resource existed but is gone for good (410), such as a pruned export file. */
+export class GoneError extends ApiError {
+  constructor(message: string, details: unknown, code: CodeWithStatus<410>) {
+    super(code, message, details);
   }
 }
 
 /** Valid JSON whose content breaks a rule (422). */
-export class ValidationError extends LabelhookError {
-  constructor(message: string, details?: unknown, code = 'validation_failed') {
-    super(code, 422, message, details);
+export class ValidationError extends ApiError {
+  constructor(message: string, details: unknown, code: CodeWithStatus<422>) {
+    super(code, message, details);
   }
 }
 
 /** A per-team limit on something held open is reached; retry once one is released (429). */
-export class TooManyError extends LabelhookError {
-  constructor(message: string, details: unknown, code: string) {
-    super(code, 429, message, details);
+export class TooManyError extends ApiError {
+  constructor(message: string, details: unknown, code: CodeWithStatus<429>) {
+    super(code, message, details);
   }
 }
 
-/** A configuration value is missing or invalid; raised once at start-up. */
+/** A fault of the server's own state, not of the request (500), such as a stored secret that cannot be decrypted. */
+export class InternalError extends ApiError {
+  constructor(message: string, details: unknown, code: CodeWithStatus<500>) {
+    super(code, message, details);
+  }
+}
+
+/** A configuration value is missing or invalid; raised once at start-up, never an API answer. */
 export class ConfigError extends LabelhookError {
   constructor(message: string, details?: unknown) {
     super('config_invalid', 500, message, details);
@@ -76,9 +105,12 @@ export class SsrfBlockedError extends LabelhookError {
   }
 }
 
+/** The codes of CLI usage errors (docs/cli.md); the status is the process exit code 2. */
+export type CliErrorCode = 'cli_usage' | 'import_invalid_input' | 'import_file_missing';
+
 /** The CLI was used wrongly or its input is bad (a missing option, a malformed line of an import file). */
 export class CliUsageError extends LabelhookError {
-  constructor(message: string, details?: unknown, code = 'cli_usage') {
+  constructor(message: string, details?: unknown, code: CliErrorCode = 'cli_usage') {
     super(code, 2, message, details);
   }
 }
@@ -91,19 +123,5 @@ export class RemoteApiError extends LabelhookError {
   constructor(status: number, code: string, message: string, details?: unknown) {
     super(code, status, `${code}: ${message} (HTTP ${status})`, details);
     this.serverMessage = message;
-  }
-}
-
-/** The resource existed but is gone for good (410), such as a pruned export file. */
-export class GoneError extends LabelhookError {
-  constructor(message: string, details?: unknown, code = 'gone') {
-    super(code, 410, message, details);
-  }
-}
-
-/** A signed link that is expired or was not signed by this server (403); the code says which. */
-export class LinkRefusedError extends LabelhookError {
-  constructor(message: string, details: unknown, code: 'download_link_expired' | 'download_link_invalid') {
-    super(code, 403, message, details);
   }
 }

@@ -61,7 +61,7 @@ async function findKey(ctx: AppContext, teamId: string, id: string): Promise<Key
  */
 function requireAuthorityOver(p: Principal, member: { instance_admin: number }, action: string): void {
   if (member.instance_admin === 1 && !p.instanceAdmin) {
-    throw new ForbiddenError(`Only the instance admin may ${action} for the instance admin.`, { required: 'instanceAdmin' });
+    throw new ForbiddenError(`Only the instance admin may ${action} for the instance admin.`, { required: 'instanceAdmin' }, 'forbidden');
   }
 }
 

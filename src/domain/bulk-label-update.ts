@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context.js';
-import { LabelhookError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import type { LabelView } from '../events/event.js';
 import { appendEvent, outboxTransaction } from '../events/outbox.js';
 import type { CreatedAnnotation } from './annotations.js';
@@ -57,7 +57,7 @@ export async function updateLabelsInBulk(
   for (const [i, d] of input.documents.entries()) {
     const g = await gateLabelUpdate(ctx, p, ids[i]!, { toUpsertList: d.toUpsertList, toDeleteList: d.toDeleteList, mode: input.mode }, now);
     if (g.plan.document.project_id !== project.id) {
-      throw new LabelhookError('not_found', 404, `Document ${d.documentId} is not in project ${projectRef}; nothing was changed.`, { resource: 'Document', id: String(d.documentId) });
+      throw new NotFoundError('Document', String(d.documentId), `Document ${d.documentId} is not in project ${projectRef}; nothing was changed.`);
     }
     gated.push(g);
   }

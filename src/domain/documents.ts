@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { LabelhookError, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { DocumentPayload } from '../events/payloads.js';
 import type { CompletionTable, DatabaseSchema, DocumentTable } from '../store/schema.js';
 import { chunked } from './chunked.js';
@@ -119,9 +119,7 @@ export async function requireProjectDocuments(db: Db, projectId: string, ids: st
   });
   const missing = unique.filter((id) => !found.has(id));
   if (missing.length > 0) {
-    throw new LabelhookError('not_found', 404, `Document ${missing[0]} was not found in project ${projectId}${missing.length > 1 ? ` (nor ${missing.length - 1} more)` : ''}; nothing was changed.`, {
-      resource: 'Document',
-      id: missing[0],
+    throw new NotFoundError('Document', missing[0]!, `Document ${missing[0]} was not found in project ${projectId}${missing.length > 1 ? ` (nor ${missing.length - 1} more)` : ''}; nothing was changed.`, {
       missing: missing.slice(0, 100),
       missingCount: missing.length,
     });

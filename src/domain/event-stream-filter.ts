@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { BadRequestError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { EVENT_TYPES, isEventType, type EventType } from '../events/catalog.js';
 import type { EventStreamFilter } from '../events/event-stream.js';
 import type { DatabaseSchema } from '../store/schema.js';
@@ -20,7 +20,7 @@ export async function resolveStreamFilter(
   if (names.length > 0 && !names.includes('*')) {
     const unknown = names.filter((t) => !isEventType(t));
     if (unknown.length > 0) {
-      throw new BadRequestError(`Unknown event type ${unknown.join(', ')}; known types: ${EVENT_TYPES.join(', ')}.`, { unknown }, 'unknown_event_type');
+      throw new ValidationError(`Unknown event type ${unknown.join(', ')}; known types: ${EVENT_TYPES.join(', ')}.`, { unknown }, 'unknown_event_type');
     }
     types = [...new Set(names)] as EventType[];
   }

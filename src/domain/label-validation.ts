@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors.js';
+import type { CodeWithStatus } from '../error-catalog.js';
 import type { LabelView } from '../events/event.js';
 import type { LabelUpdateList } from '../events/payloads.js';
 import { newId } from '../ids.js';
@@ -71,7 +72,7 @@ const DEFAULT_LABEL = {
   confidenceScore: null,
 } as const;
 
-function invalid(code: string, message: string, details: Record<string, unknown>): ValidationError {
+function invalid(code: CodeWithStatus<422>, message: string, details: Record<string, unknown>): ValidationError {
   return new ValidationError(message, details, code);
 }
 
@@ -135,7 +136,7 @@ function checkOwner(owned: OwnedLabel, p: Principal, list: string, index: number
     list,
     index,
     id: owned.row.id,
-  });
+  }, 'forbidden');
 }
 
 /**

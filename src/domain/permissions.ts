@@ -8,7 +8,7 @@ export function requireRole(p: Principal, action: string, ...roles: Principal['r
   throw new ForbiddenError(`A ${p.role} may not ${action}; this needs the role ${['admin', ...roles].join(' or ')}.`, {
     role: p.role,
     required: ['admin', ...roles],
-  });
+  }, 'forbidden');
 }
 
 /** Throws ForbiddenError unless the caller is an admin of its team. */

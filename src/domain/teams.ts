@@ -26,10 +26,10 @@ export interface CreatedTeam {
 /** `POST /teams`: the instance admin creates a team and its first admin member, whose key is returned once. */
 export async function createTeam(ctx: AppContext, p: Principal, input: NewTeamInput): Promise<CreatedTeam> {
   if (!p.instanceAdmin) {
-    throw new ForbiddenError('Only the instance admin may create teams.', { required: 'instanceAdmin' });
+    throw new ForbiddenError('Only the instance admin may create teams.', { required: 'instanceAdmin' }, 'forbidden');
   }
   const name = input.name.trim();
-  if (!name) throw new ValidationError('A team needs a non-blank name.', { field: 'name' });
+  if (!name) throw new ValidationError('A team needs a non-blank name.', { field: 'name' }, 'validation_failed');
   const now = ctx.clock();
   const id = newId('team', now);
   // One transaction: a team without its admin (or the reverse) would be unreachable.

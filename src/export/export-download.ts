@@ -2,7 +2,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { AppContext } from '../app-context.js';
 import type { Principal } from '../domain/principal.js';
-import { ConflictError, GoneError, LinkRefusedError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.js';
 import { checkDownloadLink } from './download-link.js';
 import { exportPath } from './export-files.js';
 import { exportFormat } from './formats/registry.js';
@@ -26,11 +26,11 @@ export async function openExportDownload(ctx: AppContext, caller: Principal | nu
   if (!job || (caller !== null && caller.teamId !== job.team_id)) throw new NotFoundError('Export', id);
   const check = checkDownloadLink(ctx, job.id, job.team_id, link.expires ?? '', link.sig ?? '');
   if (check === 'invalid') {
-    throw new LinkRefusedError('This download link was altered or is not for this export: ask for a new one (GET /api/v1/exports/{id}).', { exportId: id }, 'download_link_invalid');
+    throw new ForbiddenError('This download link was altered or is not for this export: ask for a new one (GET /api/v1/exports/{id}).', { exportId: id }, 'download_link_invalid');
   }
   if (check === 'expired') {
     const expiredAt = new Date(Number(link.expires)).toISOString();
-    throw new LinkRefusedError(`This download link expired at ${expiredAt}: ask for a new one (GET /api/v1/exports/{id}).`, { exportId: id, expiredAt }, 'download_link_expired');
+    throw new ForbiddenError(`This download link expired at ${expiredAt}: ask for a new one (GET /api/v1/exports/{id}).`, { exportId: id, expiredAt }, 'download_link_expired');
   }
   if (job.state !== 'completed' || !job.file_name) throw new ConflictError(`Export ${id} is ${job.state}; its file is not ready.`, { state: job.state }, 'export_not_ready');
   const gone = (): GoneError => new GoneError(`The file of export ${id} was pruned; make a new export.`, { exportId: id }, 'export_pruned');

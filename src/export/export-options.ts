@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { parseSince } from '../input-parsers.js';
 
 /** The file formats an export can be written in. */
 export const EXPORT_FORMATS = ['jsonl', 'label-studio', 'conll', 'csv'] as const;
@@ -34,12 +35,6 @@ export function parseExportOptions(raw: { format?: string | undefined; status?: 
       'unknown_export_status',
     );
   }
-  let since: number | null = null;
-  if (raw.since !== undefined && raw.since !== '') {
-    since = /^\d{4}-\d{2}-\d{2}/.test(raw.since) ? Date.parse(raw.since) : Number.NaN;
-    if (Number.isNaN(since)) {
-      throw new ValidationError(`since: "${raw.since}" is not an ISO 8601 time.`, { since: raw.since }, 'invalid_export_since');
-    }
-  }
+  const since = raw.since !== undefined && raw.since !== '' ? parseSince(raw.since) : null;
   return { format: format as ExportFormatName, status: status as ExportStatus, since };
 }

@@ -1,5 +1,11 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { catalogMessage, QUERY_STATUS, statusOf, type ErrorCode } from '../error-catalog.js';
 import { LabelhookError } from '../errors.js';
+
+/** Answers the catalog error `code` with the catalog's status (or `status`, where the catalog allows another) and message. */
+export function sendCatalogError(reply: FastifyReply, code: ErrorCode, message = catalogMessage(code), details: unknown = null, status = statusOf(code)): FastifyReply {
+  return reply.status(status).send({ error: { code, message, details } });
+}
 
 /** The one place errors become HTTP answers: `{"error": {"code", "message", "details"}}` with the right status. */
 export function installErrorHandler(app: FastifyInstance): void {
@@ -10,29 +16,25 @@ export function installErrorHandler(app: FastifyInstance): void {
     const fe = err as FastifyError;
     if (fe.validation) {
       // Valid JSON whose content breaks the schema is 422; a bad path or query string is 400.
-      const status = fe.validationContext === 'body' ? 422 : 400;
-      return reply.status(status).send({
-        error: {
-          code: 'validation_failed',
-          message: `Invalid ${fe.validationContext ?? 'request'}: ${fe.message}`,
-          details: fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message, params: v.params })),
-        },
-      });
+      const status = fe.validationContext === 'body' ? statusOf('validation_failed') : QUERY_STATUS.validation_failed;
+      const details = fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message, params: v.params }));
+      return sendCatalogError(reply, 'validation_failed', `Invalid ${fe.validationContext ?? 'request'}: ${fe.message}`, details, status);
     }
     switch (fe.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.status(413).send({ error: { code: 'payload_too_large', message: 'The request body is larger than the server accepts.', details: null } });
+        return sendCatalogError(reply, 'payload_too_large');
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return reply.status(400).send({ error: { code: 'malformed_json', message: `The body is not valid JSON: ${fe.message}`, details: null } });
+        return sendCatalogError(reply, 'malformed_json', `The body is not valid JSON: ${fe.message}`);
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return reply.status(415).send({ error: { code: 'unsupported_media_type', message: 'Send JSON with content-type: application/json.', details: null } });
+        return sendCatalogError(reply, 'unsupported_media_type');
     }
     if (fe.name === 'SyntaxError' || (fe.statusCode === 400 && !fe.code?.startsWith('FST_ERR_'))) {
-      return reply.status(400).send({ error: { code: 'malformed_json', message: `The body is not valid JSON: ${fe.message}`, details: null } });
+      return sendCatalogError(reply, 'malformed_json', `The body is not valid JSON: ${fe.message}`);
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ error: { code: 'bad_request', message: fe.message, details: null } });
+      // A 4xx the framework raised keeps its status (docs/errors.md).
+      return sendCatalogError(reply, 'bad_request', fe.message, null, fe.statusCode);
     }
     const dbCode = (err as { code?: unknown }).code;
     if (dbCode === '22021' || dbCode === '22P05') {
@@ -40,9 +42,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(422).send({ error: { code: 'validation_failed', message: 'Text values may not contain the NUL character (\\u0000).', details: null } });
     }
     request.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'internal_error', message: 'An unexpected error occurred; it was logged.', details: null } });
+    return sendCatalogError(reply, 'internal_error');
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'route_not_found', message: `No route ${request.method} ${request.url}.`, details: null } });
+    sendCatalogError(reply, 'route_not_found', `No route ${request.method} ${request.url}.`);
   });
 }

@@ -1,4 +1,4 @@
-import { BadRequestError } from '../errors.js';
+import { parseCursor } from '../input-parsers.js';
 
 /** Query-string schema fragment for cursor pagination. */
 export const pageQuerySchema = {
@@ -12,12 +12,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Decodes an opaque cursor back to the last id seen. */
+/** Decodes an opaque cursor back to the last id seen (400 `invalid_cursor` otherwise). */
 export function decodeCursor(cursor: string | undefined): string | undefined {
-  if (!cursor) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[a-z]+_[0-9a-z]+$/.test(text) && !/^\d+$/.test(text)) throw new BadRequestError('The cursor is not valid.', { cursor }, 'invalid_cursor');
-  return text;
+  return parseCursor(cursor, 'id');
 }
 
 /** Makes a page from `limit + 1` rows fetched in order: the extra row only says whether more exist. */

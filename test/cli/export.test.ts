@@ -70,7 +70,7 @@ describe.each(BACKENDS)('labelhook export (%s)', (backend) => {
     expect(missing.stderr).toMatch(/not_found: Project prj_doesnotexist was not found\. \(HTTP 404\)/);
     expect(existsSync(out)).toBe(false);
     const since = await runCli(['export', p.projectId, '--since', 'last week', '-o', out], env);
-    expect(since.stderr).toMatch(/invalid_export_since/);
+    expect(since.stderr).toMatch(/invalid_since: .*\(HTTP 400\)/);
     expect(readdirSync(dir).filter((f) => f.startsWith('missing'))).toEqual([]);
   });
 });

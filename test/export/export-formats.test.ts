@@ -173,14 +173,16 @@ describe.each(BACKENDS)('project export formats (%s)', (backend) => {
     expect((await body('csv')).trim()).toBe(CSV_COLUMNS.join(','));
   });
 
-  it('an unknown format or status, or a bad since, is a 422 listing the valid values; another team gets 404', async () => {
+  it('an unknown format or status is a 422 listing the valid values, a bad since 400 invalid_since; another team gets 404', async () => {
     const bad = await download('format=xml');
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error).toMatchObject({ code: 'unknown_export_format', details: { allowed: ['jsonl', 'label-studio', 'conll', 'csv'] } });
     const status = await download('status=done');
     expect(status.statusCode).toBe(422);
     expect(status.json().error).toMatchObject({ code: 'unknown_export_status', details: { allowed: ['all', 'completed', 'reviewed'] } });
-    expect((await download('since=yesterday')).json().error.code).toBe('invalid_export_since');
+    const since = await download('since=yesterday');
+    expect(since.statusCode).toBe(400);
+    expect(since.json().error.code).toBe('invalid_since');
     const job = await t.app.inject({ method: 'POST', url: `/api/v1/projects/${p.projectId}/exports`, headers: bearer(t.adminKey), payload: { format: 'parquet' } });
     expect(job.statusCode).toBe(422);
     expect(job.json().error.code).toBe('unknown_export_format');

@@ -220,9 +220,9 @@ describe.each(BACKENDS)('GET /api/v1/events/stream (%s)', (backend) => {
     });
   }
 
-  it('refuses an unknown event type (400), another team’s project (404) and a missing key (401)', async () => {
+  it('refuses an unknown event type (422), another team’s project (404) and a missing key (401)', async () => {
     const bad = await t.app.inject({ url: '/api/v1/events/stream?types=NOPE', headers: bearer(labelerKey) });
-    expect(bad.statusCode).toBe(400);
+    expect(bad.statusCode).toBe(422);
     expect(bad.json().error.code).toBe('unknown_event_type');
     const foreign = await t.app.inject({ url: `/api/v1/events/stream?projectId=${otherProject.id}`, headers: bearer(labelerKey) });
     expect(foreign.statusCode).toBe(404);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { sendCatalogError } from '../error-handler.js';
 
 /** Where the built console lives: `console/dist` next to the package.json above this file (works from src/ and dist/src/). */
 export function defaultConsoleDir(): string {
@@ -27,7 +28,7 @@ const NOT_BUILT = `<!doctype html>
 
 function apiNotFound(reply: FastifyReply, method: string, url: string): FastifyReply {
   // Same answer as the app's not-found handler: API clients must never get the console's HTML.
-  return reply.status(404).send({ error: { code: 'route_not_found', message: `No route ${method} ${url}.`, details: null } });
+  return sendCatalogError(reply, 'route_not_found', `No route ${method} ${url}.`);
 }
 
 /**

@@ -4,7 +4,8 @@ import type { AppContext } from '../../app-context.js';
 import { resolveStreamFilter } from '../../domain/event-stream-filter.js';
 import { unusableKeyIds } from '../../domain/api-keys.js';
 import { PRINCIPAL_CACHE_TTL_MS } from '../../domain/principal-cache.js';
-import { BadRequestError, TooManyError } from '../../errors.js';
+import { TooManyError } from '../../errors.js';
+import { parseLastEventId } from '../../input-parsers.js';
 import { latestEventSeq, streamEvents } from '../../events/event-stream.js';
 import { OpenStreams } from '../../events/open-streams.js';
 import { principalOf } from '../auth.js';
@@ -140,16 +141,6 @@ function watchRevocations(ctx: AppContext, streams: OpenStreams, intervalMs: num
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-function parseLastEventId(header: string | string[] | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const value = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
-  if (value === '') return undefined;
-  if (!/^\d{1,15}$/.test(value)) {
-    throw new BadRequestError(`Last-Event-ID "${value}" is not an event seq.`, { lastEventId: value }, 'invalid_last_event_id');
-  }
-  return Number(value);
 }
 
 function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {

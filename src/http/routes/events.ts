@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { getEvent, listEvents } from '../../domain/event-log.js';
-import { BadRequestError } from '../../errors.js';
 import { EVENT_TYPES, type EventType } from '../../events/catalog.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
-import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
+import { parseCursor, parseSince } from '../../input-parsers.js';
+import { pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 /** JSON schema of the StoredEvent envelope; `data`, `project` and `actor` vary by type, so they pass through whole. */
 export const eventSchema = {
@@ -32,14 +32,6 @@ interface EventListQuery {
   order: 'asc' | 'desc';
 }
 
-/** Parses `since` (ISO 8601) to epoch ms, with a 400 naming the parameter when it is not a time. */
-function parseSince(since: string | undefined): number | undefined {
-  if (since === undefined) return undefined;
-  const ms = Date.parse(since);
-  if (Number.isNaN(ms)) throw new BadRequestError(`since: "${since}" is not an ISO 8601 time.`, { parameter: 'since' }, 'invalid_since');
-  return ms;
-}
-
 /** The event log: `GET /api/v1/events` and `GET /api/v1/events/{id}`, scoped to the caller's team. */
 export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
@@ -64,12 +56,11 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void
     },
     async (request) => {
       const q = request.query as EventListQuery;
-      const cursor = decodeCursor(q.cursor);
-      if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new BadRequestError('The cursor is not valid.', { cursor: q.cursor }, 'invalid_cursor');
+      const cursor = parseCursor(q.cursor, 'seq');
       const events = await listEvents(ctx, principalOf(request), {
         types: q.type,
         projectId: q.projectId,
-        since: parseSince(q.since),
+        since: q.since === undefined ? undefined : parseSince(q.since),
         order: q.order,
         limit: q.limit,
         afterSeq: cursor === undefined ? undefined : Number(cursor),

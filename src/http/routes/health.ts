@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { sendCatalogError } from '../error-handler.js';
 
 /** `/healthz` (the process answers) and `/readyz` (the database answers too). */
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -9,9 +10,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       await ctx.store.ping();
       return { status: 'ready', database: ctx.store.dialect };
     } catch (err) {
-      return reply.status(503).send({
-        error: { code: 'database_unavailable', message: 'The database does not answer.', details: { reason: (err as Error).message } },
-      });
+      return sendCatalogError(reply, 'database_unavailable', undefined, { reason: (err as Error).message });
     }
   });
 }

@@ -2,7 +2,7 @@ import type { AppContext } from '../../app-context.js';
 import { requireAdmin } from '../../domain/permissions.js';
 import type { Principal } from '../../domain/principal.js';
 import { NotFoundError } from '../../errors.js';
-import { parseSince } from './replay.js';
+import { parseSince } from '../../input-parsers.js';
 import { findWebhookRow } from './webhook-store.js';
 import { toAttemptView, toDeliveryView, type DeliveryRow } from './webhook-views.js';
 

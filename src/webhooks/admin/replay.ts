@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context.js';
 import { requireAdmin } from '../../domain/permissions.js';
 import type { Principal } from '../../domain/principal.js';
-import { ValidationError } from '../../errors.js';
+import { parseSince } from '../../input-parsers.js';
 import { findWebhookRow } from './webhook-store.js';
 
 /** The body of `POST /webhooks/{id}/replay`. */
@@ -12,15 +12,6 @@ export interface ReplayInput {
   onlyFailed?: boolean;
   /** Count, change nothing. */
   dryRun?: boolean;
-}
-
-/** Parses an ISO 8601 time from the API; 422 when it is not one. */
-export function parseSince(since: string): number {
-  const at = Date.parse(since);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(at)) {
-    throw new ValidationError(`since must be an ISO 8601 time such as 2025-01-31T00:00:00Z, got "${since}".`, { since }, 'invalid_time');
-  }
-  return at;
 }
 
 /**

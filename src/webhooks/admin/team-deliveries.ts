@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context.js';
 import { requireAdmin } from '../../domain/permissions.js';
 import type { Principal } from '../../domain/principal.js';
-import { parseSince } from './replay.js';
+import { parseSince } from '../../input-parsers.js';
 import type { DeliveryRow } from './webhook-views.js';
 
 /** Filters of the team-wide delivery log `GET /deliveries`. */

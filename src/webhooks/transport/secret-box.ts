@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { ConfigError, LabelhookError } from '../../errors.js';
+import { ConfigError, InternalError } from '../../errors.js';
 
 /** Encrypts webhook secrets and custom header values at rest (AES-256-GCM, docs/security.md). */
 export interface SecretBox {
@@ -17,11 +17,11 @@ const TAG_BYTES = 16;
 const HKDF_SALT = 'labelhook/secret-box';
 const HKDF_INFO = 'aes-256-gcm v1';
 
-function decryptFailed(why: string): LabelhookError {
-  return new LabelhookError(
-    'secret_decrypt_failed',
-    500,
+function decryptFailed(why: string): InternalError {
+  return new InternalError(
     `A stored secret could not be decrypted (${why}): it was altered, or LABELHOOK_SECRET_KEY is not the key it was sealed with.`,
+    null,
+    'secret_decrypt_failed',
   );
 }
 
