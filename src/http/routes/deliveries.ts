@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { readDelivery } from '../../webhooks/admin/delivery-log.js';
 import { redeliver } from '../../webhooks/admin/manual-send.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 
 /** JSON schema of a delivery in the log. */
 export const deliverySchema = {
@@ -53,9 +52,9 @@ export const attemptSchema = {
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 
 /** `GET /deliveries/{id}` (with every attempt) and `POST /deliveries/{id}/redeliver`. Admins only. */
-export function registerDeliveryRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/deliveries/:id',
+    '/deliveries/:id',
     {
       schema: {
         tags: ['webhooks'],
@@ -75,7 +74,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: AppContext): v
   );
 
   app.post(
-    '/api/v1/deliveries/:id/redeliver',
+    '/deliveries/:id/redeliver',
     {
       schema: {
         tags: ['webhooks'],
@@ -90,4 +89,4 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (request) => redeliver(ctx, principalOf(request), (request.params as { id: string }).id),
   );
-}
+};

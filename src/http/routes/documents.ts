@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { completeDocument } from '../../domain/document-completion.js';
 import { importDocuments, MAX_IMPORT_DOCUMENTS, type DocumentInput, type DuplicateKeyPolicy } from '../../domain/document-import.js';
 import { deleteDocuments, excludeDocuments } from '../../domain/document-removal.js';
@@ -8,6 +6,7 @@ import { CHUNK_SIZE } from '../../domain/chunked.js';
 import { principalOf } from '../auth.js';
 import { jsonStreamWithList } from '../json-stream.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -65,9 +64,9 @@ const modeBody = {
 } as const;
 
 /** Documents: bulk import, list, read, delete, exclude, and completion per document. */
-export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const documentRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post<{ Params: { id: string }; Body: { documents: DocumentInput[]; onDuplicateKey?: DuplicateKeyPolicy } }>(
-    '/api/v1/projects/:id/documents',
+    '/projects/:id/documents',
     {
       schema: {
         tags: ['documents'],
@@ -128,7 +127,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
   );
 
   app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; status?: 'active' | 'excluded' } }>(
-    '/api/v1/projects/:id/documents',
+    '/projects/:id/documents',
     {
       schema: {
         tags: ['documents'],
@@ -146,7 +145,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
   );
 
   app.delete<{ Params: { id: string }; Body: { ids: string[] } }>(
-    '/api/v1/projects/:id/documents',
+    '/projects/:id/documents',
     {
       schema: {
         tags: ['documents'],
@@ -163,7 +162,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
   );
 
   app.post<{ Params: { id: string }; Body: { ids: string[] } }>(
-    '/api/v1/projects/:id/documents/exclude',
+    '/projects/:id/documents/exclude',
     {
       schema: {
         tags: ['documents'],
@@ -177,7 +176,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
   );
 
   app.get<{ Params: { id: string } }>(
-    '/api/v1/documents/:id',
+    '/documents/:id',
     {
       schema: {
         tags: ['documents'],
@@ -190,7 +189,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
   );
 
   app.post<{ Params: { id: string }; Body: { mode: 'labeler' | 'reviewer' } }>(
-    '/api/v1/documents/:id/complete',
+    '/documents/:id/complete',
     {
       schema: {
         tags: ['documents'],
@@ -216,4 +215,4 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (request, reply) => reply.status(201).send(await completeDocument(ctx, principalOf(request), request.params.id, request.body.mode)),
   );
-}
+};

@@ -1,10 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { getEvent, listEvents } from '../../domain/event-log.js';
 import { BadRequestError } from '../../errors.js';
 import { EVENT_TYPES, type EventType } from '../../events/catalog.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 /** JSON schema of the StoredEvent envelope; `data`, `project` and `actor` vary by type, so they pass through whole. */
@@ -41,9 +40,9 @@ function parseSince(since: string | undefined): number | undefined {
 }
 
 /** The event log: `GET /api/v1/events` and `GET /api/v1/events/{id}`, scoped to the caller's team. */
-export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const eventRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/events',
+    '/events',
     {
       schema: {
         tags: ['events'],
@@ -79,7 +78,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void
   );
 
   app.get(
-    '/api/v1/events/:id',
+    '/events/:id',
     {
       schema: {
         tags: ['events'],
@@ -90,4 +89,4 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void
     },
     async (request) => getEvent(ctx, principalOf(request), (request.params as { id: string }).id),
   );
-}
+};

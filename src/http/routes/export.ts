@@ -1,6 +1,4 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { getProject } from '../../domain/projects.js';
 import { openExportDownload } from '../../export/export-download.js';
 import { createExportJob, listExportJobs, readExportJob } from '../../export/export-jobs.js';
@@ -8,6 +6,7 @@ import { parseExportOptions } from '../../export/export-options.js';
 import { exportStream } from '../../export/export-stream.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
@@ -19,7 +18,7 @@ const exportFields = {
   since: { type: 'string', maxLength: 50, description: 'ISO 8601: only documents changed at or after it' },
 } as const;
 
-const nullable = (type: string) => ({ type: [type, 'null'] });
+const nullable = <T extends string>(type: T) => ({ type: [type, 'null'] }) as const;
 
 /** JSON schema of an export job. */
 export const exportJobSchema = {
@@ -49,10 +48,10 @@ export const exportJobSchema = {
   },
 } as const;
 
-/** Project export (streamed), export jobs and the signed download (docs/export.md). */
-export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): void {
+/** Project export (streamed) and export jobs (docs/export.md). */
+export const exportRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/projects/:id/export',
+    '/projects/:id/export',
     {
       schema: {
         tags: ['export'],
@@ -74,7 +73,7 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
   );
 
   app.post(
-    '/api/v1/projects/:id/exports',
+    '/projects/:id/exports',
     {
       schema: {
         tags: ['export'],
@@ -91,7 +90,7 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
   );
 
   app.get(
-    '/api/v1/projects/:id/exports',
+    '/projects/:id/exports',
     {
       schema: {
         tags: ['export'],
@@ -109,13 +108,16 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
   );
 
   app.get(
-    '/api/v1/exports/:id',
+    '/exports/:id',
     { schema: { tags: ['export'], summary: 'An export job, with a fresh download URL once completed', params: idParams, response: { 200: exportJobSchema, ...errorResponses } } },
     async (request) => readExportJob(ctx, principalOf(request), (request.params as { id: string }).id),
   );
+};
 
+/** The signed download, registered outside the key check: the link stands in for a key (src/export/download-link.ts). */
+export const exportDownloadRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/exports/:id/download',
+    '/exports/:id/download',
     {
       schema: {
         tags: ['export'],
@@ -136,4 +138,4 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
       return reply.send(file.stream);
     },
   );
-}
+};

@@ -1,18 +1,17 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { EVENT_TYPES, type EventType } from '../../events/catalog.js';
 import { FORMAT_NAMES, getFormat } from '../../webhooks/formats/registry.js';
 import { sampleEvent } from '../../webhooks/admin/sample-events.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 
 // Datasaur's own documentation uses this secret for its test vector; samples are illustrations, never real signatures.
 const SAMPLE_SECRET = 'secret';
 
 /** `GET /api/v1/formats/{format}/sample`: the body a receiver gets for a sample event, rendered by the real formatter. */
-export function registerFormatRoutes(app: FastifyInstance, _ctx: AppContext): void {
+export const formatRoutes: RoutePlugin = async (app) => {
   app.get(
-    '/api/v1/formats/:format/sample',
+    '/formats/:format/sample',
     {
       schema: {
         tags: ['webhooks'],
@@ -54,4 +53,4 @@ export function registerFormatRoutes(app: FastifyInstance, _ctx: AppContext): vo
       return { format: format.name, eventType: q.event, contentType: 'application/json', body, headers: format.headers(body, SAMPLE_SECRET), batched };
     },
   );
-}
+};

@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { createApiKeyFor, listApiKeys, revokeApiKey } from '../../domain/api-key-admin.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 /** JSON schema of an API key as listed (the key itself is never listed). */
@@ -26,9 +25,9 @@ export const apiKeySchema = {
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
 /** `GET/POST /api/v1/keys`, `DELETE /api/v1/keys/{id}`: the team's API keys (admins). */
-export function registerKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const keyRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/keys',
+    '/keys',
     {
       schema: {
         tags: ['keys'],
@@ -45,7 +44,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
   );
 
   app.post(
-    '/api/v1/keys',
+    '/keys',
     {
       schema: {
         tags: ['keys'],
@@ -75,7 +74,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
   );
 
   app.delete(
-    '/api/v1/keys/:id',
+    '/keys/:id',
     {
       schema: {
         tags: ['keys'],
@@ -86,4 +85,4 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => revokeApiKey(ctx, principalOf(request), (request.params as { id: string }).id),
   );
-}
+};

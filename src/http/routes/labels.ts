@@ -1,11 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { BULK_LIMITS, updateLabelsInBulk, type BulkLabelInput } from '../../domain/bulk-label-update.js';
 import { updateLabels } from '../../domain/label-update.js';
 import type { LabelUpdateInput } from '../../domain/label-validation.js';
 import { listLabels } from '../../domain/labels.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 
 const int = { type: 'integer', minimum: 0 } as const;
 const LABEL_TYPES = ['SPAN', 'ROW', 'DOCUMENT'];
@@ -82,9 +81,9 @@ function upsertsOf(list: LabelUpdateInput['toUpsertList']): NonNullable<LabelUpd
 }
 
 /** Labels of a document: read all members' labels, and apply label updates (through the label gate). */
-export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const labelRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get<{ Params: { id: string } }>(
-    '/api/v1/documents/:id/labels',
+    '/documents/:id/labels',
     {
       schema: { tags: ['labels'], summary: "All members' labels on a document", params: idParams, response: { 200: labelsAnswer, ...errorResponses } },
     },
@@ -92,7 +91,7 @@ export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void
   );
 
   app.post<{ Params: { id: string }; Body: LabelUpdateInput }>(
-    '/api/v1/documents/:id/labels',
+    '/documents/:id/labels',
     {
       schema: {
         tags: ['labels'],
@@ -114,7 +113,7 @@ export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void
   );
 
   app.post<{ Params: { id: string }; Body: BulkLabelInput }>(
-    '/api/v1/projects/:id/labels',
+    '/projects/:id/labels',
     {
       schema: {
         tags: ['labels'],
@@ -163,4 +162,4 @@ export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void
       return { data: await updateLabelsInBulk(ctx, principalOf(request), request.params.id, { ...request.body, documents }) };
     },
   );
-}
+};

@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { createMember, listMembers, ROLES, toMemberView, type NewMemberInput } from '../../domain/members.js';
 import { teamOf } from '../../domain/permissions.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 /** JSON schema of a member as the API shows it. */
@@ -23,9 +22,9 @@ export const memberSchema = {
 } as const;
 
 /** `POST /api/v1/members`, `GET /api/v1/members` (admins) and `GET /api/v1/me` (anyone: who am I). */
-export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const memberRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
-    '/api/v1/members',
+    '/members',
     {
       schema: {
         tags: ['members'],
@@ -57,7 +56,7 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
   );
 
   app.get(
-    '/api/v1/members',
+    '/members',
     {
       schema: {
         tags: ['members'],
@@ -74,7 +73,7 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
   );
 
   app.get(
-    '/api/v1/me',
+    '/me',
     {
       schema: {
         tags: ['members'],
@@ -111,4 +110,4 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
       };
     },
   );
-}
+};

@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { completeProject, type CompletionMode } from '../../domain/project-completion.js';
 import { createProject, deleteProject, listProjects, readProject, updateProject, type NewProjectInput, type ProjectPatch } from '../../domain/projects.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 const labelSetItemSchema = {
@@ -76,9 +75,9 @@ const idParams = {
 } as const;
 
 /** Project CRUD and project completion under `/api/v1/projects`. */
-export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const projectRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
-    '/api/v1/projects',
+    '/projects',
     {
       schema: {
         tags: ['projects'],
@@ -94,7 +93,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.get(
-    '/api/v1/projects',
+    '/projects',
     {
       schema: {
         tags: ['projects'],
@@ -111,7 +110,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.get(
-    '/api/v1/projects/:id',
+    '/projects/:id',
     {
       schema: { tags: ['projects'], summary: 'Get a project', params: idParams, response: { 200: projectSchema, ...errorResponses } },
     },
@@ -119,7 +118,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.patch(
-    '/api/v1/projects/:id',
+    '/projects/:id',
     {
       schema: {
         tags: ['projects'],
@@ -133,7 +132,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.delete(
-    '/api/v1/projects/:id',
+    '/projects/:id',
     {
       schema: {
         tags: ['projects'],
@@ -149,7 +148,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.post(
-    '/api/v1/projects/:id/complete',
+    '/projects/:id/complete',
     {
       schema: {
         tags: ['projects'],
@@ -168,4 +167,4 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request) =>
       completeProject(ctx, principalOf(request), (request.params as { id: string }).id, (request.body as { mode: CompletionMode }).mode),
   );
-}
+};

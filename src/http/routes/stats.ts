@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { deliveryStats, webhookHealth, type StatsWindow } from '../../webhooks/admin/delivery-stats.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 
 const bucketSchema = {
   type: 'object',
@@ -18,9 +17,9 @@ const bucketSchema = {
 } as const;
 
 /** Aggregates for the console's charts, computed server-side from the attempt log. */
-export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const statsRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/stats/deliveries',
+    '/stats/deliveries',
     {
       schema: {
         tags: ['deliveries'],
@@ -54,7 +53,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
   );
 
   app.get(
-    '/api/v1/stats/webhooks',
+    '/stats/webhooks',
     {
       schema: {
         tags: ['deliveries'],
@@ -86,4 +85,4 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
     },
     async (request) => ({ data: await webhookHealth(ctx, principalOf(request)) }),
   );
-}
+};

@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { EVENT_TYPES } from '../../events/catalog.js';
 import { FORMAT_NAMES } from '../../webhooks/formats/registry.js';
 import { BODY_LIMITS } from '../../webhooks/admin/body-limit.js';
@@ -23,6 +21,7 @@ import { BATCH_LIMITS } from '../../webhooks/admin/webhook-validation.js';
 import { toDeliveryView } from '../../webhooks/admin/webhook-views.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 import { attemptSchema, deliverySchema } from './deliveries.js';
 
@@ -105,12 +104,12 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 const tags = ['webhooks'];
 
 /** Webhook endpoints (docs/webhooks.md): CRUD, secrets, test, delivery log and replay. Admins only. */
-export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
   // The routes' HTTP pool (test sends, redeliveries) closes with the app.
   app.addHook('onClose', async () => closeWebhookRuntime(ctx));
 
   app.post(
-    '/api/v1/webhooks',
+    '/webhooks',
     {
       schema: {
         tags,
@@ -131,7 +130,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.get(
-    '/api/v1/webhooks',
+    '/webhooks',
     {
       schema: {
         tags,
@@ -152,13 +151,13 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.get(
-    '/api/v1/webhooks/:id',
+    '/webhooks/:id',
     { schema: { tags, summary: 'Read a webhook', params: idParams, response: { 200: webhookSchema, ...errorResponses } } },
     async (request) => readWebhook(ctx, principalOf(request), (request.params as { id: string }).id),
   );
 
   app.patch(
-    '/api/v1/webhooks/:id',
+    '/webhooks/:id',
     {
       schema: {
         tags,
@@ -172,7 +171,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.delete(
-    '/api/v1/webhooks/:id',
+    '/webhooks/:id',
     { schema: { tags, summary: 'Delete a webhook and its delivery log', params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
     async (request, reply) => {
       await deleteWebhook(ctx, principalOf(request), (request.params as { id: string }).id);
@@ -181,13 +180,13 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.get(
-    '/api/v1/webhooks/:id/secret',
+    '/webhooks/:id/secret',
     { schema: { tags, summary: 'Read the signing secret (and the previous one during a rotation overlap)', params: idParams, response: { 200: secretSchema, ...errorResponses } } },
     async (request) => readSecret(ctx, principalOf(request), (request.params as { id: string }).id),
   );
 
   app.post(
-    '/api/v1/webhooks/:id/rotate-secret',
+    '/webhooks/:id/rotate-secret',
     {
       schema: {
         tags,
@@ -201,7 +200,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.post(
-    '/api/v1/webhooks/:id/test',
+    '/webhooks/:id/test',
     {
       schema: {
         tags,
@@ -218,7 +217,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.get(
-    '/api/v1/webhooks/:id/deliveries',
+    '/webhooks/:id/deliveries',
     {
       schema: {
         tags,
@@ -251,7 +250,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.post(
-    '/api/v1/webhooks/:id/replay',
+    '/webhooks/:id/replay',
     {
       schema: {
         tags,
@@ -268,4 +267,4 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (request) => replayDeliveries(ctx, principalOf(request), (request.params as { id: string }).id, request.body as ReplayInput),
   );
-}
+};
