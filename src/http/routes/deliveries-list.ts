@@ -1,5 +1,5 @@
 import { EVENT_TYPES } from '../../events/catalog.js';
-import { listTeamDeliveries, type TeamDeliveryFilter } from '../../webhooks/admin/team-deliveries.js';
+import { listTeamDeliveries } from '../../webhooks/admin/team-deliveries.js';
 import { toDeliveryView } from '../../webhooks/admin/webhook-views.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
@@ -31,7 +31,7 @@ export const deliveriesListRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const q = request.query as Omit<TeamDeliveryFilter, 'beforeId'> & { cursor?: string };
+      const q = request.query;
       const rows = await listTeamDeliveries(ctx, principalOf(request), { ...q, beforeId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, toDeliveryView);
     },

@@ -70,7 +70,7 @@ export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
         },
       },
     },
-    async (request) => readDelivery(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readDelivery(ctx, principalOf(request), request.params.id),
   );
 
   app.post(
@@ -87,6 +87,6 @@ export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
         },
       },
     },
-    async (request) => redeliver(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => redeliver(ctx, principalOf(request), request.params.id),
   );
 };

@@ -1,5 +1,5 @@
 import { completeDocument } from '../../domain/document-completion.js';
-import { importDocuments, MAX_IMPORT_DOCUMENTS, type DocumentInput, type DuplicateKeyPolicy } from '../../domain/document-import.js';
+import { importDocuments, MAX_IMPORT_DOCUMENTS } from '../../domain/document-import.js';
 import { deleteDocuments, excludeDocuments } from '../../domain/document-removal.js';
 import { getDocument, listDocuments } from '../../domain/documents.js';
 import { CHUNK_SIZE } from '../../domain/chunked.js';
@@ -65,7 +65,7 @@ const modeBody = {
 
 /** Documents: bulk import, list, read, delete, exclude, and completion per document. */
 export const documentRoutes: RoutePlugin = async (app, { ctx }) => {
-  app.post<{ Params: { id: string }; Body: { documents: DocumentInput[]; onDuplicateKey?: DuplicateKeyPolicy } }>(
+  app.post(
     '/projects/:id/documents',
     {
       schema: {
@@ -126,7 +126,7 @@ export const documentRoutes: RoutePlugin = async (app, { ctx }) => {
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; status?: 'active' | 'excluded' } }>(
+  app.get(
     '/projects/:id/documents',
     {
       schema: {
@@ -144,7 +144,7 @@ export const documentRoutes: RoutePlugin = async (app, { ctx }) => {
     },
   );
 
-  app.delete<{ Params: { id: string }; Body: { ids: string[] } }>(
+  app.delete(
     '/projects/:id/documents',
     {
       schema: {
@@ -161,7 +161,7 @@ export const documentRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request) => deleteDocuments(ctx, principalOf(request), request.params.id, request.body.ids),
   );
 
-  app.post<{ Params: { id: string }; Body: { ids: string[] } }>(
+  app.post(
     '/projects/:id/documents/exclude',
     {
       schema: {
@@ -175,7 +175,7 @@ export const documentRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request) => ({ data: await excludeDocuments(ctx, principalOf(request), request.params.id, request.body.ids) }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/documents/:id',
     {
       schema: {
@@ -188,7 +188,7 @@ export const documentRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request) => getDocument(ctx.store.db, principalOf(request).teamId, request.params.id),
   );
 
-  app.post<{ Params: { id: string }; Body: { mode: 'labeler' | 'reviewer' } }>(
+  app.post(
     '/documents/:id/complete',
     {
       schema: {

@@ -70,7 +70,7 @@ export const eventStreamRoutes: RoutePlugin<EventStreamPluginOptions> = async (a
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const query = request.query as { types?: string; projectId?: string; since?: number };
+      const query = request.query;
       const filter = await resolveStreamFilter(ctx.store.db, p, query);
       const afterSeq = parseLastEventId(request.headers['last-event-id']) ?? query.since ?? (await latestEventSeq(ctx.store));
       const cap = ctx.config.maxStreamsPerTeam;

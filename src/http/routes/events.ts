@@ -1,6 +1,6 @@
 import { getEvent, listEvents } from '../../domain/event-log.js';
 import { BadRequestError } from '../../errors.js';
-import { EVENT_TYPES, type EventType } from '../../events/catalog.js';
+import { EVENT_TYPES } from '../../events/catalog.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 import type { RoutePlugin } from '../route-plugin.js';
@@ -21,15 +21,6 @@ export const eventSchema = {
     data: { type: 'object', additionalProperties: true },
   },
 } as const;
-
-interface EventListQuery {
-  limit: number;
-  cursor?: string;
-  type?: EventType[];
-  projectId?: string;
-  since?: string;
-  order: 'asc' | 'desc';
-}
 
 /** Parses `since` (ISO 8601) to epoch ms, with a 400 naming the parameter when it is not a time. */
 function parseSince(since: string | undefined): number | undefined {
@@ -62,7 +53,7 @@ export const eventRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const q = request.query as EventListQuery;
+      const q = request.query;
       const cursor = decodeCursor(q.cursor);
       if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new BadRequestError('The cursor is not valid.', { cursor: q.cursor }, 'invalid_cursor');
       const events = await listEvents(ctx, principalOf(request), {
@@ -87,6 +78,6 @@ export const eventRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: eventSchema, ...errorResponses },
       },
     },
-    async (request) => getEvent(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => getEvent(ctx, principalOf(request), request.params.id),
   );
 };

@@ -63,8 +63,8 @@ export const exportRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const options = parseExportOptions(request.query as Record<string, string | undefined>);
-      const project = await getProject(ctx.store.db, p.teamId, (request.params as { id: string }).id);
+      const options = parseExportOptions(request.query);
+      const project = await getProject(ctx.store.db, p.teamId, request.params.id);
       const out = exportStream(ctx.store.db, project, { id: p.teamId, name: p.teamName }, options);
       reply.header('content-type', out.format.contentType).header('content-disposition', `attachment; filename="${out.fileName}"`);
       // Readable.from pulls the next page only when the socket has taken the last one: backpressure reaches the database.
@@ -84,7 +84,7 @@ export const exportRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const job = await createExportJob(ctx, principalOf(request), (request.params as { id: string }).id, (request.body ?? {}) as Record<string, string>);
+      const job = await createExportJob(ctx, principalOf(request), request.params.id, request.body ?? {});
       return reply.status(202).send(job);
     },
   );
@@ -101,8 +101,8 @@ export const exportRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string };
-      const rows = await listExportJobs(ctx, principalOf(request), (request.params as { id: string }).id, { limit: q.limit, beforeId: decodeCursor(q.cursor) });
+      const q = request.query;
+      const rows = await listExportJobs(ctx, principalOf(request), request.params.id, { limit: q.limit, beforeId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, (r) => r);
     },
   );
@@ -110,7 +110,7 @@ export const exportRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
     '/exports/:id',
     { schema: { tags: ['export'], summary: 'An export job, with a fresh download URL once completed', params: idParams, response: { 200: exportJobSchema, ...errorResponses } } },
-    async (request) => readExportJob(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readExportJob(ctx, principalOf(request), request.params.id),
   );
 };
 
@@ -129,7 +129,7 @@ export const exportDownloadRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const file = await openExportDownload(ctx, request.principal, (request.params as { id: string }).id, request.query as { expires?: string; sig?: string });
+      const file = await openExportDownload(ctx, request.principal, request.params.id, request.query);
       reply
         .header('content-type', file.contentType)
         .header('content-length', file.byteSize)

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type EventType } from '../../events/catalog.js';
+import { EVENT_TYPES } from '../../events/catalog.js';
 import { FORMAT_NAMES, getFormat } from '../../webhooks/formats/registry.js';
 import { sampleEvent } from '../../webhooks/admin/sample-events.js';
 import { principalOf } from '../auth.js';
@@ -44,8 +44,8 @@ export const formatRoutes: RoutePlugin = async (app) => {
     },
     async (request) => {
       principalOf(request);
-      const { format: name } = request.params as { format: string };
-      const q = request.query as { event: EventType; sendPayload: boolean };
+      const { format: name } = request.params;
+      const q = request.query;
       const format = getFormat(name);
       const batched = format.defaultBatch !== undefined;
       const records = format.records(sampleEvent(q.event), { sendPayload: q.sendPayload });

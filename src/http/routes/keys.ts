@@ -37,7 +37,7 @@ export const keyRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string };
+      const q = request.query;
       const rows = await listApiKeys(ctx, principalOf(request), { limit: q.limit, afterId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, (r) => r);
     },
@@ -68,7 +68,7 @@ export const keyRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const { view, key } = await createApiKeyFor(ctx, principalOf(request), (request.body ?? {}) as { memberId?: string; name?: string });
+      const { view, key } = await createApiKeyFor(ctx, principalOf(request), request.body ?? {});
       return reply.status(201).send({ ...view, key });
     },
   );
@@ -83,6 +83,6 @@ export const keyRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: apiKeySchema, ...errorResponses },
       },
     },
-    async (request) => revokeApiKey(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => revokeApiKey(ctx, principalOf(request), request.params.id),
   );
 };

@@ -1,13 +1,14 @@
-import { BULK_LIMITS, updateLabelsInBulk, type BulkLabelInput } from '../../domain/bulk-label-update.js';
+import { BULK_LIMITS, updateLabelsInBulk } from '../../domain/bulk-label-update.js';
 import { updateLabels } from '../../domain/label-update.js';
 import type { LabelUpdateInput } from '../../domain/label-validation.js';
 import { listLabels } from '../../domain/labels.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { FromSchema } from '../from-schema.js';
 import type { RoutePlugin } from '../route-plugin.js';
 
 const int = { type: 'integer', minimum: 0 } as const;
-const LABEL_TYPES = ['SPAN', 'ROW', 'DOCUMENT'];
+const LABEL_TYPES = ['SPAN', 'ROW', 'DOCUMENT'] as const;
 
 /** A label in Datasaur's shape, every field present. */
 export const labelSchema = {
@@ -73,16 +74,16 @@ const toDeleteListSchema = {
 const modeSchema = { type: 'string', enum: ['labeler', 'reviewer'], description: 'reviewer mode needs the reviewer or admin role; default labeler' } as const;
 
 /** Drops the fields of a Datasaur-shaped label the server sets itself. */
-function upsertsOf(list: LabelUpdateInput['toUpsertList']): NonNullable<LabelUpdateInput['toUpsertList']> {
+function upsertsOf(list: FromSchema<typeof labelInputSchema>[] | undefined): NonNullable<LabelUpdateInput['toUpsertList']> {
   return (list ?? []).map((l) => {
-    const { documentId: _doc, labeledByUserId: _user, ...rest } = l as typeof l & { documentId?: unknown; labeledByUserId?: unknown };
+    const { documentId: _doc, labeledByUserId: _user, ...rest } = l;
     return rest;
   });
 }
 
 /** Labels of a document: read all members' labels, and apply label updates (through the label gate). */
 export const labelRoutes: RoutePlugin = async (app, { ctx }) => {
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/documents/:id/labels',
     {
       schema: { tags: ['labels'], summary: "All members' labels on a document", params: idParams, response: { 200: labelsAnswer, ...errorResponses } },
@@ -90,7 +91,7 @@ export const labelRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request) => ({ data: await listLabels(ctx.store.db, principalOf(request).teamId, request.params.id) }),
   );
 
-  app.post<{ Params: { id: string }; Body: LabelUpdateInput }>(
+  app.post(
     '/documents/:id/labels',
     {
       schema: {
@@ -112,7 +113,7 @@ export const labelRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request) => ({ data: await updateLabels(ctx, principalOf(request), request.params.id, { ...request.body, toUpsertList: upsertsOf(request.body.toUpsertList) }) }),
   );
 
-  app.post<{ Params: { id: string }; Body: BulkLabelInput }>(
+  app.post(
     '/projects/:id/labels',
     {
       schema: {

@@ -1,4 +1,4 @@
-import { createMember, listMembers, ROLES, toMemberView, type NewMemberInput } from '../../domain/members.js';
+import { createMember, listMembers, ROLES, toMemberView } from '../../domain/members.js';
 import { teamOf } from '../../domain/permissions.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
@@ -50,7 +50,7 @@ export const memberRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const { member, apiKey } = await createMember(ctx, principalOf(request), request.body as NewMemberInput);
+      const { member, apiKey } = await createMember(ctx, principalOf(request), request.body);
       return reply.status(201).send({ ...member, apiKey });
     },
   );
@@ -66,7 +66,7 @@ export const memberRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string };
+      const q = request.query;
       const rows = await listMembers(ctx, principalOf(request), { limit: q.limit, afterId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, toMemberView);
     },

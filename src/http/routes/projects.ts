@@ -1,5 +1,5 @@
-import { completeProject, type CompletionMode } from '../../domain/project-completion.js';
-import { createProject, deleteProject, listProjects, readProject, updateProject, type NewProjectInput, type ProjectPatch } from '../../domain/projects.js';
+import { completeProject } from '../../domain/project-completion.js';
+import { createProject, deleteProject, listProjects, readProject, updateProject } from '../../domain/projects.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 import type { RoutePlugin } from '../route-plugin.js';
@@ -87,7 +87,7 @@ export const projectRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const project = await createProject(ctx, principalOf(request), request.body as NewProjectInput);
+      const project = await createProject(ctx, principalOf(request), request.body);
       return reply.status(201).send(project);
     },
   );
@@ -103,7 +103,7 @@ export const projectRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string };
+      const q = request.query;
       const rows = await listProjects(ctx, principalOf(request), { limit: q.limit, afterId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, (r) => r);
     },
@@ -114,7 +114,7 @@ export const projectRoutes: RoutePlugin = async (app, { ctx }) => {
     {
       schema: { tags: ['projects'], summary: 'Get a project', params: idParams, response: { 200: projectSchema, ...errorResponses } },
     },
-    async (request) => readProject(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readProject(ctx, principalOf(request), request.params.id),
   );
 
   app.patch(
@@ -128,7 +128,7 @@ export const projectRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: projectSchema, ...errorResponses },
       },
     },
-    async (request) => updateProject(ctx, principalOf(request), (request.params as { id: string }).id, request.body as ProjectPatch),
+    async (request) => updateProject(ctx, principalOf(request), request.params.id, request.body),
   );
 
   app.delete(
@@ -142,7 +142,7 @@ export const projectRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      await deleteProject(ctx, principalOf(request), (request.params as { id: string }).id);
+      await deleteProject(ctx, principalOf(request), request.params.id);
       return reply.status(204).send();
     },
   );
@@ -165,6 +165,6 @@ export const projectRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) =>
-      completeProject(ctx, principalOf(request), (request.params as { id: string }).id, (request.body as { mode: CompletionMode }).mode),
+      completeProject(ctx, principalOf(request), request.params.id, request.body.mode),
   );
 };

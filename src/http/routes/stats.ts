@@ -1,4 +1,4 @@
-import { deliveryStats, webhookHealth, type StatsWindow } from '../../webhooks/admin/delivery-stats.js';
+import { deliveryStats, webhookHealth } from '../../webhooks/admin/delivery-stats.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 import type { RoutePlugin } from '../route-plugin.js';
@@ -47,7 +47,7 @@ export const statsRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const q = request.query as { window: StatsWindow; webhookId?: string };
+      const q = request.query;
       return deliveryStats(ctx, principalOf(request), q);
     },
   );

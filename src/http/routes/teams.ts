@@ -1,4 +1,4 @@
-import { createTeam, type NewTeamInput } from '../../domain/teams.js';
+import { createTeam } from '../../domain/teams.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 import type { RoutePlugin } from '../route-plugin.js';
@@ -40,7 +40,7 @@ export const teamRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const team = await createTeam(ctx, principalOf(request), request.body as NewTeamInput);
+      const team = await createTeam(ctx, principalOf(request), request.body);
       return reply.status(201).send(team);
     },
   );

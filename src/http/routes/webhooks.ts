@@ -3,7 +3,7 @@ import { FORMAT_NAMES } from '../../webhooks/formats/registry.js';
 import { BODY_LIMITS } from '../../webhooks/admin/body-limit.js';
 import { listDeliveries } from '../../webhooks/admin/delivery-log.js';
 import { testWebhook } from '../../webhooks/admin/manual-send.js';
-import { replayDeliveries, type ReplayInput } from '../../webhooks/admin/replay.js';
+import { replayDeliveries } from '../../webhooks/admin/replay.js';
 import { MAX_CUSTOM_HEADERS } from '../../webhooks/admin/header-rules.js';
 import {
   createWebhook,
@@ -13,8 +13,6 @@ import {
   readWebhook,
   rotateSecret,
   updateWebhook,
-  type NewWebhookInput,
-  type WebhookPatch,
 } from '../../webhooks/admin/webhook-admin.js';
 import { closeWebhookRuntime } from '../../webhooks/webhook-runtime.js';
 import { BATCH_LIMITS } from '../../webhooks/admin/webhook-validation.js';
@@ -126,7 +124,7 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
         },
       },
     },
-    async (request, reply) => reply.status(201).send(await createWebhook(ctx, principalOf(request), request.body as NewWebhookInput)),
+    async (request, reply) => reply.status(201).send(await createWebhook(ctx, principalOf(request), request.body)),
   );
 
   app.get(
@@ -140,7 +138,7 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string; projectId?: string };
+      const q = request.query;
       const rows = await listWebhooks(ctx, principalOf(request), {
         limit: q.limit,
         ...(q.cursor ? { afterId: decodeCursor(q.cursor)! } : {}),
@@ -153,7 +151,7 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
     '/webhooks/:id',
     { schema: { tags, summary: 'Read a webhook', params: idParams, response: { 200: webhookSchema, ...errorResponses } } },
-    async (request) => readWebhook(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readWebhook(ctx, principalOf(request), request.params.id),
   );
 
   app.patch(
@@ -167,14 +165,14 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: webhookSchema, ...errorResponses },
       },
     },
-    async (request) => updateWebhook(ctx, principalOf(request), (request.params as { id: string }).id, request.body as WebhookPatch),
+    async (request) => updateWebhook(ctx, principalOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/webhooks/:id',
     { schema: { tags, summary: 'Delete a webhook and its delivery log', params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
     async (request, reply) => {
-      await deleteWebhook(ctx, principalOf(request), (request.params as { id: string }).id);
+      await deleteWebhook(ctx, principalOf(request), request.params.id);
       return reply.status(204).send();
     },
   );
@@ -182,7 +180,7 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
     '/webhooks/:id/secret',
     { schema: { tags, summary: 'Read the signing secret (and the previous one during a rotation overlap)', params: idParams, response: { 200: secretSchema, ...errorResponses } } },
-    async (request) => readSecret(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readSecret(ctx, principalOf(request), request.params.id),
   );
 
   app.post(
@@ -196,7 +194,7 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: secretSchema, ...errorResponses },
       },
     },
-    async (request) => rotateSecret(ctx, principalOf(request), (request.params as { id: string }).id, (request.body as { secret?: string } | null) ?? {}),
+    async (request) => rotateSecret(ctx, principalOf(request), request.params.id, request.body ?? {}),
   );
 
   app.post(
@@ -213,7 +211,7 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
         },
       },
     },
-    async (request) => testWebhook(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => testWebhook(ctx, principalOf(request), request.params.id),
   );
 
   app.get(
@@ -237,8 +235,8 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string; status?: 'pending'; eventType?: string; since?: string };
-      const rows = await listDeliveries(ctx, principalOf(request), (request.params as { id: string }).id, {
+      const q = request.query;
+      const rows = await listDeliveries(ctx, principalOf(request), request.params.id, {
         limit: q.limit,
         ...(q.status ? { status: q.status } : {}),
         ...(q.eventType ? { eventType: q.eventType } : {}),
@@ -265,6 +263,6 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: { type: 'object', required: ['count', 'dryRun'], properties: { count: { type: 'integer' }, dryRun: { type: 'boolean' } } }, ...errorResponses },
       },
     },
-    async (request) => replayDeliveries(ctx, principalOf(request), (request.params as { id: string }).id, request.body as ReplayInput),
+    async (request) => replayDeliveries(ctx, principalOf(request), request.params.id, request.body),
   );
 };
