@@ -49,6 +49,13 @@ export const attemptSchema = {
   },
 } as const;
 
+/** JSON schema of one delivery with its body and every attempt. */
+export const deliveryDetailSchema = {
+  type: 'object',
+  required: [...deliverySchema.required, 'payload', 'attempts'],
+  properties: { ...deliverySchema.properties, payload: { type: 'string' }, attempts: { type: 'array', items: attemptSchema } },
+} as const;
+
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 
 /** `GET /deliveries/{id}` (with every attempt) and `POST /deliveries/{id}/redeliver`. Admins only. */
@@ -61,11 +68,7 @@ export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
         summary: 'A delivery with its body and every attempt',
         params: idParams,
         response: {
-          200: {
-            type: 'object',
-            required: [...deliverySchema.required, 'payload', 'attempts'],
-            properties: { ...deliverySchema.properties, payload: { type: 'string' }, attempts: { type: 'array', items: attemptSchema } },
-          },
+          200: deliveryDetailSchema,
           ...errorResponses,
         },
       },

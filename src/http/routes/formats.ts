@@ -8,6 +8,20 @@ import type { RoutePlugin } from '../route-plugin.js';
 // Datasaur's own documentation uses this secret for its test vector; samples are illustrations, never real signatures.
 const SAMPLE_SECRET = 'secret';
 
+/** JSON schema of a format sample: one request as a webhook of that format would receive it. */
+export const formatSampleSchema = {
+  type: 'object',
+  required: ['format', 'eventType', 'contentType', 'body', 'headers', 'batched'],
+  properties: {
+    format: { type: 'string' },
+    eventType: { type: 'string' },
+    contentType: { type: 'string' },
+    body: { type: 'string', description: 'The request body exactly as sent (JSON text).' },
+    headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Headers this format adds (signed with the sample secret "secret").' },
+    batched: { type: 'boolean', description: 'True when the format batches by default, so the body holds a batch.' },
+  },
+} as const;
+
 /** `GET /api/v1/formats/{format}/sample`: the body a receiver gets for a sample event, rendered by the real formatter. */
 export const formatRoutes: RoutePlugin = async (app) => {
   app.get(
@@ -26,18 +40,7 @@ export const formatRoutes: RoutePlugin = async (app) => {
           },
         },
         response: {
-          200: {
-            type: 'object',
-            required: ['format', 'eventType', 'contentType', 'body', 'headers', 'batched'],
-            properties: {
-              format: { type: 'string' },
-              eventType: { type: 'string' },
-              contentType: { type: 'string' },
-              body: { type: 'string', description: 'The request body exactly as sent (JSON text).' },
-              headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Headers this format adds (signed with the sample secret "secret").' },
-              batched: { type: 'boolean', description: 'True when the format batches by default, so the body holds a batch.' },
-            },
-          },
+          200: formatSampleSchema,
           ...errorResponses,
         },
       },

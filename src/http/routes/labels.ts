@@ -38,7 +38,7 @@ export const labelSchema = {
   },
 } as const;
 
-const labelInputSchema = {
+export const labelInputSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -73,6 +73,17 @@ const toDeleteListSchema = {
 } as const;
 const modeSchema = { type: 'string', enum: ['labeler', 'reviewer'], description: 'reviewer mode needs the reviewer or admin role; default labeler' } as const;
 
+/** JSON schema of a label update (`POST /documents/{id}/labels`). */
+export const labelUpdateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    toUpsertList: { type: 'array', maxItems: 10_000, items: labelInputSchema },
+    toDeleteList: toDeleteListSchema,
+    mode: modeSchema,
+  },
+} as const;
+
 /** Drops the fields of a Datasaur-shaped label the server sets itself. */
 function upsertsOf(list: FromSchema<typeof labelInputSchema>[] | undefined): NonNullable<LabelUpdateInput['toUpsertList']> {
   return (list ?? []).map((l) => {
@@ -98,15 +109,7 @@ export const labelRoutes: RoutePlugin = async (app, { ctx }) => {
         tags: ['labels'],
         summary: 'Apply a label update {toUpsertList, toDeleteList}: BEFORE_UPDATE_LABELS (may be vetoed by a blocking webhook: 409), then ANNOTATION_*',
         params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            toUpsertList: { type: 'array', maxItems: 10_000, items: labelInputSchema },
-            toDeleteList: toDeleteListSchema,
-            mode: modeSchema,
-          },
-        },
+        body: labelUpdateSchema,
         response: { 200: labelsAnswer, ...errorResponses },
       },
     },

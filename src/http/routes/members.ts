@@ -21,6 +21,27 @@ export const memberSchema = {
   },
 } as const;
 
+/** JSON schema of `GET /me`: the caller's member record and team. */
+export const meSchema = {
+  type: 'object',
+  required: ['member', 'team'],
+  properties: {
+    member: {
+      type: 'object',
+      required: ['id', 'email', 'name', 'role', 'instanceAdmin'],
+      properties: {
+        id: { type: 'string' },
+        num: { type: 'integer' },
+        email: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string', enum: [...ROLES] },
+        instanceAdmin: { type: 'boolean' },
+      },
+    },
+    team: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, num: { type: 'integer' }, name: { type: 'string' } } },
+  },
+} as const;
+
 /** `POST /api/v1/members`, `GET /api/v1/members` (admins) and `GET /api/v1/me` (anyone: who am I). */
 export const memberRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
@@ -79,25 +100,7 @@ export const memberRoutes: RoutePlugin = async (app, { ctx }) => {
         tags: ['members'],
         summary: 'The caller: its member record and team',
         response: {
-          200: {
-            type: 'object',
-            required: ['member', 'team'],
-            properties: {
-              member: {
-                type: 'object',
-                required: ['id', 'email', 'name', 'role', 'instanceAdmin'],
-                properties: {
-                  id: { type: 'string' },
-                  num: { type: 'integer' },
-                  email: { type: 'string' },
-                  name: { type: 'string' },
-                  role: { type: 'string', enum: [...ROLES] },
-                  instanceAdmin: { type: 'boolean' },
-                },
-              },
-              team: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, num: { type: 'integer' }, name: { type: 'string' } } },
-            },
-          },
+          200: meSchema,
           ...errorResponses,
         },
       },

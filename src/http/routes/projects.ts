@@ -68,6 +68,9 @@ const projectFields = {
   labelSet: labelSetInputSchema,
 } as const;
 
+/** JSON schema of a new project (`POST /projects`). */
+export const projectInputSchema = { type: 'object', required: ['name'], additionalProperties: false, properties: projectFields } as const;
+
 const idParams = {
   type: 'object',
   required: ['id'],
@@ -82,7 +85,7 @@ export const projectRoutes: RoutePlugin = async (app, { ctx }) => {
       schema: {
         tags: ['projects'],
         summary: 'Create a project (admins); emits PROJECT_CREATED',
-        body: { type: 'object', required: ['name'], additionalProperties: false, properties: projectFields },
+        body: projectInputSchema,
         response: { 201: projectSchema, ...errorResponses },
       },
     },

@@ -16,6 +16,33 @@ const bucketSchema = {
   },
 } as const;
 
+/** JSON schema of `GET /stats/deliveries`: attempt counts and latency per bucket. */
+export const deliveryStatsSchema = {
+  type: 'object',
+  required: ['window', 'bucketMs', 'from', 'to', 'webhookId', 'buckets'],
+  properties: {
+    window: { type: 'string' },
+    bucketMs: { type: 'integer' },
+    from: { type: 'integer' },
+    to: { type: 'integer' },
+    webhookId: { type: ['string', 'null'] },
+    buckets: { type: 'array', items: bucketSchema },
+  },
+} as const;
+
+/** JSON schema of one webhook's attempts over the last 24 hours. */
+export const webhookHealthSchema = {
+  type: 'object',
+  required: ['webhookId', 'succeeded', 'failed', 'total', 'successRate'],
+  properties: {
+    webhookId: { type: 'string' },
+    succeeded: { type: 'integer' },
+    failed: { type: 'integer' },
+    total: { type: 'integer' },
+    successRate: { type: ['number', 'null'] },
+  },
+} as const;
+
 /** Aggregates for the console's charts, computed server-side from the attempt log. */
 export const statsRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
@@ -30,18 +57,7 @@ export const statsRoutes: RoutePlugin = async (app, { ctx }) => {
           properties: { window: { type: 'string', enum: ['hour', 'day'], default: 'hour' }, webhookId: { type: 'string', maxLength: 100 } },
         },
         response: {
-          200: {
-            type: 'object',
-            required: ['window', 'bucketMs', 'from', 'to', 'webhookId', 'buckets'],
-            properties: {
-              window: { type: 'string' },
-              bucketMs: { type: 'integer' },
-              from: { type: 'integer' },
-              to: { type: 'integer' },
-              webhookId: { type: ['string', 'null'] },
-              buckets: { type: 'array', items: bucketSchema },
-            },
-          },
+          200: deliveryStatsSchema,
           ...errorResponses,
         },
       },
@@ -65,17 +81,7 @@ export const statsRoutes: RoutePlugin = async (app, { ctx }) => {
             properties: {
               data: {
                 type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['webhookId', 'succeeded', 'failed', 'total', 'successRate'],
-                  properties: {
-                    webhookId: { type: 'string' },
-                    succeeded: { type: 'integer' },
-                    failed: { type: 'integer' },
-                    total: { type: 'integer' },
-                    successRate: { type: ['number', 'null'] },
-                  },
-                },
+                items: webhookHealthSchema,
               },
             },
           },

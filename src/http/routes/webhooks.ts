@@ -67,7 +67,7 @@ export const webhookSchema = {
   },
 } as const;
 
-const secretSchema = {
+export const secretSchema = {
   type: 'object',
   required: ['secret', 'previousSecret', 'previousSecretExpiresAt'],
   properties: {
@@ -98,6 +98,20 @@ const inputProperties = {
   enabled: { type: 'boolean' },
 } as const;
 
+/** JSON schema of a new webhook (`POST /webhooks`). */
+export const webhookInputSchema = {
+  type: 'object',
+  required: ['url', 'events'],
+  additionalProperties: false,
+  properties: { ...inputProperties, secret: { type: 'string', maxLength: 512, description: 'Generated (whsec_...) when omitted' } },
+} as const;
+
+/** JSON schema of a test send: the attempt, logged as delivery `deliveryId`. */
+export const testAnswerSchema = { type: 'object', required: ['deliveryId', 'ok'], properties: { deliveryId: { type: 'string' }, ok: { type: 'boolean' }, ...attemptSchema.properties } } as const;
+
+/** JSON schema of a replay answer: how many deliveries were (or, dry run, would be) queued. */
+export const replayAnswerSchema = { type: 'object', required: ['count', 'dryRun'], properties: { count: { type: 'integer' }, dryRun: { type: 'boolean' } } } as const;
+
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 const tags = ['webhooks'];
 
@@ -112,12 +126,7 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
       schema: {
         tags,
         summary: 'Register a webhook; answers it with its signing secret',
-        body: {
-          type: 'object',
-          required: ['url', 'events'],
-          additionalProperties: false,
-          properties: { ...inputProperties, secret: { type: 'string', maxLength: 512, description: 'Generated (whsec_...) when omitted' } },
-        },
+        body: webhookInputSchema,
         response: {
           201: { type: 'object', required: [...webhookSchema.required, 'secret'], properties: { ...webhookSchema.properties, secret: { type: 'string' } } },
           ...errorResponses,
@@ -206,7 +215,7 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
         params: idParams,
         body: { type: ['object', 'null'] },
         response: {
-          200: { type: 'object', required: ['deliveryId', 'ok'], properties: { deliveryId: { type: 'string' }, ok: { type: 'boolean' }, ...attemptSchema.properties } },
+          200: testAnswerSchema,
           ...errorResponses,
         },
       },
@@ -260,7 +269,7 @@ export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
           additionalProperties: false,
           properties: { since: { type: 'string', maxLength: 40 }, onlyFailed: { type: 'boolean' }, dryRun: { type: 'boolean' } },
         },
-        response: { 200: { type: 'object', required: ['count', 'dryRun'], properties: { count: { type: 'integer' }, dryRun: { type: 'boolean' } } }, ...errorResponses },
+        response: { 200: replayAnswerSchema, ...errorResponses },
       },
     },
     async (request) => replayDeliveries(ctx, principalOf(request), request.params.id, request.body),
