@@ -1,5 +1,6 @@
 // The API's shapes as TypeScript types, derived from the route schemas (the one definition; the OpenAPI document
 // is generated from the same schemas). The console imports these types, never the schemas' values.
+import type { Actor, ProjectRef, TeamRef } from '../../sdk/event-types.js';
 import type { FromSchema } from './from-schema.js';
 import type { Page as PageOf } from './pagination.js';
 import type { attemptSchema, deliveryDetailSchema, deliverySchema } from './routes/deliveries.js';
@@ -34,7 +35,8 @@ export type LabelUpsert = FromSchema<typeof labelInputSchema>;
 export type LabelUpdate = FromSchema<typeof labelUpdateSchema>;
 export type LabelMode = NonNullable<LabelUpdate['mode']>;
 
-export type EventItem = FromSchema<typeof eventSchema>;
+/** An event; its schema passes team, project and actor through whole, so their shapes come from the SDK's event model. */
+export type EventItem = Omit<FromSchema<typeof eventSchema>, 'team' | 'project' | 'actor'> & { team: TeamRef; project: ProjectRef | null; actor: Actor | null };
 export type ExportJob = FromSchema<typeof exportJobSchema>;
 
 export type Webhook = FromSchema<typeof webhookSchema>;

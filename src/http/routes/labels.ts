@@ -31,7 +31,7 @@ export const labelSchema = {
     endCharIndex: { type: 'integer' },
     counter: { type: 'integer' },
     layer: { type: 'integer' },
-    labeledBy: { type: 'string' },
+    labeledBy: { type: 'string', enum: ['LABELER', 'REVIEWER', 'PREDICTION'] },
     labelSetItemId: { type: 'string' },
     confidenceScore: { type: ['number', 'null'] },
     labeledByUserId: { type: 'string', description: 'The member who saved the label last.' },

@@ -21,7 +21,7 @@ export const deliveryStatsSchema = {
   type: 'object',
   required: ['window', 'bucketMs', 'from', 'to', 'webhookId', 'buckets'],
   properties: {
-    window: { type: 'string' },
+    window: { type: 'string', enum: ['hour', 'day'] },
     bucketMs: { type: 'integer' },
     from: { type: 'integer' },
     to: { type: 'integer' },

@@ -107,7 +107,7 @@ export const webhookInputSchema = {
 } as const;
 
 /** JSON schema of a test send: the attempt, logged as delivery `deliveryId`. */
-export const testAnswerSchema = { type: 'object', required: ['deliveryId', 'ok'], properties: { deliveryId: { type: 'string' }, ok: { type: 'boolean' }, ...attemptSchema.properties } } as const;
+export const testAnswerSchema = { type: 'object', required: ['deliveryId', 'ok', ...attemptSchema.required], properties: { deliveryId: { type: 'string' }, ok: { type: 'boolean' }, ...attemptSchema.properties } } as const;
 
 /** JSON schema of a replay answer: how many deliveries were (or, dry run, would be) queued. */
 export const replayAnswerSchema = { type: 'object', required: ['count', 'dryRun'], properties: { count: { type: 'integer' }, dryRun: { type: 'boolean' } } } as const;
