@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { authenticateCached } from '../domain/api-keys.js';
 import type { Principal } from '../domain/principal.js';
 import { UnauthorizedError } from '../errors.js';
@@ -10,20 +10,30 @@ declare module 'fastify' {
   }
 }
 
-const SIGNED_DOWNLOAD = /^\/api\/v1\/exports\/[^/?]+\/download(\?|$)/;
-
-/** Authenticates every `/api/v1` request from `Authorization: Bearer <key>` (keys resolved in the last 2 s are cached). */
-export function installAuth(app: FastifyInstance, store: Store): void {
+/** Gives every request a `principal` (null until a key check sets it). */
+export function decoratePrincipal(app: FastifyInstance): void {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/v1/')) return;
+}
+
+/** onRequest hook of the `/api/v1` scope: `Authorization: Bearer <key>` is required (keys resolved in the last 2 s are cached). */
+export function requireApiKey(store: Store): onRequestAsyncHookHandler {
+  return async (request) => {
+    request.principal = await authenticate(store, request.headers.authorization);
+  };
+}
+
+/** onRequest hook of the signed download: the link stands in for the key, but a key sent along still counts. */
+export function acceptApiKey(store: Store): onRequestAsyncHookHandler {
+  return async (request) => {
     const header = request.headers.authorization;
-    // A signed export download link stands in for the key (src/export/download-link.ts); a key sent along still counts.
-    if (!header && SIGNED_DOWNLOAD.test(request.url)) return;
-    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m) throw new UnauthorizedError();
-    request.principal = await authenticateCached(store.db, m[1]!);
-  });
+    if (header) request.principal = await authenticate(store, header);
+  };
+}
+
+async function authenticate(store: Store, header: string | undefined): Promise<Principal> {
+  const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!m) throw new UnauthorizedError();
+  return authenticateCached(store.db, m[1]!);
 }
 
 /** The caller of an authenticated route. */

@@ -29,10 +29,10 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (r: R) => string |
 }
 
 /** JSON schema of a list answer whose items follow `item`. */
-export function pageSchema(item: object): object {
+export function pageSchema<I extends object>(item: I) {
   return {
     type: 'object',
     required: ['data', 'nextCursor'],
     properties: { data: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
-  };
+  } as const;
 }

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.js';
 import { installErrorHandler } from '../../src/http/error-handler.js';
-import { defaultConsoleDir, registerConsoleRoutes } from '../../src/http/routes/console.js';
+import { consoleRoutes, defaultConsoleDir } from '../../src/http/routes/console.js';
 
 describe('the console at /', () => {
   const dirs: string[] = [];
@@ -15,7 +15,7 @@ describe('the console at /', () => {
     app = Fastify();
     installErrorHandler(app);
     app.get('/api/v1/things', async () => ({ ok: true }));
-    registerConsoleRoutes(app, {} as AppContext, { dir });
+    await app.register(consoleRoutes, { ctx: {} as AppContext, dir });
     await app.ready();
     return app;
   }

@@ -1,7 +1,7 @@
 import type {
   ApiKeyItem,
-  Attempt,
   Delivery,
+  DeliveryDetail,
   DeliveryStats,
   DocumentItem,
   EventItem,
@@ -17,6 +17,7 @@ import type {
   ProjectInput,
   ReplayAnswer,
   SecretAnswer,
+  TestAnswer,
   Webhook,
   WebhookHealth,
   WebhookInput,
@@ -162,14 +163,14 @@ export class Api {
   deleteWebhook = (id: string) => this.request<unknown>('DELETE', `/webhooks/${encodeURIComponent(id)}`);
   getSecret = (id: string) => this.request<SecretAnswer>('GET', `/webhooks/${encodeURIComponent(id)}/secret`);
   rotateSecret = (id: string) => this.request<SecretAnswer>('POST', `/webhooks/${encodeURIComponent(id)}/rotate-secret`, {});
-  sendTest = (id: string) => this.request<Attempt>('POST', `/webhooks/${encodeURIComponent(id)}/test`, {});
+  sendTest = (id: string) => this.request<TestAnswer>('POST', `/webhooks/${encodeURIComponent(id)}/test`, {});
   replay = (id: string, input: { since: string; onlyFailed: boolean; dryRun: boolean }) =>
     this.request<ReplayAnswer>('POST', `/webhooks/${encodeURIComponent(id)}/replay`, input);
 
   listWebhookDeliveries = (id: string, query?: Query) =>
     this.request<Page<Delivery>>('GET', `/webhooks/${encodeURIComponent(id)}/deliveries`, undefined, query);
   listDeliveries = (query?: Query) => this.request<Page<Delivery>>('GET', '/deliveries', undefined, query);
-  getDelivery = (id: string) => this.request<Delivery>('GET', `/deliveries/${encodeURIComponent(id)}`);
+  getDelivery = (id: string) => this.request<DeliveryDetail>('GET', `/deliveries/${encodeURIComponent(id)}`);
   redeliver = (id: string) => this.request<unknown>('POST', `/deliveries/${encodeURIComponent(id)}/redeliver`, {});
 
   deliveryStats = (query: { window: 'hour' | 'day'; webhookId?: string }) =>

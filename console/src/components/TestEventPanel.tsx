@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useSession } from '../api/context.ts';
-import type { Attempt } from '../api/types.ts';
+import type { TestAnswer } from '../api/types.ts';
 import { href } from '../router.ts';
 import { AttemptView } from './AttemptView.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
@@ -9,7 +9,7 @@ import { ErrorMessage } from './ErrorMessage.tsx';
 export function TestEventPanel({ webhookId, onSent }: { webhookId: string; onSent?: () => void }) {
   const { api } = useSession();
   const [busy, setBusy] = useState(false);
-  const [attempt, setAttempt] = useState<Attempt | null>(null);
+  const [attempt, setAttempt] = useState<TestAnswer | null>(null);
   const [error, setError] = useState<Error | null>(null);
   return (
     <section class="panel" aria-labelledby={`test-${webhookId}`}>

@@ -103,7 +103,12 @@ describe('webhook form', () => {
       ordered: false,
       blocking: false,
       failMode: 'open',
+      maxBodyBytes: 102_400,
+      disabledReason: null,
+      failingSince: null,
+      previousSecretExpiresAt: null,
       createdAt: '2025-01-01T00:00:00Z',
+      updatedAt: '2025-01-01T00:00:00Z',
     };
     const form = fromWebhook(saved);
     expect(validateWebhookForm(form)).toEqual({});

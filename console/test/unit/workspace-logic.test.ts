@@ -154,7 +154,7 @@ describe('project form', () => {
 });
 
 describe('progress and queues', () => {
-  const doc = (id: string, status: 'active' | 'excluded', completions: DocumentItem['completions'] = []): DocumentItem => ({ id, projectId: 'p', key: null, name: id, status, completions, createdAt: '' });
+  const doc = (id: string, status: 'active' | 'excluded', completions: DocumentItem['completions'] = []): DocumentItem => ({ id, num: 1, projectId: 'p', key: null, name: id, text: null, data: null, status, completions, createdAt: '', updatedAt: '' });
   const docs = [
     doc('a', 'active', [{ memberId: 'ann', mode: 'labeler', completedAt: '' }, { memberId: 'rex', mode: 'reviewer', completedAt: '' }]),
     doc('b', 'active', [{ memberId: 'bob', mode: 'labeler', completedAt: '' }]),

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppContext } from '../../app-context.js';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { sendCatalogError } from '../error-handler.js';
+import type { RouteOptions } from '../route-plugin.js';
 
 /** Where the built console lives: `console/dist` next to the package.json above this file (works from src/ and dist/src/). */
 export function defaultConsoleDir(): string {
@@ -31,17 +31,22 @@ function apiNotFound(reply: FastifyReply, method: string, url: string): FastifyR
   return sendCatalogError(reply, 'route_not_found', `No route ${method} ${url}.`);
 }
 
+/** Where the console is served from: `dir` defaults to the built console next to the package. */
+export interface ConsoleOptions extends RouteOptions {
+  dir?: string;
+}
+
 /**
  * Serves the web console (docs/console.md) at `/`: hashed assets with long caching, and index.html for every
  * other GET outside `/api`, so reloading any console address works. Register after the API routes.
  */
-export function registerConsoleRoutes(app: FastifyInstance, _ctx: AppContext, options: { dir?: string } = {}): void {
+export const consoleRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, options) => {
   const dir = options.dir ?? defaultConsoleDir();
   const built = existsSync(join(dir, 'index.html'));
   if (built && existsSync(join(dir, 'assets'))) {
     // Vite puts every script and stylesheet under assets/ with a content hash in its name, so they can be
     // cached for good. Looked up per request: a rebuild's new files are served without a restart.
-    void app.register(fastifyStatic, {
+    await app.register(fastifyStatic, {
       root: join(dir, 'assets'),
       prefix: '/assets/',
       index: false,
@@ -59,4 +64,4 @@ export function registerConsoleRoutes(app: FastifyInstance, _ctx: AppContext, op
     const html = await readFile(join(dir, 'index.html'));
     return reply.status(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   });
-}
+};

@@ -1,18 +1,17 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { EVENT_TYPES } from '../../events/catalog.js';
-import { listTeamDeliveries, type TeamDeliveryFilter } from '../../webhooks/admin/team-deliveries.js';
+import { listTeamDeliveries } from '../../webhooks/admin/team-deliveries.js';
 import { toDeliveryView } from '../../webhooks/admin/webhook-views.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 const deliveryItemSchema = { type: 'object', additionalProperties: true, properties: { id: { type: 'string' } } } as const;
 
 /** `GET /api/v1/deliveries`: the delivery log across every webhook of the team. */
-export function registerDeliveriesListRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const deliveriesListRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/deliveries',
+    '/deliveries',
     {
       schema: {
         tags: ['deliveries'],
@@ -32,9 +31,9 @@ export function registerDeliveriesListRoutes(app: FastifyInstance, ctx: AppConte
       },
     },
     async (request) => {
-      const q = request.query as Omit<TeamDeliveryFilter, 'beforeId'> & { cursor?: string };
+      const q = request.query;
       const rows = await listTeamDeliveries(ctx, principalOf(request), { ...q, beforeId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, toDeliveryView);
     },
   );
-}
+};

@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { readDelivery } from '../../webhooks/admin/delivery-log.js';
 import { redeliver } from '../../webhooks/admin/manual-send.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 
 /** JSON schema of a delivery in the log. */
 export const deliverySchema = {
@@ -50,32 +49,35 @@ export const attemptSchema = {
   },
 } as const;
 
+/** JSON schema of one delivery with its body and every attempt. */
+export const deliveryDetailSchema = {
+  type: 'object',
+  required: [...deliverySchema.required, 'payload', 'attempts'],
+  properties: { ...deliverySchema.properties, payload: { type: 'string' }, attempts: { type: 'array', items: attemptSchema } },
+} as const;
+
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 
 /** `GET /deliveries/{id}` (with every attempt) and `POST /deliveries/{id}/redeliver`. Admins only. */
-export function registerDeliveryRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/deliveries/:id',
+    '/deliveries/:id',
     {
       schema: {
         tags: ['webhooks'],
         summary: 'A delivery with its body and every attempt',
         params: idParams,
         response: {
-          200: {
-            type: 'object',
-            required: [...deliverySchema.required, 'payload', 'attempts'],
-            properties: { ...deliverySchema.properties, payload: { type: 'string' }, attempts: { type: 'array', items: attemptSchema } },
-          },
+          200: deliveryDetailSchema,
           ...errorResponses,
         },
       },
     },
-    async (request) => readDelivery(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readDelivery(ctx, principalOf(request), request.params.id),
   );
 
   app.post(
-    '/api/v1/deliveries/:id/redeliver',
+    '/deliveries/:id/redeliver',
     {
       schema: {
         tags: ['webhooks'],
@@ -88,6 +90,6 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: AppContext): v
         },
       },
     },
-    async (request) => redeliver(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => redeliver(ctx, principalOf(request), request.params.id),
   );
-}
+};

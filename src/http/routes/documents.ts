@@ -1,13 +1,12 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { completeDocument } from '../../domain/document-completion.js';
-import { importDocuments, MAX_IMPORT_DOCUMENTS, type DocumentInput, type DuplicateKeyPolicy } from '../../domain/document-import.js';
+import { importDocuments, MAX_IMPORT_DOCUMENTS } from '../../domain/document-import.js';
 import { deleteDocuments, excludeDocuments } from '../../domain/document-removal.js';
 import { getDocument, listDocuments } from '../../domain/documents.js';
 import { CHUNK_SIZE } from '../../domain/chunked.js';
 import { principalOf } from '../auth.js';
 import { jsonStreamWithList } from '../json-stream.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -65,9 +64,9 @@ const modeBody = {
 } as const;
 
 /** Documents: bulk import, list, read, delete, exclude, and completion per document. */
-export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post<{ Params: { id: string }; Body: { documents: DocumentInput[]; onDuplicateKey?: DuplicateKeyPolicy } }>(
-    '/api/v1/projects/:id/documents',
+export const documentRoutes: RoutePlugin = async (app, { ctx }) => {
+  app.post(
+    '/projects/:id/documents',
     {
       schema: {
         tags: ['documents'],
@@ -127,8 +126,8 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; status?: 'active' | 'excluded' } }>(
-    '/api/v1/projects/:id/documents',
+  app.get(
+    '/projects/:id/documents',
     {
       schema: {
         tags: ['documents'],
@@ -145,8 +144,8 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.delete<{ Params: { id: string }; Body: { ids: string[] } }>(
-    '/api/v1/projects/:id/documents',
+  app.delete(
+    '/projects/:id/documents',
     {
       schema: {
         tags: ['documents'],
@@ -162,8 +161,8 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     async (request) => deleteDocuments(ctx, principalOf(request), request.params.id, request.body.ids),
   );
 
-  app.post<{ Params: { id: string }; Body: { ids: string[] } }>(
-    '/api/v1/projects/:id/documents/exclude',
+  app.post(
+    '/projects/:id/documents/exclude',
     {
       schema: {
         tags: ['documents'],
@@ -176,8 +175,8 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     async (request) => ({ data: await excludeDocuments(ctx, principalOf(request), request.params.id, request.body.ids) }),
   );
 
-  app.get<{ Params: { id: string } }>(
-    '/api/v1/documents/:id',
+  app.get(
+    '/documents/:id',
     {
       schema: {
         tags: ['documents'],
@@ -189,8 +188,8 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     async (request) => getDocument(ctx.store.db, principalOf(request).teamId, request.params.id),
   );
 
-  app.post<{ Params: { id: string }; Body: { mode: 'labeler' | 'reviewer' } }>(
-    '/api/v1/documents/:id/complete',
+  app.post(
+    '/documents/:id/complete',
     {
       schema: {
         tags: ['documents'],
@@ -216,4 +215,4 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (request, reply) => reply.status(201).send(await completeDocument(ctx, principalOf(request), request.params.id, request.body.mode)),
   );
-}
+};

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../../app-context.js';
 import { resolveStreamFilter } from '../../domain/event-stream-filter.js';
@@ -7,15 +6,21 @@ import { PRINCIPAL_CACHE_TTL_MS } from '../../domain/principal-cache.js';
 import { TooManyError } from '../../errors.js';
 import { parseLastEventId } from '../../input-parsers.js';
 import { latestEventSeq, streamEvents } from '../../events/event-stream.js';
-import { OpenStreams } from '../../events/open-streams.js';
+import type { OpenStreams } from '../../events/open-streams.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RouteOptions, RoutePlugin } from '../route-plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The event streams open right now (tests check that a closed client leaves nothing behind). */
     eventStreams: OpenStreams;
   }
+}
+
+/** The app owns the set of open streams (it is `app.eventStreams`); this plugin fills and empties it. */
+export interface EventStreamPluginOptions extends RouteOptions, EventStreamRouteOptions {
+  streams: OpenStreams;
 }
 
 export interface EventStreamRouteOptions {
@@ -29,9 +34,8 @@ export interface EventStreamRouteOptions {
 const HEARTBEAT_MS = 15_000;
 
 /** `GET /api/v1/events/stream`: the team's events as server-sent events, resumable by seq (what `labelhook listen` reads). */
-export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext, options: EventStreamRouteOptions = {}): void {
-  const streams = new OpenStreams();
-  app.decorate('eventStreams', streams);
+export const eventStreamRoutes: RoutePlugin<EventStreamPluginOptions> = async (app, options) => {
+  const { ctx, streams } = options;
   const stopWatching = watchRevocations(ctx, streams, options.revocationCheckMs ?? PRINCIPAL_CACHE_TTL_MS / 2);
   // Streams never end on their own: close them before the server waits for its connections to finish.
   app.addHook('preClose', async () => {
@@ -40,7 +44,7 @@ export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext,
   });
 
   app.get(
-    '/api/v1/events/stream',
+    '/events/stream',
     {
       schema: {
         tags: ['events'],
@@ -67,7 +71,7 @@ export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext,
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const query = request.query as { types?: string; projectId?: string; since?: number };
+      const query = request.query;
       const filter = await resolveStreamFilter(ctx.store.db, p, query);
       const afterSeq = parseLastEventId(request.headers['last-event-id']) ?? query.since ?? (await latestEventSeq(ctx.store));
       const cap = ctx.config.maxStreamsPerTeam;
@@ -121,7 +125,7 @@ export function registerEventStreamRoutes(app: FastifyInstance, ctx: AppContext,
       }
     },
   );
-}
+};
 
 /**
  * Ends the streams whose API key was revoked (in any process) within `intervalMs` plus one query: a stream

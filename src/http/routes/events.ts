@@ -1,10 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { getEvent, listEvents } from '../../domain/event-log.js';
-import { EVENT_TYPES, type EventType } from '../../events/catalog.js';
+import { EVENT_TYPES } from '../../events/catalog.js';
+import { parseCursor, parseSince } from '../../input-parsers.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
-import { parseCursor, parseSince } from '../../input-parsers.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 /** JSON schema of the StoredEvent envelope; `data`, `project` and `actor` vary by type, so they pass through whole. */
@@ -23,19 +22,10 @@ export const eventSchema = {
   },
 } as const;
 
-interface EventListQuery {
-  limit: number;
-  cursor?: string;
-  type?: EventType[];
-  projectId?: string;
-  since?: string;
-  order: 'asc' | 'desc';
-}
-
 /** The event log: `GET /api/v1/events` and `GET /api/v1/events/{id}`, scoped to the caller's team. */
-export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const eventRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/events',
+    '/events',
     {
       schema: {
         tags: ['events'],
@@ -55,7 +45,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async (request) => {
-      const q = request.query as EventListQuery;
+      const q = request.query;
       const cursor = parseCursor(q.cursor, 'seq');
       const events = await listEvents(ctx, principalOf(request), {
         types: q.type,
@@ -70,7 +60,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void
   );
 
   app.get(
-    '/api/v1/events/:id',
+    '/events/:id',
     {
       schema: {
         tags: ['events'],
@@ -79,6 +69,6 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void
         response: { 200: eventSchema, ...errorResponses },
       },
     },
-    async (request) => getEvent(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => getEvent(ctx, principalOf(request), request.params.id),
   );
-}
+};

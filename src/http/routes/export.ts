@@ -1,6 +1,4 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { getProject } from '../../domain/projects.js';
 import { openExportDownload } from '../../export/export-download.js';
 import { createExportJob, listExportJobs, readExportJob } from '../../export/export-jobs.js';
@@ -8,6 +6,7 @@ import { parseExportOptions } from '../../export/export-options.js';
 import { exportStream } from '../../export/export-stream.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
@@ -19,7 +18,7 @@ const exportFields = {
   since: { type: 'string', maxLength: 50, description: 'ISO 8601: only documents changed at or after it' },
 } as const;
 
-const nullable = (type: string) => ({ type: [type, 'null'] });
+const nullable = <T extends string>(type: T) => ({ type: [type, 'null'] }) as const;
 
 /** JSON schema of an export job. */
 export const exportJobSchema = {
@@ -49,10 +48,10 @@ export const exportJobSchema = {
   },
 } as const;
 
-/** Project export (streamed), export jobs and the signed download (docs/export.md). */
-export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): void {
+/** Project export (streamed) and export jobs (docs/export.md). */
+export const exportRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/projects/:id/export',
+    '/projects/:id/export',
     {
       schema: {
         tags: ['export'],
@@ -64,8 +63,8 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const options = parseExportOptions(request.query as Record<string, string | undefined>);
-      const project = await getProject(ctx.store.db, p.teamId, (request.params as { id: string }).id);
+      const options = parseExportOptions(request.query);
+      const project = await getProject(ctx.store.db, p.teamId, request.params.id);
       const out = exportStream(ctx.store.db, project, { id: p.teamId, name: p.teamName }, options);
       reply.header('content-type', out.format.contentType).header('content-disposition', `attachment; filename="${out.fileName}"`);
       // Readable.from pulls the next page only when the socket has taken the last one: backpressure reaches the database.
@@ -74,7 +73,7 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
   );
 
   app.post(
-    '/api/v1/projects/:id/exports',
+    '/projects/:id/exports',
     {
       schema: {
         tags: ['export'],
@@ -85,13 +84,13 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
       },
     },
     async (request, reply) => {
-      const job = await createExportJob(ctx, principalOf(request), (request.params as { id: string }).id, (request.body ?? {}) as Record<string, string>);
+      const job = await createExportJob(ctx, principalOf(request), request.params.id, request.body ?? {});
       return reply.status(202).send(job);
     },
   );
 
   app.get(
-    '/api/v1/projects/:id/exports',
+    '/projects/:id/exports',
     {
       schema: {
         tags: ['export'],
@@ -102,20 +101,23 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string };
-      const rows = await listExportJobs(ctx, principalOf(request), (request.params as { id: string }).id, { limit: q.limit, beforeId: decodeCursor(q.cursor) });
+      const q = request.query;
+      const rows = await listExportJobs(ctx, principalOf(request), request.params.id, { limit: q.limit, beforeId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, (r) => r);
     },
   );
 
   app.get(
-    '/api/v1/exports/:id',
+    '/exports/:id',
     { schema: { tags: ['export'], summary: 'An export job, with a fresh download URL once completed', params: idParams, response: { 200: exportJobSchema, ...errorResponses } } },
-    async (request) => readExportJob(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readExportJob(ctx, principalOf(request), request.params.id),
   );
+};
 
+/** The signed download, registered outside the key check: the link stands in for a key (src/export/download-link.ts). */
+export const exportDownloadRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/exports/:id/download',
+    '/exports/:id/download',
     {
       schema: {
         tags: ['export'],
@@ -127,7 +129,7 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
       },
     },
     async (request, reply) => {
-      const file = await openExportDownload(ctx, request.principal, (request.params as { id: string }).id, request.query as { expires?: string; sig?: string });
+      const file = await openExportDownload(ctx, request.principal, request.params.id, request.query);
       reply
         .header('content-type', file.contentType)
         .header('content-length', file.byteSize)
@@ -136,4 +138,4 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
       return reply.send(file.stream);
     },
   );
-}
+};

@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { createApiKeyFor, listApiKeys, revokeApiKey } from '../../domain/api-key-admin.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 /** JSON schema of an API key as listed (the key itself is never listed). */
@@ -26,9 +25,9 @@ export const apiKeySchema = {
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
 /** `GET/POST /api/v1/keys`, `DELETE /api/v1/keys/{id}`: the team's API keys (admins). */
-export function registerKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const keyRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/keys',
+    '/keys',
     {
       schema: {
         tags: ['keys'],
@@ -38,14 +37,14 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string };
+      const q = request.query;
       const rows = await listApiKeys(ctx, principalOf(request), { limit: q.limit, afterId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, (r) => r);
     },
   );
 
   app.post(
-    '/api/v1/keys',
+    '/keys',
     {
       schema: {
         tags: ['keys'],
@@ -69,13 +68,13 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const { view, key } = await createApiKeyFor(ctx, principalOf(request), (request.body ?? {}) as { memberId?: string; name?: string });
+      const { view, key } = await createApiKeyFor(ctx, principalOf(request), request.body ?? {});
       return reply.status(201).send({ ...view, key });
     },
   );
 
   app.delete(
-    '/api/v1/keys/:id',
+    '/keys/:id',
     {
       schema: {
         tags: ['keys'],
@@ -84,6 +83,6 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: apiKeySchema, ...errorResponses },
       },
     },
-    async (request) => revokeApiKey(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => revokeApiKey(ctx, principalOf(request), request.params.id),
   );
-}
+};

@@ -1,14 +1,14 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
-import { BULK_LIMITS, updateLabelsInBulk, type BulkLabelInput } from '../../domain/bulk-label-update.js';
+import { BULK_LIMITS, updateLabelsInBulk } from '../../domain/bulk-label-update.js';
 import { updateLabels } from '../../domain/label-update.js';
 import type { LabelUpdateInput } from '../../domain/label-validation.js';
 import { listLabels } from '../../domain/labels.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { FromSchema } from '../from-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 
 const int = { type: 'integer', minimum: 0 } as const;
-const LABEL_TYPES = ['SPAN', 'ROW', 'DOCUMENT'];
+const LABEL_TYPES = ['SPAN', 'ROW', 'DOCUMENT'] as const;
 
 /** A label in Datasaur's shape, every field present. */
 export const labelSchema = {
@@ -31,14 +31,14 @@ export const labelSchema = {
     endCharIndex: { type: 'integer' },
     counter: { type: 'integer' },
     layer: { type: 'integer' },
-    labeledBy: { type: 'string' },
+    labeledBy: { type: 'string', enum: ['LABELER', 'REVIEWER', 'PREDICTION'] },
     labelSetItemId: { type: 'string' },
     confidenceScore: { type: ['number', 'null'] },
     labeledByUserId: { type: 'string', description: 'The member who saved the label last.' },
   },
 } as const;
 
-const labelInputSchema = {
+export const labelInputSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -73,48 +73,51 @@ const toDeleteListSchema = {
 } as const;
 const modeSchema = { type: 'string', enum: ['labeler', 'reviewer'], description: 'reviewer mode needs the reviewer or admin role; default labeler' } as const;
 
+/** JSON schema of a label update (`POST /documents/{id}/labels`). */
+export const labelUpdateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    toUpsertList: { type: 'array', maxItems: 10_000, items: labelInputSchema },
+    toDeleteList: toDeleteListSchema,
+    mode: modeSchema,
+  },
+} as const;
+
 /** Drops the fields of a Datasaur-shaped label the server sets itself. */
-function upsertsOf(list: LabelUpdateInput['toUpsertList']): NonNullable<LabelUpdateInput['toUpsertList']> {
+function upsertsOf(list: FromSchema<typeof labelInputSchema>[] | undefined): NonNullable<LabelUpdateInput['toUpsertList']> {
   return (list ?? []).map((l) => {
-    const { documentId: _doc, labeledByUserId: _user, ...rest } = l as typeof l & { documentId?: unknown; labeledByUserId?: unknown };
+    const { documentId: _doc, labeledByUserId: _user, ...rest } = l;
     return rest;
   });
 }
 
 /** Labels of a document: read all members' labels, and apply label updates (through the label gate). */
-export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Params: { id: string } }>(
-    '/api/v1/documents/:id/labels',
+export const labelRoutes: RoutePlugin = async (app, { ctx }) => {
+  app.get(
+    '/documents/:id/labels',
     {
       schema: { tags: ['labels'], summary: "All members' labels on a document", params: idParams, response: { 200: labelsAnswer, ...errorResponses } },
     },
     async (request) => ({ data: await listLabels(ctx.store.db, principalOf(request).teamId, request.params.id) }),
   );
 
-  app.post<{ Params: { id: string }; Body: LabelUpdateInput }>(
-    '/api/v1/documents/:id/labels',
+  app.post(
+    '/documents/:id/labels',
     {
       schema: {
         tags: ['labels'],
         summary: 'Apply a label update {toUpsertList, toDeleteList}: BEFORE_UPDATE_LABELS (may be vetoed by a blocking webhook: 409), then ANNOTATION_*',
         params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            toUpsertList: { type: 'array', maxItems: 10_000, items: labelInputSchema },
-            toDeleteList: toDeleteListSchema,
-            mode: modeSchema,
-          },
-        },
+        body: labelUpdateSchema,
         response: { 200: labelsAnswer, ...errorResponses },
       },
     },
     async (request) => ({ data: await updateLabels(ctx, principalOf(request), request.params.id, { ...request.body, toUpsertList: upsertsOf(request.body.toUpsertList) }) }),
   );
 
-  app.post<{ Params: { id: string }; Body: BulkLabelInput }>(
-    '/api/v1/projects/:id/labels',
+  app.post(
+    '/projects/:id/labels',
     {
       schema: {
         tags: ['labels'],
@@ -163,4 +166,4 @@ export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void
       return { data: await updateLabelsInBulk(ctx, principalOf(request), request.params.id, { ...request.body, documents }) };
     },
   );
-}
+};

@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
-import { createMember, listMembers, ROLES, toMemberView, type NewMemberInput } from '../../domain/members.js';
+import { createMember, listMembers, ROLES, toMemberView } from '../../domain/members.js';
 import { teamOf } from '../../domain/permissions.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 /** JSON schema of a member as the API shows it. */
@@ -22,10 +21,31 @@ export const memberSchema = {
   },
 } as const;
 
+/** JSON schema of `GET /me`: the caller's member record and team. */
+export const meSchema = {
+  type: 'object',
+  required: ['member', 'team'],
+  properties: {
+    member: {
+      type: 'object',
+      required: ['id', 'email', 'name', 'role', 'instanceAdmin'],
+      properties: {
+        id: { type: 'string' },
+        num: { type: 'integer' },
+        email: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string', enum: [...ROLES] },
+        instanceAdmin: { type: 'boolean' },
+      },
+    },
+    team: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, num: { type: 'integer' }, name: { type: 'string' } } },
+  },
+} as const;
+
 /** `POST /api/v1/members`, `GET /api/v1/members` (admins) and `GET /api/v1/me` (anyone: who am I). */
-export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const memberRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
-    '/api/v1/members',
+    '/members',
     {
       schema: {
         tags: ['members'],
@@ -51,13 +71,13 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
       },
     },
     async (request, reply) => {
-      const { member, apiKey } = await createMember(ctx, principalOf(request), request.body as NewMemberInput);
+      const { member, apiKey } = await createMember(ctx, principalOf(request), request.body);
       return reply.status(201).send({ ...member, apiKey });
     },
   );
 
   app.get(
-    '/api/v1/members',
+    '/members',
     {
       schema: {
         tags: ['members'],
@@ -67,38 +87,20 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string };
+      const q = request.query;
       const rows = await listMembers(ctx, principalOf(request), { limit: q.limit, afterId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, toMemberView);
     },
   );
 
   app.get(
-    '/api/v1/me',
+    '/me',
     {
       schema: {
         tags: ['members'],
         summary: 'The caller: its member record and team',
         response: {
-          200: {
-            type: 'object',
-            required: ['member', 'team'],
-            properties: {
-              member: {
-                type: 'object',
-                required: ['id', 'email', 'name', 'role', 'instanceAdmin'],
-                properties: {
-                  id: { type: 'string' },
-                  num: { type: 'integer' },
-                  email: { type: 'string' },
-                  name: { type: 'string' },
-                  role: { type: 'string', enum: [...ROLES] },
-                  instanceAdmin: { type: 'boolean' },
-                },
-              },
-              team: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, num: { type: 'integer' }, name: { type: 'string' } } },
-            },
-          },
+          200: meSchema,
           ...errorResponses,
         },
       },
@@ -111,4 +113,4 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
       };
     },
   );
-}
+};

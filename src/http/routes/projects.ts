@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
-import { completeProject, type CompletionMode } from '../../domain/project-completion.js';
-import { createProject, deleteProject, listProjects, readProject, updateProject, type NewProjectInput, type ProjectPatch } from '../../domain/projects.js';
+import { completeProject } from '../../domain/project-completion.js';
+import { createProject, deleteProject, listProjects, readProject, updateProject } from '../../domain/projects.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 
 const labelSetItemSchema = {
@@ -69,6 +68,9 @@ const projectFields = {
   labelSet: labelSetInputSchema,
 } as const;
 
+/** JSON schema of a new project (`POST /projects`). */
+export const projectInputSchema = { type: 'object', required: ['name'], additionalProperties: false, properties: projectFields } as const;
+
 const idParams = {
   type: 'object',
   required: ['id'],
@@ -76,25 +78,25 @@ const idParams = {
 } as const;
 
 /** Project CRUD and project completion under `/api/v1/projects`. */
-export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const projectRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
-    '/api/v1/projects',
+    '/projects',
     {
       schema: {
         tags: ['projects'],
         summary: 'Create a project (admins); emits PROJECT_CREATED',
-        body: { type: 'object', required: ['name'], additionalProperties: false, properties: projectFields },
+        body: projectInputSchema,
         response: { 201: projectSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const project = await createProject(ctx, principalOf(request), request.body as NewProjectInput);
+      const project = await createProject(ctx, principalOf(request), request.body);
       return reply.status(201).send(project);
     },
   );
 
   app.get(
-    '/api/v1/projects',
+    '/projects',
     {
       schema: {
         tags: ['projects'],
@@ -104,22 +106,22 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string };
+      const q = request.query;
       const rows = await listProjects(ctx, principalOf(request), { limit: q.limit, afterId: decodeCursor(q.cursor) });
       return toPage(rows, q.limit, (r) => r.id, (r) => r);
     },
   );
 
   app.get(
-    '/api/v1/projects/:id',
+    '/projects/:id',
     {
       schema: { tags: ['projects'], summary: 'Get a project', params: idParams, response: { 200: projectSchema, ...errorResponses } },
     },
-    async (request) => readProject(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readProject(ctx, principalOf(request), request.params.id),
   );
 
   app.patch(
-    '/api/v1/projects/:id',
+    '/projects/:id',
     {
       schema: {
         tags: ['projects'],
@@ -129,11 +131,11 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
         response: { 200: projectSchema, ...errorResponses },
       },
     },
-    async (request) => updateProject(ctx, principalOf(request), (request.params as { id: string }).id, request.body as ProjectPatch),
+    async (request) => updateProject(ctx, principalOf(request), request.params.id, request.body),
   );
 
   app.delete(
-    '/api/v1/projects/:id',
+    '/projects/:id',
     {
       schema: {
         tags: ['projects'],
@@ -143,13 +145,13 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (request, reply) => {
-      await deleteProject(ctx, principalOf(request), (request.params as { id: string }).id);
+      await deleteProject(ctx, principalOf(request), request.params.id);
       return reply.status(204).send();
     },
   );
 
   app.post(
-    '/api/v1/projects/:id/complete',
+    '/projects/:id/complete',
     {
       schema: {
         tags: ['projects'],
@@ -166,6 +168,6 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (request) =>
-      completeProject(ctx, principalOf(request), (request.params as { id: string }).id, (request.body as { mode: CompletionMode }).mode),
+      completeProject(ctx, principalOf(request), request.params.id, request.body.mode),
   );
-}
+};

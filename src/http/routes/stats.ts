@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
-import { deliveryStats, webhookHealth, type StatsWindow } from '../../webhooks/admin/delivery-stats.js';
+import { deliveryStats, webhookHealth } from '../../webhooks/admin/delivery-stats.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 
 const bucketSchema = {
   type: 'object',
@@ -17,10 +16,37 @@ const bucketSchema = {
   },
 } as const;
 
+/** JSON schema of `GET /stats/deliveries`: attempt counts and latency per bucket. */
+export const deliveryStatsSchema = {
+  type: 'object',
+  required: ['window', 'bucketMs', 'from', 'to', 'webhookId', 'buckets'],
+  properties: {
+    window: { type: 'string', enum: ['hour', 'day'] },
+    bucketMs: { type: 'integer' },
+    from: { type: 'integer' },
+    to: { type: 'integer' },
+    webhookId: { type: ['string', 'null'] },
+    buckets: { type: 'array', items: bucketSchema },
+  },
+} as const;
+
+/** JSON schema of one webhook's attempts over the last 24 hours. */
+export const webhookHealthSchema = {
+  type: 'object',
+  required: ['webhookId', 'succeeded', 'failed', 'total', 'successRate'],
+  properties: {
+    webhookId: { type: 'string' },
+    succeeded: { type: 'integer' },
+    failed: { type: 'integer' },
+    total: { type: 'integer' },
+    successRate: { type: ['number', 'null'] },
+  },
+} as const;
+
 /** Aggregates for the console's charts, computed server-side from the attempt log. */
-export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const statsRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
-    '/api/v1/stats/deliveries',
+    '/stats/deliveries',
     {
       schema: {
         tags: ['deliveries'],
@@ -31,30 +57,19 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
           properties: { window: { type: 'string', enum: ['hour', 'day'], default: 'hour' }, webhookId: { type: 'string', maxLength: 100 } },
         },
         response: {
-          200: {
-            type: 'object',
-            required: ['window', 'bucketMs', 'from', 'to', 'webhookId', 'buckets'],
-            properties: {
-              window: { type: 'string' },
-              bucketMs: { type: 'integer' },
-              from: { type: 'integer' },
-              to: { type: 'integer' },
-              webhookId: { type: ['string', 'null'] },
-              buckets: { type: 'array', items: bucketSchema },
-            },
-          },
+          200: deliveryStatsSchema,
           ...errorResponses,
         },
       },
     },
     async (request) => {
-      const q = request.query as { window: StatsWindow; webhookId?: string };
+      const q = request.query;
       return deliveryStats(ctx, principalOf(request), q);
     },
   );
 
   app.get(
-    '/api/v1/stats/webhooks',
+    '/stats/webhooks',
     {
       schema: {
         tags: ['deliveries'],
@@ -66,17 +81,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
             properties: {
               data: {
                 type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['webhookId', 'succeeded', 'failed', 'total', 'successRate'],
-                  properties: {
-                    webhookId: { type: 'string' },
-                    succeeded: { type: 'integer' },
-                    failed: { type: 'integer' },
-                    total: { type: 'integer' },
-                    successRate: { type: ['number', 'null'] },
-                  },
-                },
+                items: webhookHealthSchema,
               },
             },
           },
@@ -86,4 +91,4 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
     },
     async (request) => ({ data: await webhookHealth(ctx, principalOf(request)) }),
   );
-}
+};

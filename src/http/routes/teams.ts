@@ -1,14 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
-import { createTeam, type NewTeamInput } from '../../domain/teams.js';
+import { createTeam } from '../../domain/teams.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { memberSchema } from './members.js';
 
 /** `POST /api/v1/teams` (instance admin only). */
-export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const teamRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
-    '/api/v1/teams',
+    '/teams',
     {
       schema: {
         tags: ['teams'],
@@ -41,8 +40,8 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (request, reply) => {
-      const team = await createTeam(ctx, principalOf(request), request.body as NewTeamInput);
+      const team = await createTeam(ctx, principalOf(request), request.body);
       return reply.status(201).send(team);
     },
   );
-}
+};

@@ -1,11 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.js';
 import { EVENT_TYPES } from '../../events/catalog.js';
 import { FORMAT_NAMES } from '../../webhooks/formats/registry.js';
 import { BODY_LIMITS } from '../../webhooks/admin/body-limit.js';
 import { listDeliveries } from '../../webhooks/admin/delivery-log.js';
 import { testWebhook } from '../../webhooks/admin/manual-send.js';
-import { replayDeliveries, type ReplayInput } from '../../webhooks/admin/replay.js';
+import { replayDeliveries } from '../../webhooks/admin/replay.js';
 import { MAX_CUSTOM_HEADERS } from '../../webhooks/admin/header-rules.js';
 import {
   createWebhook,
@@ -15,13 +13,12 @@ import {
   readWebhook,
   rotateSecret,
   updateWebhook,
-  type NewWebhookInput,
-  type WebhookPatch,
 } from '../../webhooks/admin/webhook-admin.js';
 import { BATCH_LIMITS } from '../../webhooks/admin/webhook-validation.js';
 import { toDeliveryView } from '../../webhooks/admin/webhook-views.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import type { RoutePlugin } from '../route-plugin.js';
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from '../pagination.js';
 import { attemptSchema, deliverySchema } from './deliveries.js';
 
@@ -69,7 +66,7 @@ export const webhookSchema = {
   },
 } as const;
 
-const secretSchema = {
+export const secretSchema = {
   type: 'object',
   required: ['secret', 'previousSecret', 'previousSecretExpiresAt'],
   properties: {
@@ -100,34 +97,43 @@ const inputProperties = {
   enabled: { type: 'boolean' },
 } as const;
 
+/** JSON schema of a new webhook (`POST /webhooks`). */
+export const webhookInputSchema = {
+  type: 'object',
+  required: ['url', 'events'],
+  additionalProperties: false,
+  properties: { ...inputProperties, secret: { type: 'string', maxLength: 512, description: 'Generated (whsec_...) when omitted' } },
+} as const;
+
+/** JSON schema of a test send: the attempt, logged as delivery `deliveryId`. */
+export const testAnswerSchema = { type: 'object', required: ['deliveryId', 'ok', ...attemptSchema.required], properties: { deliveryId: { type: 'string' }, ok: { type: 'boolean' }, ...attemptSchema.properties } } as const;
+
+/** JSON schema of a replay answer: how many deliveries were (or, dry run, would be) queued. */
+export const replayAnswerSchema = { type: 'object', required: ['count', 'dryRun'], properties: { count: { type: 'integer' }, dryRun: { type: 'boolean' } } } as const;
+
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 const tags = ['webhooks'];
 
 /** Webhook endpoints (docs/webhooks.md): CRUD, secrets, test, delivery log and replay. Admins only. */
-export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const webhookRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
-    '/api/v1/webhooks',
+    '/webhooks',
     {
       schema: {
         tags,
         summary: 'Register a webhook; answers it with its signing secret',
-        body: {
-          type: 'object',
-          required: ['url', 'events'],
-          additionalProperties: false,
-          properties: { ...inputProperties, secret: { type: 'string', maxLength: 512, description: 'Generated (whsec_...) when omitted' } },
-        },
+        body: webhookInputSchema,
         response: {
           201: { type: 'object', required: [...webhookSchema.required, 'secret'], properties: { ...webhookSchema.properties, secret: { type: 'string' } } },
           ...errorResponses,
         },
       },
     },
-    async (request, reply) => reply.status(201).send(await createWebhook(ctx, principalOf(request), request.body as NewWebhookInput)),
+    async (request, reply) => reply.status(201).send(await createWebhook(ctx, principalOf(request), request.body)),
   );
 
   app.get(
-    '/api/v1/webhooks',
+    '/webhooks',
     {
       schema: {
         tags,
@@ -137,7 +143,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string; projectId?: string };
+      const q = request.query;
       const rows = await listWebhooks(ctx, principalOf(request), {
         limit: q.limit,
         ...(q.cursor ? { afterId: decodeCursor(q.cursor)! } : {}),
@@ -148,13 +154,13 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.get(
-    '/api/v1/webhooks/:id',
+    '/webhooks/:id',
     { schema: { tags, summary: 'Read a webhook', params: idParams, response: { 200: webhookSchema, ...errorResponses } } },
-    async (request) => readWebhook(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readWebhook(ctx, principalOf(request), request.params.id),
   );
 
   app.patch(
-    '/api/v1/webhooks/:id',
+    '/webhooks/:id',
     {
       schema: {
         tags,
@@ -164,26 +170,26 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
         response: { 200: webhookSchema, ...errorResponses },
       },
     },
-    async (request) => updateWebhook(ctx, principalOf(request), (request.params as { id: string }).id, request.body as WebhookPatch),
+    async (request) => updateWebhook(ctx, principalOf(request), request.params.id, request.body),
   );
 
   app.delete(
-    '/api/v1/webhooks/:id',
+    '/webhooks/:id',
     { schema: { tags, summary: 'Delete a webhook and its delivery log', params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
     async (request, reply) => {
-      await deleteWebhook(ctx, principalOf(request), (request.params as { id: string }).id);
+      await deleteWebhook(ctx, principalOf(request), request.params.id);
       return reply.status(204).send();
     },
   );
 
   app.get(
-    '/api/v1/webhooks/:id/secret',
+    '/webhooks/:id/secret',
     { schema: { tags, summary: 'Read the signing secret (and the previous one during a rotation overlap)', params: idParams, response: { 200: secretSchema, ...errorResponses } } },
-    async (request) => readSecret(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => readSecret(ctx, principalOf(request), request.params.id),
   );
 
   app.post(
-    '/api/v1/webhooks/:id/rotate-secret',
+    '/webhooks/:id/rotate-secret',
     {
       schema: {
         tags,
@@ -193,11 +199,11 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
         response: { 200: secretSchema, ...errorResponses },
       },
     },
-    async (request) => rotateSecret(ctx, principalOf(request), (request.params as { id: string }).id, (request.body as { secret?: string } | null) ?? {}),
+    async (request) => rotateSecret(ctx, principalOf(request), request.params.id, request.body ?? {}),
   );
 
   app.post(
-    '/api/v1/webhooks/:id/test',
+    '/webhooks/:id/test',
     {
       schema: {
         tags,
@@ -205,16 +211,16 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
         params: idParams,
         body: { type: ['object', 'null'] },
         response: {
-          200: { type: 'object', required: ['deliveryId', 'ok'], properties: { deliveryId: { type: 'string' }, ok: { type: 'boolean' }, ...attemptSchema.properties } },
+          200: testAnswerSchema,
           ...errorResponses,
         },
       },
     },
-    async (request) => testWebhook(ctx, principalOf(request), (request.params as { id: string }).id),
+    async (request) => testWebhook(ctx, principalOf(request), request.params.id),
   );
 
   app.get(
-    '/api/v1/webhooks/:id/deliveries',
+    '/webhooks/:id/deliveries',
     {
       schema: {
         tags,
@@ -234,8 +240,8 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string; status?: 'pending'; eventType?: string; since?: string };
-      const rows = await listDeliveries(ctx, principalOf(request), (request.params as { id: string }).id, {
+      const q = request.query;
+      const rows = await listDeliveries(ctx, principalOf(request), request.params.id, {
         limit: q.limit,
         ...(q.status ? { status: q.status } : {}),
         ...(q.eventType ? { eventType: q.eventType } : {}),
@@ -247,7 +253,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.post(
-    '/api/v1/webhooks/:id/replay',
+    '/webhooks/:id/replay',
     {
       schema: {
         tags,
@@ -259,9 +265,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
           additionalProperties: false,
           properties: { since: { type: 'string', maxLength: 40 }, onlyFailed: { type: 'boolean' }, dryRun: { type: 'boolean' } },
         },
-        response: { 200: { type: 'object', required: ['count', 'dryRun'], properties: { count: { type: 'integer' }, dryRun: { type: 'boolean' } } }, ...errorResponses },
+        response: { 200: replayAnswerSchema, ...errorResponses },
       },
     },
-    async (request) => replayDeliveries(ctx, principalOf(request), (request.params as { id: string }).id, request.body as ReplayInput),
+    async (request) => replayDeliveries(ctx, principalOf(request), request.params.id, request.body),
   );
-}
+};
