@@ -9,7 +9,7 @@ import type { DeliveryRow } from '../admin/webhook-views.js';
 
 /** One finished attempt of a claimed delivery, waiting to be recorded. */
 export interface FinishedAttempt {
-  delivery: Pick<DeliveryRow, 'id' | 'team_id' | 'webhook_id' | 'attempt_count' | 'schedule_start'>;
+  delivery: Pick<DeliveryRow, 'id' | 'team_id' | 'webhook_id' | 'attempt_count'>;
   sent: SentAttempt;
   /** What the attempt means for the delivery, decided when it finished (decideAttempt). */
   verdict: AttemptVerdict;
