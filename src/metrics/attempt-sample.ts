@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from '../webhooks/delivery/outcome.js';
+import type { AttemptVerdict, DeliveryOutcome } from '../webhooks/delivery/outcome.js';
 import type { AttemptSample, GateDecision } from './metrics.js';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -19,10 +19,10 @@ export function timeOfId(id: string): number | null {
 /** What the metrics need of a finished attempt: its delivery's counters, the attempt and the webhook's format. */
 export interface AttemptFacts {
   format: string;
-  delivery: { attempt_count: number; schedule_start: number; event_ids: string };
+  delivery: { attempt_count: number; event_ids: string };
   sent: { at: number; durationMs: number; outcome: DeliveryOutcome };
-  /** Length of the retry schedule (config.retryScheduleMs). */
-  scheduleLength: number;
+  /** The state the attempt left its delivery in (decideAttempt in src/webhooks/delivery/outcome.ts). */
+  final: AttemptVerdict['final'];
 }
 
 function firstEventTime(eventIds: string): number | null {
@@ -34,21 +34,14 @@ function firstEventTime(eventIds: string): number | null {
   }
 }
 
-/**
- * Turns a finished attempt into a metrics sample. The final state follows writeResults' rule
- * (src/webhooks/delivery/delivery-results.ts): ok succeeds, gone fails, anything else fails once the schedule is spent.
- */
+/** Turns a finished attempt into a metrics sample. */
 export function attemptSample(f: AttemptFacts): AttemptSample {
-  const { outcome } = f.sent;
-  const attemptsInSchedule = f.delivery.attempt_count + 1 - f.delivery.schedule_start;
-  const final =
-    outcome.kind === 'ok' ? 'succeeded' : outcome.kind === 'gone' || attemptsInSchedule > f.scheduleLength ? 'failed' : null;
   const eventAt = f.delivery.attempt_count === 0 ? firstEventTime(f.delivery.event_ids) : null;
   return {
     format: f.format,
-    outcome: outcome.kind,
+    outcome: f.sent.outcome.kind,
     durationMs: f.sent.durationMs,
-    final,
+    final: f.final,
     sinceEventMs: eventAt === null ? null : f.sent.at - eventAt,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SsrfBlockedError } from '../../src/errors.js';
-import { classifyOutcome, errorCodeOf, type DeliveryOutcome } from '../../src/webhooks/delivery/outcome.js';
+import { classifyOutcome, decideAttempt, errorCodeOf, type DeliveryOutcome } from '../../src/webhooks/delivery/outcome.js';
 
 describe('classifyOutcome by status', () => {
   it.each([200, 201, 202, 204, 299])('%i is a success', (status) => {
@@ -101,5 +101,30 @@ describe('errorCodeOf', () => {
     expect(errorCodeOf(new Error('plain'))).toBeUndefined();
     expect(errorCodeOf('a string')).toBeUndefined();
     expect(errorCodeOf(null)).toBeUndefined();
+  });
+});
+
+describe('decideAttempt: what an attempt means for its delivery, decided once', () => {
+  const schedule = [1000, 5000];
+  const middle = (): number => 0.5;
+
+  it('ok succeeds and gone fails, whatever is left of the schedule', () => {
+    expect(decideAttempt({ kind: 'ok' }, 1, schedule, middle)).toEqual({ final: 'succeeded', retryInMs: null });
+    expect(decideAttempt({ kind: 'gone' }, 1, schedule, middle)).toEqual({ final: 'failed', retryInMs: null });
+  });
+
+  it('a retry waits for the next step of the schedule, a blocked target too', () => {
+    expect(decideAttempt({ kind: 'retry', reason: 'http_500' }, 1, schedule, middle)).toEqual({ final: null, retryInMs: 1000 });
+    expect(decideAttempt({ kind: 'blocked', reason: 'target_not_allowed' }, 2, schedule, middle)).toEqual({ final: null, retryInMs: 5000 });
+  });
+
+  it('a Retry-After replaces the schedule step', () => {
+    expect(decideAttempt({ kind: 'retry', reason: 'rate_limited', retryAfterMs: 3000 }, 1, schedule, middle)).toEqual({ final: null, retryInMs: 3000 });
+  });
+
+  it('fails once the schedule is spent, even when the receiver asked to retry later', () => {
+    expect(decideAttempt({ kind: 'retry', reason: 'http_500' }, 3, schedule, middle)).toEqual({ final: 'failed', retryInMs: null });
+    expect(decideAttempt({ kind: 'retry', reason: 'rate_limited', retryAfterMs: 10 }, 3, schedule, middle)).toEqual({ final: 'failed', retryInMs: null });
+    expect(decideAttempt({ kind: 'retry', reason: 'http_500' }, 1, [], middle)).toEqual({ final: 'failed', retryInMs: null });
   });
 });

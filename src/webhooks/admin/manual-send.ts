@@ -5,30 +5,18 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import type { StoredEvent } from '../../events/event.js';
 import { newId } from '../../ids.js';
 import { effectiveBatch } from '../fanout/dispatcher.js';
-import { attemptRow, failureSummary, retryAfterCap } from '../delivery/delivery-results.js';
+import { attemptRow, failureSummary } from '../delivery/delivery-results.js';
 import { getFormat } from '../formats/registry.js';
 import { logImmediate } from './immediate-log.js';
-import { buildRequest } from '../transport/outgoing-request.js';
-import { sendAttempt, type SentAttempt } from '../transport/send-attempt.js';
+import type { SentAttempt } from '../transport/send-attempt.js';
+import { webhookSender } from '../transport/webhook-sender.js';
 import { webhookRuntime } from '../webhook-runtime.js';
 import { decodeWebhookLenient, findWebhookRow, readable, type Webhook } from './webhook-store.js';
 import { toAttemptView, toDeliveryView } from './webhook-views.js';
 
 /** Sends once, in one of the webhook's concurrency slots (waiting up to the request timeout for one: 409 `webhook_busy`). */
-async function send(ctx: AppContext, webhook: Webhook, messageId: string, body: string): Promise<SentAttempt> {
-  const runtime = webhookRuntime(ctx);
-  const free = await runtime.slots.acquire(webhook.id, ctx.config.requestTimeoutMs);
-  try {
-    const req = buildRequest(webhook, messageId, body, ctx.clock());
-    return await sendAttempt(runtime.agent(), req, {
-      timeoutMs: ctx.config.requestTimeoutMs,
-      bodyCapBytes: ctx.config.responseBodyCapBytes,
-      retryAfterCapMs: retryAfterCap(ctx.config.retryScheduleMs),
-      clock: ctx.clock,
-    });
-  } finally {
-    free();
-  }
+function send(ctx: AppContext, webhook: Webhook, messageId: string, body: string): Promise<SentAttempt> {
+  return webhookSender(ctx, webhookRuntime(ctx)).manual(webhook, messageId, body);
 }
 
 /** The PING event a test send carries. */

@@ -3,15 +3,16 @@ import type { AppContext } from '../../app-context.js';
 import { chunked } from '../../domain/chunked.js';
 import { newId } from '../../ids.js';
 import type { AttemptTable, DatabaseSchema, DeliveryTable } from '../../store/schema.js';
-import type { DeliveryOutcome } from './outcome.js';
-import { nextRetryDelay } from './retry-schedule.js';
+import type { AttemptVerdict, DeliveryOutcome } from './outcome.js';
 import type { SentAttempt } from '../transport/send-attempt.js';
 import type { DeliveryRow } from '../admin/webhook-views.js';
 
 /** One finished attempt of a claimed delivery, waiting to be recorded. */
 export interface FinishedAttempt {
-  delivery: Pick<DeliveryRow, 'id' | 'team_id' | 'webhook_id' | 'attempt_count' | 'schedule_start'>;
+  delivery: Pick<DeliveryRow, 'id' | 'team_id' | 'webhook_id' | 'attempt_count'>;
   sent: SentAttempt;
+  /** What the attempt means for the delivery, decided when it finished (decideAttempt). */
+  verdict: AttemptVerdict;
 }
 
 /** What a batch of results changed that the worker must react to. */
@@ -29,11 +30,6 @@ export function humanDuration(ms: number): string {
     if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms === size ? '' : 's'}`;
   }
   return `${ms} ms`;
-}
-
-/** The longest Retry-After honoured: the longest step of the retry schedule (a receiver cannot park a delivery forever). */
-export function retryAfterCap(scheduleMs: readonly number[]): number {
-  return Math.max(0, ...scheduleMs);
 }
 
 /** The attempt log's word for an outcome. */
@@ -76,15 +72,10 @@ export function failureSummary(sent: SentAttempt): string | null {
 
 type Decision = Pick<DeliveryTable, 'status' | 'next_attempt_at' | 'completed_at'>;
 
-function decide(item: FinishedAttempt, ctx: AppContext, now: number, random: () => number): Decision {
-  const { outcome } = item.sent;
-  if (outcome.kind === 'ok') return { status: 'succeeded', next_attempt_at: now, completed_at: now };
-  if (outcome.kind === 'gone') return { status: 'failed', next_attempt_at: now, completed_at: now };
-  const attemptsInSchedule = item.delivery.attempt_count + 1 - item.delivery.schedule_start;
-  const delay = nextRetryDelay({ attemptNo: Math.max(1, attemptsInSchedule), scheduleMs: ctx.config.retryScheduleMs, random });
-  if (delay === null) return { status: 'failed', next_attempt_at: now, completed_at: now };
-  const retryAfter = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
-  return { status: 'pending', next_attempt_at: now + (retryAfter ?? delay), completed_at: null };
+/** The delivery's next state from its attempt's verdict; a retry is timed from `now`, when it is recorded. */
+function nextState(verdict: AttemptVerdict, now: number): Decision {
+  if (verdict.final === null) return { status: 'pending', next_attempt_at: now + verdict.retryInMs, completed_at: null };
+  return { status: verdict.final, next_attempt_at: now, completed_at: now };
 }
 
 /**
@@ -139,7 +130,7 @@ async function updateStreaks(trx: Transaction<DatabaseSchema>, ctx: AppContext, 
  * streaks. Updates only deliveries this worker still leases, so a delivery re-claimed after a lost lease is
  * not overwritten with stale state.
  */
-export async function writeResults(ctx: AppContext, owner: string, items: FinishedAttempt[], random: () => number = Math.random): Promise<ResultsReport> {
+export async function writeResults(ctx: AppContext, owner: string, items: FinishedAttempt[]): Promise<ResultsReport> {
   if (items.length === 0) return { nextRetryAt: null, disabledWebhooks: [] };
   return ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
@@ -155,7 +146,7 @@ export async function writeResults(ctx: AppContext, owner: string, items: Finish
     let nextRetryAt: number | null = null;
     const succeededByStatus = new Map<number, string[]>();
     for (const item of live) {
-      const d = decide(item, ctx, now, random);
+      const d = nextState(item.verdict, now);
       const status = item.sent.responseStatus;
       if (d.status === 'succeeded' && status !== null) {
         succeededByStatus.set(status, [...(succeededByStatus.get(status) ?? []), item.delivery.id]);

@@ -1,3 +1,5 @@
+import { nextRetryDelay } from './retry-schedule.js';
+
 /** What the delivery engine does after one attempt. */
 export type DeliveryOutcome =
   | { kind: 'ok' }
@@ -100,4 +102,28 @@ export function errorCodeOf(err: unknown, depth = 0): string | undefined {
   }
   if (name === 'TimeoutError' || name === 'AbortError') return name;
   return undefined;
+}
+
+/**
+ * What an attempt means for its delivery, decided once when the attempt finishes and carried to the results
+ * writer, the log and the metrics: `final` is the state it ends in (null: it waits for another attempt in
+ * `retryInMs`).
+ */
+export type AttemptVerdict = { final: 'succeeded' | 'failed'; retryInMs: null } | { final: null; retryInMs: number };
+
+const SUCCEEDED: AttemptVerdict = { final: 'succeeded', retryInMs: null };
+const FAILED: AttemptVerdict = { final: 'failed', retryInMs: null };
+
+/**
+ * Decides an attempt (docs/webhooks.md): ok succeeds, gone fails, anything else retries after the schedule's next
+ * step (with jitter) or the receiver's Retry-After, and fails once the schedule is spent. `attemptsInSchedule`
+ * counts this attempt (attempt_count + 1 - schedule_start).
+ */
+export function decideAttempt(outcome: DeliveryOutcome, attemptsInSchedule: number, scheduleMs: number[], random: () => number): AttemptVerdict {
+  if (outcome.kind === 'ok') return SUCCEEDED;
+  if (outcome.kind === 'gone') return FAILED;
+  const delay = nextRetryDelay({ attemptNo: Math.max(1, attemptsInSchedule), scheduleMs, random });
+  if (delay === null) return FAILED;
+  const retryAfter = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
+  return { final: null, retryInMs: retryAfter ?? delay };
 }

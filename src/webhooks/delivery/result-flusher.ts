@@ -12,7 +12,6 @@ const FLUSH_DELAY_MS = 20;
 /** A finished attempt as the worker hands it over for recording. */
 export interface WorkerResult extends FinishedAttempt {
   delivery: DeliveryRow;
-  format: string;
   sample: AttemptSample | null;
   ordered: boolean;
 }
@@ -36,7 +35,6 @@ export interface ResultFlusher {
 export function createResultFlusher(
   ctx: AppContext,
   owner: () => string,
-  random: () => number,
   recorded: (report: ResultsReport, batch: WorkerResult[]) => Promise<void>,
 ): ResultFlusher {
   const results: WorkerResult[] = [];
@@ -50,7 +48,7 @@ export function createResultFlusher(
    */
   async function writeOwned(batch: WorkerResult[]): Promise<ResultsReport> {
     const current = owner();
-    if (batch.every((b) => (b.delivery.lease_owner ?? current) === current)) return writeResults(ctx, current, batch, random);
+    if (batch.every((b) => (b.delivery.lease_owner ?? current) === current)) return writeResults(ctx, current, batch);
     const byOwner = new Map<string, WorkerResult[]>();
     for (const b of batch) {
       const o = b.delivery.lease_owner ?? current;
@@ -58,7 +56,7 @@ export function createResultFlusher(
     }
     const report: ResultsReport = { nextRetryAt: null, disabledWebhooks: [] };
     for (const [o, part] of byOwner) {
-      const r = await writeResults(ctx, o, part, random);
+      const r = await writeResults(ctx, o, part);
       if (r.nextRetryAt !== null) report.nextRetryAt = Math.min(report.nextRetryAt ?? Infinity, r.nextRetryAt);
       report.disabledWebhooks.push(...r.disabledWebhooks);
     }
@@ -71,7 +69,7 @@ export function createResultFlusher(
       try {
         const report = await writeOwned(batch);
         ctx.metrics?.recordAttempts(batch.flatMap((b) => (b.sample ? [b.sample] : [])));
-        logAttempts(ctx.logger, batch, ctx.config.retryScheduleMs.length);
+        logAttempts(ctx.logger, batch);
         await recorded(report, batch);
       } catch (err) {
         if (closed) return;
