@@ -41,7 +41,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const clock = options.clock ?? systemClock;
   const commitSignal = createCommitSignal();
   const metrics = createMetrics({ store, clock, logger, processMetrics: options.processMetrics === true });
-  const webhooks = createWebhookRuntime({ config, sqlitePath: store.sqlitePath, ...(options.lookup ? { lookup: options.lookup } : {}) });
+  const webhooks = createWebhookRuntime({ config, clock, sqlitePath: store.sqlitePath, ...(options.lookup ? { lookup: options.lookup } : {}) });
   const base = { config, store, clock, logger, commitSignal, metrics, webhooks };
   const ctx: AppContext = Object.freeze({ ...base, labelGate: options.labelGate ?? createLabelGate(base, webhooks) });
   return { ctx, close: () => webhooks.close() };

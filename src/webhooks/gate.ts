@@ -7,7 +7,6 @@ import { gateWantsEvent } from './fanout/event-match.js';
 import { getFormat } from './formats/registry.js';
 import { logImmediate, type ImmediateDelivery } from './admin/immediate-log.js';
 import type { SentAttempt } from './transport/send-attempt.js';
-import { webhookSender } from './transport/webhook-sender.js';
 import type { WebhookRuntime } from './webhook-runtime.js';
 import { decodeWebhook, type Webhook } from './admin/webhook-store.js';
 
@@ -43,7 +42,7 @@ async function callOne(ctx: Omit<AppContext, 'labelGate'>, runtime: WebhookRunti
   const records = format.records(event, { sendPayload: webhook.sendPayload });
   const body = format.render(records, event.type, records.length !== 1);
   const messageId = newId('msg', ctx.clock());
-  const sent = await webhookSender(ctx, runtime).gate(webhook, messageId, body);
+  const sent = await runtime.sender.gate(webhook, messageId, body);
   const answer = readGateAnswer(sent);
   return {
     answer,

@@ -1,8 +1,10 @@
 import type { Agent } from 'undici';
 import type { AppContext } from '../app-context.js';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { createSecretBox, type SecretBox } from './transport/secret-box.js';
 import { resolveSecretKey } from './transport/secret-key-source.js';
+import { createWebhookSender, type WebhookSender } from './transport/webhook-sender.js';
 import { createGuardedDispatcher, createTargetPolicy, type ResolveAll, type TargetPolicy } from './transport/ssrf-guard.js';
 import { createWebhookSlots, type WebhookSlots } from './delivery/webhook-slots.js';
 
@@ -17,6 +19,8 @@ export interface WebhookRuntime {
   agent(): Agent;
   /** The per-webhook concurrency shared by the delivery worker and manual sends. */
   readonly slots: WebhookSlots;
+  /** The one way a request reaches a receiver (worker, manual sends, gate). */
+  readonly sender: WebhookSender;
   /** Resolves the secret key now: a missing LABELHOOK_SECRET_KEY fails start-up with a clear message. */
   requireSecretKey(): void;
   /** Drops the HTTP pool (requests still running are abandoned); a later request opens a new one. */
@@ -25,6 +29,7 @@ export interface WebhookRuntime {
 
 export interface WebhookRuntimeOptions {
   config: Config;
+  clock: Clock;
   /** The SQLite file path (the key file lives next to it), null on PostgreSQL. */
   sqlitePath: string | null;
   /** Resolver for webhook hosts: omitted, the system resolver; tests pass a fake one. */
@@ -33,7 +38,7 @@ export interface WebhookRuntimeOptions {
 
 /** Creates the runtime of one process (src/composition.ts does, once). */
 export function createWebhookRuntime(options: WebhookRuntimeOptions): WebhookRuntime {
-  const { config, lookup } = options;
+  const { config, clock, lookup } = options;
   const policy = createTargetPolicy(config.allowPrivateTargets);
   let box: SecretBox | null = null;
   let agent: Agent | null = null;
@@ -41,21 +46,24 @@ export function createWebhookRuntime(options: WebhookRuntimeOptions): WebhookRun
     box ??= createSecretBox(resolveSecretKey({ configured: config.secretKey, sqlitePath: options.sqlitePath }));
     return box;
   };
+  const getAgent = (): Agent => {
+    agent ??= createGuardedDispatcher(policy, {
+      connectTimeoutMs: config.connectTimeoutMs,
+      ...(lookup ? { lookup } : {}),
+      keepAliveTimeoutMs: 30_000,
+    });
+    return agent;
+  };
+  const slots = createWebhookSlots(config.webhookConcurrency);
   return {
     get box() {
       return openBox();
     },
     policy,
     lookup,
-    slots: createWebhookSlots(config.webhookConcurrency),
-    agent() {
-      agent ??= createGuardedDispatcher(policy, {
-        connectTimeoutMs: config.connectTimeoutMs,
-        ...(lookup ? { lookup } : {}),
-        keepAliveTimeoutMs: 30_000,
-      });
-      return agent;
-    },
+    slots,
+    sender: createWebhookSender({ config, clock, agent: getAgent, slots }),
+    agent: getAgent,
     requireSecretKey() {
       openBox();
     },

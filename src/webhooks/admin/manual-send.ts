@@ -9,14 +9,13 @@ import { attemptRow, failureSummary } from '../delivery/delivery-results.js';
 import { getFormat } from '../formats/registry.js';
 import { logImmediate } from './immediate-log.js';
 import type { SentAttempt } from '../transport/send-attempt.js';
-import { webhookSender } from '../transport/webhook-sender.js';
 import { webhookRuntime } from '../webhook-runtime.js';
 import { decodeWebhookLenient, findWebhookRow, readable, type Webhook } from './webhook-store.js';
 import { toAttemptView, toDeliveryView } from './webhook-views.js';
 
 /** Sends once, in one of the webhook's concurrency slots (waiting up to the request timeout for one: 409 `webhook_busy`). */
 function send(ctx: AppContext, webhook: Webhook, messageId: string, body: string): Promise<SentAttempt> {
-  return webhookSender(ctx, webhookRuntime(ctx)).manual(webhook, messageId, body);
+  return webhookRuntime(ctx).sender.manual(webhook, messageId, body);
 }
 
 /** The PING event a test send carries. */

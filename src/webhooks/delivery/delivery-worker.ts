@@ -2,7 +2,6 @@ import type { AppContext } from '../../app-context.js';
 import type { DeliveryAdopter } from '../fanout/dispatcher.js';
 import type { Webhook } from '../admin/webhook-store.js';
 import type { DeliveryRow } from '../admin/webhook-views.js';
-import { webhookSender } from '../transport/webhook-sender.js';
 import type { WebhookRuntime } from '../webhook-runtime.js';
 import { createClaimStage } from './claim-stage.js';
 import { nextDueAt } from './delivery-claim.js';
@@ -66,7 +65,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   const queue = new DeliveryQueue(limits, runtime.slots);
   const waker = createWaker(ctx.clock);
   const webhooks = createWorkerWebhooks(ctx, runtime);
-  const sender = webhookSender(ctx, runtime);
+  const sender = runtime.sender;
 
   const liveness = startLiveness(ctx, options.owner ?? workerId(), {
     fenced(oldOwner) {

@@ -1,7 +1,8 @@
-import type { Dispatcher } from 'undici';
-import type { AppContext } from '../../app-context.js';
+import type { Agent, Dispatcher } from 'undici';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
 import type { Webhook } from '../admin/webhook-store.js';
-import type { WebhookRuntime } from '../webhook-runtime.js';
+import type { WebhookSlots } from '../delivery/webhook-slots.js';
 import { buildRequest } from './outgoing-request.js';
 import { sendAttempt, type SendOptions, type SentAttempt } from './send-attempt.js';
 
@@ -23,13 +24,17 @@ export function retryAfterCap(scheduleMs: readonly number[]): number {
   return Math.max(0, ...scheduleMs);
 }
 
-const senders = new WeakMap<WebhookRuntime, WebhookSender>();
+/** What a sender needs: the config's timeouts and caps, the clock, the runtime's pool and concurrency slots. */
+export interface SenderDeps {
+  config: Config;
+  clock: Clock;
+  agent: () => Agent;
+  slots: WebhookSlots;
+}
 
-/** The sender of a webhook runtime, its send options built once from the config. */
-export function webhookSender(ctx: AppContext, runtime: WebhookRuntime): WebhookSender {
-  const existing = senders.get(runtime);
-  if (existing) return existing;
-  const { config, clock } = ctx;
+/** Builds the sender of a webhook runtime (src/webhooks/webhook-runtime.ts does, once), its send options built once. */
+export function createWebhookSender(deps: SenderDeps): WebhookSender {
+  const { config, clock } = deps;
   const delivery: SendOptions = {
     timeoutMs: config.requestTimeoutMs,
     bodyCapBytes: config.responseBodyCapBytes,
@@ -38,19 +43,18 @@ export function webhookSender(ctx: AppContext, runtime: WebhookRuntime): Webhook
   };
   const gate: SendOptions = { ...delivery, timeoutMs: config.gateTimeoutMs, retryAfterCapMs: 0 };
   const attempt: WebhookSender['attempt'] = (webhook, messageId, body, dispatcher) =>
-    sendAttempt(dispatcher ?? runtime.agent(), buildRequest(webhook, messageId, body, clock()), delivery);
+    sendAttempt(dispatcher ?? deps.agent(), buildRequest(webhook, messageId, body, clock()), delivery);
   const sender: WebhookSender = {
     attempt,
     async manual(webhook, messageId, body) {
-      const free = await runtime.slots.acquire(webhook.id, config.requestTimeoutMs);
+      const free = await deps.slots.acquire(webhook.id, config.requestTimeoutMs);
       try {
         return await attempt(webhook, messageId, body);
       } finally {
         free();
       }
     },
-    gate: (webhook, messageId, body) => sendAttempt(runtime.agent(), buildRequest(webhook, messageId, body, clock()), gate),
+    gate: (webhook, messageId, body) => sendAttempt(deps.agent(), buildRequest(webhook, messageId, body, clock()), gate),
   };
-  senders.set(runtime, sender);
   return sender;
 }
