@@ -34,11 +34,6 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send({ error: { code: 'bad_request', message: fe.message, details: null } });
     }
-    const dbCode = (err as { code?: unknown }).code;
-    if (dbCode === '22021' || dbCode === '22P05') {
-      // PostgreSQL stores no NUL character (\u0000) in text or JSON (SQLite does): bad input, not a server fault.
-      return reply.status(422).send({ error: { code: 'validation_failed', message: 'Text values may not contain the NUL character (\\u0000).', details: null } });
-    }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal_error', message: 'An unexpected error occurred; it was logged.', details: null } });
   });

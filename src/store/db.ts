@@ -5,7 +5,9 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, type Compilable, type CompiledQuery, type Transaction, type TransactionBuilder } from 'kysely';
 import pg from 'pg';
+import { capabilitiesOf, type StoreCapabilities } from './capabilities.js';
 import type { DialectName } from './dialect.js';
+import { storeErrorFor } from './driver-errors.js';
 import { migrationsFor } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
 import { createPrivateFile, makePrivate } from './file-modes.js';
@@ -24,6 +26,8 @@ export interface Store {
    */
   bulkTransaction(): TransactionBuilder<DatabaseSchema>;
   dialect: DialectName;
+  /** What this database can do that the other cannot; passed to the statements in src/store that differ by database. */
+  capabilities: StoreCapabilities;
   /** The SQLite file path, when on SQLite. */
   sqlitePath: string | null;
   /** Resolves when the database answers a trivial query. */
@@ -148,6 +152,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
       // SQLite's isolation is serializable anyway; asking for it marks the transaction as bulk work (its own group).
       bulkTransaction: () => db.transaction().setIsolationLevel('serializable'),
       dialect: 'sqlite',
+      capabilities: capabilitiesOf('sqlite'),
       sqlitePath: file,
       ping: async () => {
         await sql`select 1`.execute(db);
@@ -168,11 +173,29 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
   // Nor may a checked-out one: its 'error' event has no pool listener then, and an unhandled one kills the
   // process. The query in flight fails (the caller retries) and the pool discards the broken client on release.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new PostgresDialect({
+      pool,
+      // Driver errors that mean bad input become labelhook's errors here, so no layer above reads SQLSTATEs.
+      onCreateConnection: async (connection) => {
+        const execute = connection.executeQuery.bind(connection);
+        connection.executeQuery = async <R>(query: CompiledQuery) => {
+          try {
+            return await execute<R>(query);
+          } catch (err) {
+            const mapped = storeErrorFor(err);
+            if (mapped) throw mapped;
+            throw err;
+          }
+        };
+      },
+    }),
+  });
   return {
     db,
     bulkTransaction: () => db.transaction(),
     dialect: 'postgres',
+    capabilities: capabilitiesOf('postgres'),
     sqlitePath: null,
     ping: async () => {
       await sql`select 1`.execute(db);

@@ -1,0 +1,19 @@
+import type { DialectName } from './dialect.js';
+
+/**
+ * What the open database can do that the other cannot, for the statements in src/store that differ by database.
+ * Code outside src/store passes these on and never asks which database it is.
+ */
+export interface StoreCapabilities {
+  /**
+   * Row locks held until commit (`FOR UPDATE`, `SKIP LOCKED`), LATERAL joins and transaction advisory locks: what
+   * several concurrent writers need to share a queue (PostgreSQL). Without them (SQLite) there is one writer at a
+   * time, so a transaction alone makes a select-then-update atomic.
+   */
+  rowLocks: boolean;
+}
+
+/** The capabilities of a dialect. */
+export function capabilitiesOf(dialect: DialectName): StoreCapabilities {
+  return { rowLocks: dialect === 'postgres' };
+}
