@@ -4,6 +4,7 @@ import { ConflictError } from '../errors.js';
 import type { LabelView, StoredEvent } from '../events/event.js';
 import { appendEvent, draftEvent, outboxTransaction } from '../events/outbox.js';
 import type { EventDataByType } from '../events/payloads.js';
+import { lockDocumentRow } from '../store/row-locks.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { applyLabelPlan, type CreatedAnnotation } from './annotations.js';
 import { eventDocumentRef, eventProjectRef } from './event-refs.js';
@@ -73,8 +74,8 @@ export async function applyGatedUpdate(
   bulk?: CreatedAnnotation[],
 ): Promise<LabelPlan> {
   const { plan, event, documentId, data } = gated;
-  // PostgreSQL: serialize label updates of one document so two members' first labels cannot race on its annotations.
-  if (ctx.store.dialect === 'postgres') await trx.selectFrom('documents').select('id').where('id', '=', plan.document.id).forUpdate().execute();
+  // Serialise label updates of one document so two members' first labels cannot race on its annotations.
+  await lockDocumentRow(trx, ctx.store.capabilities, plan.document.id);
   const breathe = breatherFor(gated.input);
   const current = await planLabelUpdate(trx, p, documentId, gated.input, now, plan.newIds);
   await breathe();

@@ -30,7 +30,7 @@ export async function completeProject(ctx: AppContext, p: Principal, id: string,
   const now = ctx.clock();
   let exportQueued = false;
   const row = await outboxTransaction(ctx).execute(async (trx) => {
-    const current = await lockProject(trx, ctx.store.dialect, p.teamId, id);
+    const current = await lockProject(trx, ctx.store.capabilities, p.teamId, id);
     if (!FROM[mode].includes(current.status)) {
       throw new ConflictError(
         `A project in status ${current.status} cannot be completed in ${mode} mode; it must be ${FROM[mode].join(' or ')}.`,

@@ -6,7 +6,8 @@ import { appendEvent, outboxTransaction } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { preparedQuery } from '../store/db.js';
 import { numOf } from '../store/num-alias.js';
-import type { DialectName } from '../store/dialect.js';
+import type { StoreCapabilities } from '../store/capabilities.js';
+import { lockProjectRow } from '../store/row-locks.js';
 import type { DatabaseSchema, ProjectTable } from '../store/schema.js';
 import { normalizeAutoExport, parseAutoExport, type AutoExportSetting } from '../export/auto-export.js';
 import { normalizeLabelSet, normalizeTags, type LabelSetItemInput } from './label-set.js';
@@ -38,10 +39,6 @@ const selectProject = preparedQuery<{ id: string; teamId: string }, Selectable<P
   db.selectFrom('projects').selectAll().where('id', '=', param('id')).where('team_id', '=', param('teamId')),
 );
 
-const selectProjectForUpdate = preparedQuery<{ id: string; teamId: string }, Selectable<ProjectTable>>((db, param) =>
-  db.selectFrom('projects').selectAll().where('id', '=', param('id')).where('team_id', '=', param('teamId')).forUpdate(),
-);
-
 /**
  * The project row `id` (its string id or integer alias) of team `teamId`; throws NotFoundError when it is missing
  * or belongs to another team.
@@ -53,11 +50,11 @@ export async function getProject(db: Db, teamId: string, id: string): Promise<Se
 }
 
 /**
- * Like getProject, but holds a row lock until `trx` ends on PostgreSQL, so concurrent changes to one project
- * serialise (SQLite serialises writers already and has no `FOR UPDATE`).
+ * Like getProject, but the row stays locked until `trx` ends (src/store/row-locks.ts), so concurrent changes to one
+ * project serialise.
  */
-export async function lockProject(trx: Transaction<DatabaseSchema>, dialect: DialectName, teamId: string, id: string): Promise<Selectable<ProjectTable>> {
-  const row = (await (dialect === 'postgres' ? selectProjectForUpdate : selectProject)(trx, { id: await resolveId(trx, 'projects', teamId, id), teamId }))[0];
+export async function lockProject(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, teamId: string, id: string): Promise<Selectable<ProjectTable>> {
+  const row = await lockProjectRow(trx, caps, await resolveId(trx, 'projects', teamId, id), teamId);
   if (!row) throw new NotFoundError('Project', id);
   return row;
 }
@@ -177,7 +174,7 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
   // The counts are read in the transaction too: a statement outside it would make SQLite commit the group of
   // transactions this one is part of early (src/store/sqlite-group-commit.ts).
   const view = await outboxTransaction(ctx).execute(async (trx): Promise<ProjectView> => {
-    const current = await lockProject(trx, ctx.store.dialect, p.teamId, id);
+    const current = await lockProject(trx, ctx.store.capabilities, p.teamId, id);
     const old = toProjectRef(current);
     // A setting, not project content: written without a PROJECT_UPDATED event.
     if (autoExport !== undefined && autoExport !== current.auto_export) {
@@ -246,7 +243,7 @@ export async function deleteProject(ctx: AppContext, p: Principal, id: string): 
   requireAdmin(p, 'delete projects');
   const now = ctx.clock();
   const result = await outboxTransaction(ctx).execute(async (trx) => {
-    const row = await lockProject(trx, ctx.store.dialect, p.teamId, id);
+    const row = await lockProject(trx, ctx.store.capabilities, p.teamId, id);
     // The counts as they were: what the project held when it was deleted.
     const project = await eventProjectRef(trx, row);
     const documentCount = project.counts!.documentCount;

@@ -36,11 +36,6 @@ export function installErrorHandler(app: FastifyInstance): void {
       // A 4xx the framework raised keeps its status (docs/errors.md).
       return sendCatalogError(reply, 'bad_request', fe.message, null, fe.statusCode);
     }
-    const dbCode = (err as { code?: unknown }).code;
-    if (dbCode === '22021' || dbCode === '22P05') {
-      // PostgreSQL stores no NUL character (\u0000) in text or JSON (SQLite does): bad input, not a server fault.
-      return reply.status(422).send({ error: { code: 'validation_failed', message: 'Text values may not contain the NUL character (\\u0000).', details: null } });
-    }
     request.log.error({ err }, 'unhandled error');
     return sendCatalogError(reply, 'internal_error');
   });

@@ -5,7 +5,9 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, type Compilable, type CompiledQuery, type Transaction, type TransactionBuilder } from 'kysely';
 import pg from 'pg';
+import { capabilitiesOf, type StoreCapabilities } from './capabilities.js';
 import type { DialectName } from './dialect.js';
+import { storeErrorFor } from './driver-errors.js';
 import { migrationsFor } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
 import { createPrivateFile, makePrivate } from './file-modes.js';
@@ -24,21 +26,13 @@ export interface Store {
    */
   bulkTransaction(): TransactionBuilder<DatabaseSchema>;
   dialect: DialectName;
+  /** What this database can do that the other cannot; passed to the statements in src/store that differ by database. */
+  capabilities: StoreCapabilities;
   /** The SQLite file path, when on SQLite. */
   sqlitePath: string | null;
-  /** What the database offers processes sharing it (src/process/engine-host.ts acts on it). */
-  capabilities: StoreCapabilities;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** How processes sharing this database coordinate. */
-export interface StoreCapabilities {
-  /** Processes can wake each other (PostgreSQL LISTEN/NOTIFY). */
-  crossProcessNotify: boolean;
-  /** One file with one writer: a delivering process must hold the file's worker lock (SQLite on disk). */
-  singleWriterFile: boolean;
 }
 
 export interface OpenStoreOptions {
@@ -158,8 +152,8 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
       // SQLite's isolation is serializable anyway; asking for it marks the transaction as bulk work (its own group).
       bulkTransaction: () => db.transaction().setIsolationLevel('serializable'),
       dialect: 'sqlite',
+      capabilities: capabilitiesOf('sqlite', file),
       sqlitePath: file,
-      capabilities: { crossProcessNotify: false, singleWriterFile: file !== ':memory:' },
       ping: async () => {
         await sql`select 1`.execute(db);
       },
@@ -179,13 +173,30 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
   // Nor may a checked-out one: its 'error' event has no pool listener then, and an unhandled one kills the
   // process. The query in flight fails (the caller retries) and the pool discards the broken client on release.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new PostgresDialect({
+      pool,
+      // Driver errors that mean bad input become labelhook's errors here, so no layer above reads SQLSTATEs.
+      onCreateConnection: async (connection) => {
+        const execute = connection.executeQuery.bind(connection);
+        connection.executeQuery = async <R>(query: CompiledQuery) => {
+          try {
+            return await execute<R>(query);
+          } catch (err) {
+            const mapped = storeErrorFor(err);
+            if (mapped) throw mapped;
+            throw err;
+          }
+        };
+      },
+    }),
+  });
   return {
     db,
     bulkTransaction: () => db.transaction(),
     dialect: 'postgres',
+    capabilities: capabilitiesOf('postgres'),
     sqlitePath: null,
-    capabilities: { crossProcessNotify: true, singleWriterFile: false },
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -1,5 +1,6 @@
 import { chunked } from '../../domain/chunked.js';
 import type { Store } from '../../store/db.js';
+import { releaseEveryLease, releaseHeldLeases, renewHeldLeases } from '../../store/queue/leases.js';
 
 /**
  * Pushes back the lease expiry of the listed deliveries `owner` holds (queued in the worker or in flight). A worker
@@ -9,15 +10,7 @@ import type { Store } from '../../store/db.js';
  */
 export async function renewLeases(store: Store, owner: string, ids: readonly string[], now: number, leaseMs: number): Promise<void> {
   const leaseEnd = now + leaseMs;
-  for (const part of chunked(ids)) {
-    await store.db
-      .updateTable('deliveries')
-      .set({ lease_expires_at: leaseEnd, next_attempt_at: leaseEnd })
-      .where('id', 'in', part)
-      .where('status', '=', 'delivering')
-      .where('lease_owner', '=', owner)
-      .execute();
-  }
+  for (const part of chunked(ids)) await renewHeldLeases(store, owner, part, leaseEnd);
 }
 
 /**
@@ -28,15 +21,9 @@ export async function renewLeases(store: Store, owner: string, ids: readonly str
  * same webhook-id (at least once). Answers how many were given back.
  */
 export async function releaseLeases(store: Store, owner: string, now: number, ids?: readonly string[]): Promise<number> {
-  const release = () =>
-    store.db
-      .updateTable('deliveries')
-      .set({ status: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now })
-      .where('status', '=', 'delivering')
-      .where('lease_owner', '=', owner);
-  if (ids === undefined) return Number((await release().executeTakeFirst()).numUpdatedRows);
+  if (ids === undefined) return releaseHeldLeases(store, owner, now);
   let released = 0;
-  for (const part of chunked(ids)) released += Number((await release().where('id', 'in', part).executeTakeFirst()).numUpdatedRows);
+  for (const part of chunked(ids)) released += await releaseHeldLeases(store, owner, now, part);
   return released;
 }
 
@@ -46,10 +33,5 @@ export async function releaseLeases(store: Store, owner: string, now: number, id
  * lease is a dead process's, and waiting for it to expire would only delay its deliveries. Answers how many.
  */
 export async function releaseDeadProcessLeases(store: Store, now: number): Promise<number> {
-  const res = await store.db
-    .updateTable('deliveries')
-    .set({ status: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now })
-    .where('status', '=', 'delivering')
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
+  return releaseEveryLease(store, now);
 }

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { CHUNK_SIZE } from '../../domain/chunked.js';
+import { insertDeliveries } from '../../store/queue/fan-out.js';
 import type { DatabaseSchema, DeliveryTable } from '../../store/schema.js';
 import type { DeliveryAdopter } from './dispatcher.js';
 
@@ -66,7 +67,7 @@ export function deliverySink(
       rows = [];
       bytes = 0;
       adopt(batch);
-      await trx.insertInto('deliveries').values(batch).execute();
+      await insertDeliveries(trx, batch);
       inserted += batch.length;
     },
   };

@@ -4,10 +4,10 @@ import { chunked } from '../../domain/chunked.js';
 import type { StoredEvent } from '../../events/event.js';
 import { eventFromRow } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
+import { claimEventsToFanOut, markEventsDispatched, type UndispatchedEvent } from '../../store/queue/fan-out.js';
 import type { DatabaseSchema, DeliveryTable } from '../../store/schema.js';
 import { deliveryRow, partDeliveryId } from './delivery-row.js';
 import { deliverySink, type DeliverySink } from './delivery-sink.js';
-import { claimUndispatchedEvents, type UndispatchedEvent } from './event-claim.js';
 import { webhookWantsEvent } from './event-match.js';
 import { fitRecord, type FitTarget, type FittedRecord } from './fit-record.js';
 import type { PayloadFormat } from '../formats/format.js';
@@ -100,7 +100,7 @@ async function loadHooks(trx: Transaction<DatabaseSchema>, teamIds: string[]): P
 export async function dispatchOnce(ctx: AppContext, limit = DISPATCH_BATCH, adopter?: DeliveryAdopter): Promise<DispatchReport> {
   return ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
-    const events = await claimUndispatchedEvents(trx, ctx.store.dialect, limit);
+    const events = await claimEventsToFanOut(trx, ctx.store.capabilities, limit);
     if (events.length === 0) return { events: 0, deliveries: 0, nextBatchDueAt: null, adopted: [] };
     const hooksByTeam = await loadHooks(trx, [...new Set(events.map((e) => e.team_id))]);
     const hooksById = new Map([...hooksByTeam.values()].flat().map((h) => [h.id, h]));
@@ -113,9 +113,7 @@ export async function dispatchOnce(ctx: AppContext, limit = DISPATCH_BATCH, adop
     for (const row of events) await fanOut(row, hooksByTeam.get(row.team_id) ?? [], book, sink, now);
     const nextBatchDueAt = await book.finish();
     await sink.flush();
-    for (const part of chunked(events.map((e) => e.seq))) {
-      await trx.updateTable('events').set({ dispatched_at: now }).where('seq', 'in', part).execute();
-    }
+    for (const part of chunked(events.map((e) => e.seq))) await markEventsDispatched(trx, part, now);
     return { events: events.length, deliveries: sink.count(), nextBatchDueAt, adopted: sink.adopted };
   });
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../../app-context.js';
 import { chunked } from '../../domain/chunked.js';
 import type { EventType } from '../../events/catalog.js';
 import { newId } from '../../ids.js';
+import { lockOpenBatches } from '../../store/queue/fan-out.js';
 import type { DatabaseSchema } from '../../store/schema.js';
 import type { DeliverySink } from './delivery-sink.js';
 import type { PayloadFormat } from '../formats/format.js';
@@ -62,20 +63,12 @@ export interface BatchBook {
   finish(): Promise<number | null>;
 }
 
-/** The open batches of the batching webhooks among `hooks`, by (webhook, project, event type); locked on PostgreSQL. */
+/** The open batches of the batching webhooks among `hooks`, by (webhook, project, event type); locked (lockOpenBatches). */
 async function loadOpenBatches(trx: Transaction<DatabaseSchema>, ctx: AppContext, hooks: Map<string, BatchHook>): Promise<Map<string, OpenBatch>> {
   const open = new Map<string, OpenBatch>();
   const ids = [...hooks.values()].filter((h) => h.batch !== null).map((h) => h.id);
   for (const part of chunked(ids)) {
-    let q = trx
-      .selectFrom('deliveries')
-      .select(['id', 'webhook_id', 'team_id', 'project_id', 'event_type', 'event_ids', 'event_seq', 'batch_records', 'payload', 'created_at', 'next_attempt_at'])
-      .where('webhook_id', 'in', part)
-      .where('batch_open', '=', 1)
-      .where('status', '=', 'pending');
-    // The worker closes a due batch when it claims it; the lock makes it wait for (or skip) this append.
-    if (ctx.store.dialect === 'postgres') q = q.forUpdate();
-    for (const r of await q.execute()) {
+    for (const r of await lockOpenBatches(trx, ctx.store.capabilities, part)) {
       const hook = hooks.get(r.webhook_id)!;
       open.set(batchKey(r.webhook_id, r.project_id, r.event_type), {
         id: r.id,

@@ -1,0 +1,24 @@
+import type { DialectName } from './dialect.js';
+
+/**
+ * What the open database can do that the other cannot, for the statements in src/store that differ by database.
+ * Code outside src/store passes these on and never asks which database it is.
+ */
+export interface StoreCapabilities {
+  /**
+   * Row locks held until commit (`FOR UPDATE`, `SKIP LOCKED`), LATERAL joins and transaction advisory locks: what
+   * several concurrent writers need to share a queue (PostgreSQL). Without them (SQLite) there is one writer at a
+   * time, so a transaction alone makes a select-then-update atomic.
+   */
+  rowLocks: boolean;
+  /** Processes can wake each other (PostgreSQL LISTEN/NOTIFY; src/process/engine-host.ts acts on it). */
+  crossProcessNotify: boolean;
+  /** One file with one writer: a delivering process must hold the file's worker lock (SQLite on disk). */
+  singleWriterFile: boolean;
+}
+
+/** The capabilities of a dialect; `sqliteFile` is the SQLite path (`:memory:` has no file to lock). */
+export function capabilitiesOf(dialect: DialectName, sqliteFile: string | null = null): StoreCapabilities {
+  const postgres = dialect === 'postgres';
+  return { rowLocks: postgres, crossProcessNotify: postgres, singleWriterFile: !postgres && sqliteFile !== null && sqliteFile !== ':memory:' };
+}

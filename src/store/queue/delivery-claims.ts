@@ -1,0 +1,179 @@
+import { sql, type ExpressionBuilder, type Selectable, type Transaction } from 'kysely';
+import type { StoreCapabilities } from '../capabilities.js';
+import type { Store } from '../db.js';
+import type { DatabaseSchema, DeliveryTable } from '../schema.js';
+
+// The delivery worker's claim on the queue, in SQL per database (docs/architecture.md "The seams → Database").
+
+/** What a worker asks for when it claims work. */
+export interface ClaimRequest {
+  now: number;
+  /** Lease owner written on claimed rows (the worker's id). */
+  owner: string;
+  leaseMs: number;
+  /** Most deliveries to take in all. */
+  limit: number;
+  /** Most deliveries to take for any one webhook. */
+  perWebhook: number;
+  /** Webhooks to leave out: the worker already holds enough of their deliveries. */
+  exclude: readonly string[];
+  /** Also take deliveries whose lease expired (a crashed worker's); default true. */
+  includeExpired?: boolean;
+}
+
+type Candidate = { id: string; webhook_id: string; next_attempt_at: number };
+
+/**
+ * For an ordered webhook only the head of each (webhook, project) line qualifies: nothing earlier in the line is
+ * unfinished and nothing in it is in flight. `d` is the candidate; the webhook's `ordered` flag comes from `w`.
+ */
+function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['deliveries'] }, 'd'>, now: number) {
+  return eb.or([
+    eb(sql.ref('w.ordered'), '=', 0),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('deliveries as e')
+          .select(sql.lit(1).as('one'))
+          .whereRef('e.webhook_id', '=', 'd.webhook_id')
+          .where(sql<boolean>`(e.project_id = d.project_id or (e.project_id is null and d.project_id is null))`)
+          .whereRef('e.id', '<>', 'd.id')
+          .where('e.status', 'in', ['pending', 'delivering'])
+          .where((x) =>
+            x.or([
+              x.and([x('e.status', '=', 'delivering'), x('e.next_attempt_at', '>', now)]),
+              x('e.event_seq', '<', x.ref('d.event_seq')),
+              x.and([x('e.event_seq', '=', x.ref('d.event_seq')), x('e.id', '<', x.ref('d.id'))]),
+            ]),
+          ),
+      ),
+    ),
+  ]);
+}
+
+/**
+ * The first due pending deliveries of the webhook `w` of the enclosing query, in due order: an index probe on
+ * (webhook_id, status, next_attempt_at, id), so another webhook's backlog is never read.
+ */
+function dueOfWebhook(trx: Transaction<DatabaseSchema>, req: ClaimRequest) {
+  return trx
+    .selectFrom('deliveries as d')
+    .where('d.webhook_id', '=', sql.ref<string>('w.id'))
+    .where('d.status', '=', 'pending')
+    .where('d.next_attempt_at', '<=', req.now)
+    .where((eb) => headOfLine(eb, req.now))
+    .orderBy('d.next_attempt_at')
+    .orderBy('d.id')
+    .limit(req.perWebhook);
+}
+
+/** Due pending deliveries, up to `perWebhook` of each enabled webhook not excluded, earliest due first. */
+async function selectPending(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, req: ClaimRequest): Promise<Candidate[]> {
+  let q;
+  if (caps.rowLocks) {
+    // LATERAL runs the per-webhook probe once per webhook; SKIP LOCKED leaves rows another worker is claiming.
+    q = trx
+      .selectFrom('webhooks as w')
+      .innerJoinLateral(
+        () => dueOfWebhook(trx, req).select(['d.id', 'd.webhook_id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
+        (join) => join.onTrue(),
+      )
+      .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
+      .where('w.enabled', '=', 1)
+      .orderBy('c.next_attempt_at')
+      .orderBy('c.id')
+      .limit(req.limit);
+  } else {
+    // SQLite has no LATERAL; a correlated `IN (… LIMIT k)` gets the same plan: scan webhooks, probe each one's due rows.
+    q = trx
+      .selectFrom('webhooks as w')
+      .innerJoin('deliveries as c', (join) => join.on('c.id', 'in', dueOfWebhook(trx, req).select('d.id')))
+      .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
+      .where('w.enabled', '=', 1)
+      .orderBy('c.next_attempt_at')
+      .orderBy('c.id')
+      .limit(req.limit);
+  }
+  if (req.exclude.length > 0) q = q.where('w.id', 'not in', [...req.exclude]);
+  return (await q.execute()).map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
+}
+
+/**
+ * Deliveries whose lease expired (next_attempt_at is the lease expiry while delivering): a crashed or stalled
+ * worker's. Only leased rows are walked, and there are never more of them than the workers hold.
+ */
+async function selectExpired(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, req: ClaimRequest): Promise<Candidate[]> {
+  let q = trx
+    .selectFrom('deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
+    .where('d.status', '=', 'delivering')
+    .where('d.next_attempt_at', '<=', req.now)
+    .where('w.enabled', '=', 1)
+    .where((eb) => headOfLine(eb, req.now))
+    .orderBy('d.next_attempt_at')
+    .orderBy('d.id')
+    .limit(req.limit);
+  if (req.exclude.length > 0) q = q.where('d.webhook_id', 'not in', [...req.exclude]);
+  if (caps.rowLocks) q = q.forUpdate('d').skipLocked();
+  return (await q.execute()).map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
+}
+
+/** Keeps candidates in due order, at most `perWebhook` of each webhook and `limit` in all. */
+function pick(candidates: Candidate[], req: ClaimRequest): string[] {
+  const taken = new Map<string, number>();
+  const ids: string[] = [];
+  for (const c of candidates) {
+    if (ids.length >= req.limit) break;
+    const n = taken.get(c.webhook_id) ?? 0;
+    if (n >= req.perWebhook) continue;
+    taken.set(c.webhook_id, n + 1);
+    ids.push(c.id);
+  }
+  return ids;
+}
+
+/**
+ * Claims due deliveries in one transaction and stamps a lease on them: status `delivering`, lease owner and
+ * expiry, next_attempt_at = lease expiry (so a crashed worker's deliveries come due again by themselves), and
+ * an open batch closed for good. With row locks (PostgreSQL) FOR UPDATE SKIP LOCKED keeps workers from taking the
+ * same row; without (SQLite) the single writer makes the transaction's select-then-update atomic.
+ */
+export async function claimDeliveries(store: Pick<Store, 'db' | 'capabilities'>, req: ClaimRequest): Promise<Selectable<DeliveryTable>[]> {
+  if (req.limit <= 0) return [];
+  return store.db.transaction().execute(async (trx) => {
+    const pending = await selectPending(trx, store.capabilities, req);
+    const expired = req.includeExpired === false ? [] : await selectExpired(trx, store.capabilities, req);
+    const candidates = expired.length === 0 ? pending : [...pending, ...expired].sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const ids = pick(candidates, req);
+    if (ids.length === 0) return [];
+    const leaseEnd = req.now + req.leaseMs;
+    // Close the claimed open batches for good (the dispatcher appends no more to them). A separate statement so
+    // that the common case, no batch, leaves the batch index alone instead of rewriting it for every row.
+    await trx.updateTable('deliveries').set({ batch_open: 0, batch_records: null }).where('id', 'in', ids).where('batch_open', '=', 1).execute();
+    return trx
+      .updateTable('deliveries')
+      .set({ status: 'delivering', lease_owner: req.owner, lease_expires_at: leaseEnd, next_attempt_at: leaseEnd, updated_at: req.now })
+      .where('id', 'in', ids)
+      .returningAll()
+      .execute();
+  });
+}
+
+/** Earliest future time a pending (or leased) delivery comes due, for the worker's sleep; null when none. */
+export async function nextDueAt(store: Pick<Store, 'db'>, now: number): Promise<number | null> {
+  // One status per query: each is a single index probe on (status, next_attempt_at).
+  let earliest: number | null = null;
+  for (const status of ['pending', 'delivering'] as const) {
+    const row = await store.db
+      .selectFrom('deliveries')
+      .select('next_attempt_at')
+      .where('status', '=', status)
+      .where('next_attempt_at', '>', now)
+      .orderBy('next_attempt_at')
+      .limit(1)
+      .executeTakeFirst();
+    if (row && (earliest === null || Number(row.next_attempt_at) < earliest)) earliest = Number(row.next_attempt_at);
+  }
+  return earliest;
+}

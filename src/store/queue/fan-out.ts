@@ -1,0 +1,63 @@
+import { sql, type Transaction } from 'kysely';
+import type { StoreCapabilities } from '../capabilities.js';
+import type { DatabaseSchema, DeliveryTable } from '../schema.js';
+
+/** An outbox row waiting to be fanned out. */
+export interface UndispatchedEvent {
+  seq: number;
+  id: string;
+  team_id: string;
+  project_id: string | null;
+  type: string;
+  data: string;
+  created_at: number;
+}
+
+/**
+ * Takes the oldest undispatched events inside the dispatcher's transaction. With row locks (PostgreSQL) they are
+ * taken with SKIP LOCKED so several dispatchers each take different events (each event is fanned out exactly once,
+ * because dispatched_at is set in the same transaction); SQLite has one writer.
+ */
+export async function claimEventsToFanOut(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, limit: number): Promise<UndispatchedEvent[]> {
+  if (caps.rowLocks) {
+    // One dispatcher at a time per database: with several, a later event's deliveries could commit before an
+    // earlier one's and an ordered webhook would send them out of order. Fan-out is cheap; the others skip the pass.
+    const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('labelhook_dispatch:' || current_schema())) as ok`.execute(trx);
+    if (!lock.rows[0]?.ok) return [];
+  }
+  let q = trx
+    .selectFrom('events')
+    .select(['seq', 'id', 'team_id', 'project_id', 'type', 'data', 'created_at'])
+    .where('dispatched_at', 'is', null)
+    .orderBy('seq')
+    .limit(limit);
+  if (caps.rowLocks) q = q.forUpdate().skipLocked();
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, seq: Number(r.seq), created_at: Number(r.created_at) }));
+}
+
+/** Marks the events `seqs` (one `in` list's worth) fanned out at `now`, in the pass's transaction. */
+export async function markEventsDispatched(trx: Transaction<DatabaseSchema>, seqs: readonly number[], now: number): Promise<void> {
+  await trx.updateTable('events').set({ dispatched_at: now }).where('seq', 'in', seqs).execute();
+}
+
+/** Inserts a chunk of new deliveries (at most CHUNK_SIZE rows: one multi-row statement) in the pass's transaction. */
+export async function insertDeliveries(trx: Transaction<DatabaseSchema>, rows: readonly DeliveryTable[]): Promise<void> {
+  await trx.insertInto('deliveries').values(rows).execute();
+}
+
+/**
+ * The open batches of the webhooks `webhookIds` (one `in` list's worth), locked until the pass's transaction ends
+ * where the database has row locks: the worker closes a due batch when it claims it, and the lock makes it wait for
+ * this pass's append (SQLite's single writer does that by itself).
+ */
+export async function lockOpenBatches(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, webhookIds: readonly string[]) {
+  let q = trx
+    .selectFrom('deliveries')
+    .select(['id', 'webhook_id', 'team_id', 'project_id', 'event_type', 'event_ids', 'event_seq', 'batch_records', 'payload', 'created_at', 'next_attempt_at'])
+    .where('webhook_id', 'in', webhookIds)
+    .where('batch_open', '=', 1)
+    .where('status', '=', 'pending');
+  if (caps.rowLocks) q = q.forUpdate();
+  return q.execute();
+}

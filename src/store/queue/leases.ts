@@ -1,0 +1,36 @@
+import type { Store } from '../db.js';
+
+// Lease statements of the delivery queue; the same SQL on both databases. Callers keep `ids` to one `in` list's
+// worth (src/webhooks/delivery/leases.ts chunks them).
+
+/** Sets the lease expiry (and so the due time) of the listed deliveries `owner` still holds to `leaseEnd`. */
+export async function renewHeldLeases(store: Pick<Store, 'db'>, owner: string, ids: readonly string[], leaseEnd: number): Promise<void> {
+  await store.db
+    .updateTable('deliveries')
+    .set({ lease_expires_at: leaseEnd, next_attempt_at: leaseEnd })
+    .where('id', 'in', ids)
+    .where('status', '=', 'delivering')
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
+/** Makes deliveries `owner` holds pending again, due `now`, lease cleared: the listed ones, or all. Answers how many. */
+export async function releaseHeldLeases(store: Pick<Store, 'db'>, owner: string, now: number, ids?: readonly string[]): Promise<number> {
+  let q = store.db
+    .updateTable('deliveries')
+    .set({ status: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now })
+    .where('status', '=', 'delivering')
+    .where('lease_owner', '=', owner);
+  if (ids !== undefined) q = q.where('id', 'in', ids);
+  return Number((await q.executeTakeFirst()).numUpdatedRows);
+}
+
+/** Makes every leased delivery pending again, due `now`, whoever holds it. Answers how many. */
+export async function releaseEveryLease(store: Pick<Store, 'db'>, now: number): Promise<number> {
+  const res = await store.db
+    .updateTable('deliveries')
+    .set({ status: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now })
+    .where('status', '=', 'delivering')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

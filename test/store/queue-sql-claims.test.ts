@@ -1,0 +1,340 @@
+import { describe, expect, it } from 'vitest';
+import { claimDeliveries, nextDueAt, type ClaimRequest } from '../../src/store/queue/delivery-claims.js';
+import { releaseEveryLease, releaseHeldLeases, renewHeldLeases } from '../../src/store/queue/leases.js';
+import { recordingStore, type Answer } from './recording-store.js';
+
+// The delivery queue's statements as each database receives them. A change here changes the hot path of every
+// delivery: measure it (npm run bench -- --only delivery) before taking a new snapshot.
+
+const REQ: ClaimRequest = { now: 1_000, owner: 'wrk_a', leaseMs: 30_000, limit: 50, perWebhook: 10, exclude: ['wh_full'] };
+
+/** The pending select finds one delivery, the expired one another: so both updates of the claim run. */
+const candidates: Answer = (sql) => {
+  if (sql.startsWith('select "c"."id"')) return [{ id: 'dlv_1', webhook_id: 'wh_1', next_attempt_at: 900 }];
+  if (sql.startsWith('select "d"."id"')) return [{ id: 'dlv_2', webhook_id: 'wh_2', next_attempt_at: 950 }];
+  return [];
+};
+
+describe('claim due deliveries', () => {
+  it('on SQLite: a correlated IN probe per webhook, expired leases, then the batch close and the lease stamp', async () => {
+    const store = recordingStore('sqlite', candidates);
+    await claimDeliveries(store, REQ);
+    expect(store.statements).toMatchInlineSnapshot(`
+      [
+        {
+          "parameters": [],
+          "sql": "begin",
+        },
+        {
+          "parameters": [
+            "pending",
+            1000,
+            0,
+            "pending",
+            "delivering",
+            "delivering",
+            1000,
+            10,
+            1,
+            "wh_full",
+            50,
+          ],
+          "sql": "select "c"."id", "c"."webhook_id", "c"."next_attempt_at" from "webhooks" as "w" inner join "deliveries" as "c" on "c"."id" in (select "d"."id" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = ? and "d"."next_attempt_at" <= ? and ("w"."ordered" = ? or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in (?, ?) and (("e"."status" = ? and "e"."next_attempt_at" > ?) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) order by "d"."next_attempt_at", "d"."id" limit ?) where "w"."enabled" = ? and "w"."id" not in (?) order by "c"."next_attempt_at", "c"."id" limit ?",
+        },
+        {
+          "parameters": [
+            "delivering",
+            1000,
+            1,
+            0,
+            "pending",
+            "delivering",
+            "delivering",
+            1000,
+            "wh_full",
+            50,
+          ],
+          "sql": "select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" inner join "webhooks" as "w" on "w"."id" = "d"."webhook_id" where "d"."status" = ? and "d"."next_attempt_at" <= ? and "w"."enabled" = ? and ("w"."ordered" = ? or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in (?, ?) and (("e"."status" = ? and "e"."next_attempt_at" > ?) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) and "d"."webhook_id" not in (?) order by "d"."next_attempt_at", "d"."id" limit ?",
+        },
+        {
+          "parameters": [
+            0,
+            null,
+            "dlv_1",
+            "dlv_2",
+            1,
+          ],
+          "sql": "update "deliveries" set "batch_open" = ?, "batch_records" = ? where "id" in (?, ?) and "batch_open" = ?",
+        },
+        {
+          "parameters": [
+            "delivering",
+            "wrk_a",
+            31000,
+            31000,
+            1000,
+            "dlv_1",
+            "dlv_2",
+          ],
+          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "id" in (?, ?) returning *",
+        },
+        {
+          "parameters": [],
+          "sql": "commit",
+        },
+      ]
+    `);
+  });
+
+  it('on PostgreSQL: a LATERAL probe per webhook with FOR UPDATE SKIP LOCKED, the same for expired leases', async () => {
+    const store = recordingStore('postgres', candidates);
+    await claimDeliveries(store, REQ);
+    expect(store.statements).toMatchInlineSnapshot(`
+      [
+        {
+          "parameters": [],
+          "sql": "begin",
+        },
+        {
+          "parameters": [
+            "pending",
+            1000,
+            0,
+            "pending",
+            "delivering",
+            "delivering",
+            1000,
+            10,
+            1,
+            "wh_full",
+            50,
+          ],
+          "sql": "select "c"."id", "c"."webhook_id", "c"."next_attempt_at" from "webhooks" as "w" inner join lateral (select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $1 and "d"."next_attempt_at" <= $2 and ("w"."ordered" = $3 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ($4, $5) and (("e"."status" = $6 and "e"."next_attempt_at" > $7) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) order by "d"."next_attempt_at", "d"."id" limit $8 for update skip locked) as "c" on true where "w"."enabled" = $9 and "w"."id" not in ($10) order by "c"."next_attempt_at", "c"."id" limit $11",
+        },
+        {
+          "parameters": [
+            "delivering",
+            1000,
+            1,
+            0,
+            "pending",
+            "delivering",
+            "delivering",
+            1000,
+            "wh_full",
+            50,
+          ],
+          "sql": "select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" inner join "webhooks" as "w" on "w"."id" = "d"."webhook_id" where "d"."status" = $1 and "d"."next_attempt_at" <= $2 and "w"."enabled" = $3 and ("w"."ordered" = $4 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ($5, $6) and (("e"."status" = $7 and "e"."next_attempt_at" > $8) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) and "d"."webhook_id" not in ($9) order by "d"."next_attempt_at", "d"."id" limit $10 for update of "d" skip locked",
+        },
+        {
+          "parameters": [
+            0,
+            null,
+            "dlv_1",
+            "dlv_2",
+            1,
+          ],
+          "sql": "update "deliveries" set "batch_open" = $1, "batch_records" = $2 where "id" in ($3, $4) and "batch_open" = $5",
+        },
+        {
+          "parameters": [
+            "delivering",
+            "wrk_a",
+            31000,
+            31000,
+            1000,
+            "dlv_1",
+            "dlv_2",
+          ],
+          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "id" in ($6, $7) returning *",
+        },
+        {
+          "parameters": [],
+          "sql": "commit",
+        },
+      ]
+    `);
+  });
+
+  it('runs no statement for a zero limit and stops after the selects when nothing is due', async () => {
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const idle = recordingStore(dialect);
+      await claimDeliveries(idle, { ...REQ, limit: 0 });
+      expect(idle.statements).toEqual([]);
+      const empty = recordingStore(dialect);
+      await claimDeliveries(empty, { ...REQ, exclude: [], includeExpired: false });
+      expect(empty.statements.map((s) => s.sql.split(' ')[0])).toEqual(['begin', 'select', 'commit']);
+    }
+  });
+});
+
+describe('next due time', () => {
+  it('on SQLite', async () => {
+    const store = recordingStore('sqlite');
+    await nextDueAt(store, 1_000);
+    expect(store.statements).toMatchInlineSnapshot(`
+      [
+        {
+          "parameters": [
+            "pending",
+            1000,
+            1,
+          ],
+          "sql": "select "next_attempt_at" from "deliveries" where "status" = ? and "next_attempt_at" > ? order by "next_attempt_at" limit ?",
+        },
+        {
+          "parameters": [
+            "delivering",
+            1000,
+            1,
+          ],
+          "sql": "select "next_attempt_at" from "deliveries" where "status" = ? and "next_attempt_at" > ? order by "next_attempt_at" limit ?",
+        },
+      ]
+    `);
+  });
+
+  it('on PostgreSQL', async () => {
+    const store = recordingStore('postgres');
+    await nextDueAt(store, 1_000);
+    expect(store.statements).toMatchInlineSnapshot(`
+      [
+        {
+          "parameters": [
+            "pending",
+            1000,
+            1,
+          ],
+          "sql": "select "next_attempt_at" from "deliveries" where "status" = $1 and "next_attempt_at" > $2 order by "next_attempt_at" limit $3",
+        },
+        {
+          "parameters": [
+            "delivering",
+            1000,
+            1,
+          ],
+          "sql": "select "next_attempt_at" from "deliveries" where "status" = $1 and "next_attempt_at" > $2 order by "next_attempt_at" limit $3",
+        },
+      ]
+    `);
+  });
+});
+
+describe('renew and release leases', () => {
+  async function leaseStatements(dialect: 'sqlite' | 'postgres') {
+    const store = recordingStore(dialect);
+    await renewHeldLeases(store, 'wrk_a', ['dlv_1', 'dlv_2'], 31_000);
+    await releaseHeldLeases(store, 'wrk_a', 2_000, ['dlv_1']);
+    await releaseHeldLeases(store, 'wrk_a', 2_000);
+    await releaseEveryLease(store, 3_000);
+    return store.statements;
+  }
+
+  it('on SQLite: renew, release some, release all of an owner, release every lease', async () => {
+    expect(await leaseStatements('sqlite')).toMatchInlineSnapshot(`
+      [
+        {
+          "parameters": [
+            31000,
+            31000,
+            "dlv_1",
+            "dlv_2",
+            "delivering",
+            "wrk_a",
+          ],
+          "sql": "update "deliveries" set "lease_expires_at" = ?, "next_attempt_at" = ? where "id" in (?, ?) and "status" = ? and "lease_owner" = ?",
+        },
+        {
+          "parameters": [
+            "pending",
+            null,
+            null,
+            2000,
+            2000,
+            "delivering",
+            "wrk_a",
+            "dlv_1",
+          ],
+          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "status" = ? and "lease_owner" = ? and "id" in (?)",
+        },
+        {
+          "parameters": [
+            "pending",
+            null,
+            null,
+            2000,
+            2000,
+            "delivering",
+            "wrk_a",
+          ],
+          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "status" = ? and "lease_owner" = ?",
+        },
+        {
+          "parameters": [
+            "pending",
+            null,
+            null,
+            3000,
+            3000,
+            "delivering",
+          ],
+          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "status" = ?",
+        },
+      ]
+    `);
+  });
+
+  it('on PostgreSQL: renew, release some, release all of an owner, release every lease', async () => {
+    expect(await leaseStatements('postgres')).toMatchInlineSnapshot(`
+      [
+        {
+          "parameters": [
+            31000,
+            31000,
+            "dlv_1",
+            "dlv_2",
+            "delivering",
+            "wrk_a",
+          ],
+          "sql": "update "deliveries" set "lease_expires_at" = $1, "next_attempt_at" = $2 where "id" in ($3, $4) and "status" = $5 and "lease_owner" = $6",
+        },
+        {
+          "parameters": [
+            "pending",
+            null,
+            null,
+            2000,
+            2000,
+            "delivering",
+            "wrk_a",
+            "dlv_1",
+          ],
+          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "status" = $6 and "lease_owner" = $7 and "id" in ($8)",
+        },
+        {
+          "parameters": [
+            "pending",
+            null,
+            null,
+            2000,
+            2000,
+            "delivering",
+            "wrk_a",
+          ],
+          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "status" = $6 and "lease_owner" = $7",
+        },
+        {
+          "parameters": [
+            "pending",
+            null,
+            null,
+            3000,
+            3000,
+            "delivering",
+          ],
+          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "status" = $6",
+        },
+      ]
+    `);
+  });
+});
