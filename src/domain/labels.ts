@@ -1,7 +1,9 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { LabelView } from '../events/event.js';
 import type { DatabaseSchema, LabelTable } from '../store/schema.js';
+import { CHUNK_SIZE } from './chunked.js';
 import { getDocumentRow } from './documents.js';
+import type { Breather } from './slices.js';
 import { toLabelView } from './views.js';
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -12,17 +14,31 @@ export interface OwnedLabel {
   memberId: string;
 }
 
-/** Every label on a document with its owner, in creation order. */
-export async function labelsOnDocument(db: Db, documentId: string): Promise<OwnedLabel[]> {
-  const rows = await db
-    .selectFrom('labels as l')
-    .innerJoin('annotations as a', 'a.id', 'l.annotation_id')
-    .selectAll('l')
-    .select('a.member_id as owner_member_id')
-    .where('l.document_id', '=', documentId)
-    .orderBy('l.id')
-    .execute();
-  return rows.map(({ owner_member_id, ...row }) => ({ row, memberId: owner_member_id }));
+/**
+ * Every label on a document with its owner, in creation order. With `pause`, read a page of CHUNK_SIZE at a time,
+ * pausing between pages (a document may hold 10,000 labels); call it so only where one snapshot covers the pages
+ * (inside the transaction that locked the document) or where a torn read is checked again later.
+ */
+export async function labelsOnDocument(db: Db, documentId: string, pause?: Breather): Promise<OwnedLabel[]> {
+  const page = (after: string | null, limit: number | null) => {
+    let q = db
+      .selectFrom('labels as l')
+      .innerJoin('annotations as a', 'a.id', 'l.annotation_id')
+      .selectAll('l')
+      .select('a.member_id as owner_member_id')
+      .where('l.document_id', '=', documentId);
+    if (after !== null) q = q.where('l.id', '>', after);
+    q = q.orderBy('l.id');
+    return (limit === null ? q : q.limit(limit)).execute();
+  };
+  const out: OwnedLabel[] = [];
+  for (let after: string | null = null; ; ) {
+    const rows = await page(after, pause ? CHUNK_SIZE : null);
+    for (const { owner_member_id, ...row } of rows) out.push({ row, memberId: owner_member_id });
+    if (!pause || rows.length < CHUNK_SIZE) return out;
+    after = rows[rows.length - 1]!.id;
+    await pause();
+  }
 }
 
 /** All members' labels on a document of the caller's team, in Datasaur's shape. */

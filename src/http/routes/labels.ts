@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { CHUNK_SIZE } from '../../domain/chunked.js';
 import { BULK_LIMITS, updateLabelsInBulk, type BulkLabelInput } from '../../domain/bulk-label-update.js';
 import { updateLabels } from '../../domain/label-update.js';
 import type { LabelUpdateInput } from '../../domain/label-validation.js';
 import { listLabels } from '../../domain/labels.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
+import { jsonStreamWithList } from '../json-stream.js';
 
 const int = { type: 'integer', minimum: 0 } as const;
 const LABEL_TYPES = ['SPAN', 'ROW', 'DOCUMENT'];
@@ -81,6 +83,11 @@ function upsertsOf(list: LabelUpdateInput['toUpsertList']): NonNullable<LabelUpd
   });
 }
 
+/** A `{data}` answer of thousands of labels, stringified a slice at a time (one serialization of 10,000 stalls others). */
+function streamed(reply: FastifyReply, data: readonly unknown[]): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(jsonStreamWithList({}, 'data', data));
+}
+
 /** Labels of a document: read all members' labels, and apply label updates (through the label gate). */
 export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: string } }>(
@@ -110,7 +117,10 @@ export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void
         response: { 200: labelsAnswer, ...errorResponses },
       },
     },
-    async (request) => ({ data: await updateLabels(ctx, principalOf(request), request.params.id, { ...request.body, toUpsertList: upsertsOf(request.body.toUpsertList) }) }),
+    async (request, reply) => {
+      const data = await updateLabels(ctx, principalOf(request), request.params.id, { ...request.body, toUpsertList: upsertsOf(request.body.toUpsertList) });
+      return data.length > CHUNK_SIZE ? streamed(reply, data) : { data };
+    },
   );
 
   app.post<{ Params: { id: string }; Body: BulkLabelInput }>(
@@ -158,9 +168,10 @@ export function registerLabelRoutes(app: FastifyInstance, ctx: AppContext): void
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const documents = request.body.documents.map((d) => ({ ...d, toUpsertList: upsertsOf(d.toUpsertList) }));
-      return { data: await updateLabelsInBulk(ctx, principalOf(request), request.params.id, { ...request.body, documents }) };
+      const data = await updateLabelsInBulk(ctx, principalOf(request), request.params.id, { ...request.body, documents });
+      return data.reduce((n, d) => n + d.labels.length, 0) > CHUNK_SIZE ? streamed(reply, data) : { data };
     },
   );
 }
