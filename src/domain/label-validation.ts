@@ -163,6 +163,8 @@ export async function planLabelUpdate(db: Db, p: Principal, documentId: string, 
   if (upserts.length === 0 && deleteIds.length === 0) {
     throw invalid('empty_label_update', 'A label update needs at least one label in toUpsertList or toDeleteList.', {});
   }
+  // A large request's body was just parsed and schema-checked in this turn: let other requests in before planning.
+  if (upserts.length + deleteIds.length > CHUNK_SIZE) await pause();
   const document = await getDocumentRow(db, p.teamId, documentId);
   if (document.status === 'excluded') {
     throw new ConflictError(`Document ${documentId} is excluded from its project and cannot be labeled.`, { documentId }, 'document_excluded');
