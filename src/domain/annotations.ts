@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Transaction } from 'kysely';
-import type { Actor, DocumentRef, LabelView, TeamRef } from '../events/event.js';
+import type { Actor, DocumentRef, LabelView, ProjectRef, TeamRef } from '../events/event.js';
 import type { EventType } from '../events/catalog.js';
 import type { NewEvent } from '../events/outbox.js';
 import type { AnnotationPayload, LabelUpdateList } from '../events/payloads.js';
@@ -139,7 +139,9 @@ async function appendAnnotationEvents(
   const gone = changes.filter((c) => existedBefore.has(c.memberId) && c.after.length === 0);
   const created = changes.filter((c) => !existedBefore.has(c.memberId)).length;
   const document = eventDocumentRef(doc, annotations.length + created - gone.length);
-  const envelope = { team: env.team, actor: env.actor, project: await eventProjectRef(trx, env.project) };
+  // The project's counts are read only when an event is appended here (not when every change goes to `bulk`).
+  let project: ProjectRef | undefined;
+  const envelope = async () => ({ team: env.team, actor: env.actor, project: (project ??= await eventProjectRef(trx, env.project)) });
   const memberNums = await memberNumsOf(trx, changes.map((c) => c.memberId));
   const isReviewDocument = plan.mode === 'reviewer';
   const payload = (c: AnnotationChange, existed: boolean): AnnotationPayload => ({
@@ -157,14 +159,14 @@ async function appendAnnotationEvents(
     if (!existedBefore.has(c.memberId) && bulk) {
       bulk.push({ annotation: payload(c, false), document });
     } else if (!existedBefore.has(c.memberId)) {
-      await append({ ...envelope, type: 'ANNOTATION_CREATED', data: { annotation: payload(c, false), document, isReviewDocument, labelUpdateList: c.list } });
+      await append({ ...(await envelope()), type: 'ANNOTATION_CREATED', data: { annotation: payload(c, false), document, isReviewDocument, labelUpdateList: c.list } });
     } else if (c.after.length > 0) {
-      await append({ ...envelope, type: 'ANNOTATION_UPDATED', data: { annotation: payload(c, true), document, isReviewDocument, labelUpdateList: c.list, before: { labels: c.before } } });
+      await append({ ...(await envelope()), type: 'ANNOTATION_UPDATED', data: { annotation: payload(c, true), document, isReviewDocument, labelUpdateList: c.list, before: { labels: c.before } } });
     }
   }
   if (gone.length > 0) {
     await append({
-      ...envelope,
+      ...(await envelope()),
       type: 'ANNOTATIONS_DELETED',
       data: {
         annotations: gone.map((c) => ({ id: c.row!.id, num: Number(c.row!.num), documentId: doc.id, memberId: c.memberId, labels: c.before })),

@@ -55,15 +55,17 @@ export async function updateLabelsInBulk(
     throw new ValidationError(`Document ${repeated} appears more than once; send each document's labels in one entry.`, { documentId: repeated }, 'duplicate_document');
   }
   const gated: GatedUpdate[] = [];
-  // No transaction is open yet: between documents, once a chunk of labels was planned, other requests get a turn.
+  // No transaction is open yet: between documents, other requests get a turn every few milliseconds.
   const gatePace = pacer(yieldToEventLoop);
+  // Every BEFORE_UPDATE_LABELS shows the project as it is before the update: counted once, not per document.
+  const projectBefore = await eventProjectRef(ctx.store.db, project);
   for (const [i, d] of input.documents.entries()) {
-    const g = await gateLabelUpdate(ctx, p, ids[i]!, { toUpsertList: d.toUpsertList, toDeleteList: d.toDeleteList, mode: input.mode }, now);
+    const g = await gateLabelUpdate(ctx, p, ids[i]!, { toUpsertList: d.toUpsertList, toDeleteList: d.toDeleteList, mode: input.mode }, now, projectBefore);
     if (g.plan.document.project_id !== project.id) {
       throw new LabelhookError('not_found', 404, `Document ${d.documentId} is not in project ${projectRef}; nothing was changed.`, { resource: 'Document', id: String(d.documentId) });
     }
     gated.push(g);
-    await gatePace(g.size);
+    await gatePace();
   }
   // Up to 1,000 documents and 10,000 labels: past a chunk, one bulk transaction that pauses between slices.
   const size = gated.reduce((n, g) => n + g.size, 0);
@@ -76,7 +78,7 @@ export async function updateLabelsInBulk(
       const current = await applyGatedUpdate(trx, ctx, p, g, now, created);
       const labels = await mapInSlices(await labelsOnDocument(trx, current.document.id, pauseFor(g)), (l) => toLabelView(l.row));
       out.push({ documentId: current.document.id, labels });
-      await pace(g.size);
+      await pace();
     }
     if (created.length > 0) {
       const row = await getProject(trx, p.teamId, project.id);

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError } from '../errors.js';
-import type { LabelView, StoredEvent } from '../events/event.js';
+import type { LabelView, ProjectRef, StoredEvent } from '../events/event.js';
 import { draftEvent } from '../events/outbox.js';
 import type { EventDataByType } from '../events/payloads.js';
 import type { DatabaseSchema } from '../store/schema.js';
@@ -44,13 +44,21 @@ export interface GatedUpdate {
  * with no transaction open, since a gate may take seconds and a held write lock would stall every other writer.
  * A veto throws 409 `gate_rejected`.
  */
-export async function gateLabelUpdate(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput, now: number): Promise<GatedUpdate> {
+export async function gateLabelUpdate(
+  ctx: AppContext,
+  p: Principal,
+  documentId: string,
+  input: LabelUpdateInput,
+  now: number,
+  /** The project's event ref, when the caller counted it already (a bulk update, once for all its documents). */
+  projectRef?: ProjectRef,
+): Promise<GatedUpdate> {
   // No transaction is open: a large plan may pause between its slices (it is checked again inside the transaction).
   const plan = await planLabelUpdate(ctx.store.db, p, documentId, input, now, { pause: yieldToEventLoop });
   // Annotations on the document before the update: one per member who has labels on it (an emptied one is deleted).
   const annotationCount = new Set(plan.existing.map((l) => l.memberId)).size;
   const data: GatedUpdate['data'] = { document: eventDocumentRef(plan.document, annotationCount), isReviewDocument: plan.mode === 'reviewer', labelUpdateList: plan.labelUpdateList };
-  const project = await eventProjectRef(ctx.store.db, plan.project);
+  const project = projectRef ?? (await eventProjectRef(ctx.store.db, plan.project));
   const event = draftEvent({ type: 'BEFORE_UPDATE_LABELS', team: teamOf(p), project, actor: actorOf(p), data }, now);
   const verdict = await ctx.labelGate.check(event);
   if (!verdict.allow) {

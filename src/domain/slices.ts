@@ -69,14 +69,16 @@ export type Breather = () => Promise<void>;
 /** The breather that does not pause (small changes, and ordinary transactions, which must not hold a commit group). */
 export const noPause: Breather = async () => undefined;
 
-/** A pause once at least `per` units of work (labels) were done since the last one: for loops over uneven items. */
-export function pacer(pause: Breather, per = CHUNK_SIZE): (work: number) => Promise<void> {
-  let since = 0;
-  return async (work) => {
-    since += work;
-    if (since < per) return;
-    since = 0;
+/**
+ * A pause once `budgetMs` of work went by since the last one: for loops whose items cost unevenly (a bulk label
+ * update's documents: a few statements each, plus their labels), so no turn runs much past the budget.
+ */
+export function pacer(pause: Breather, budgetMs = 20): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
     await pause();
+    since = performance.now();
   };
 }
 
