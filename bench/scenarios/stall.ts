@@ -71,7 +71,7 @@ function figures(what: string, l: Latencies): Figure[] {
   ];
 }
 
-/** The three bulk requests against one server; answers their figures, labelled with `where`. */
+/** The four bulk requests against one server; answers their figures, labelled with `where`. */
 async function bulkWork(ctx: BenchContext, where: string, worker: boolean): Promise<Figure[]> {
   const count = scaled(ctx.options, 100_000, 1_000);
   const labelCount = scaled(ctx.options, 10_000, 100);
@@ -95,13 +95,6 @@ async function bulkWork(ctx: BenchContext, where: string, worker: boolean): Prom
     const imported = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'POST', `/api/v1/projects/${project.id}/documents`, importBody));
     report('import', imported);
 
-    const page = await api.call<{ data: { id: string }[] }>('GET', `/api/v1/projects/${project.id}/documents?limit=1`);
-    const labels = Array.from({ length: labelCount }, (_, i) => ({ labelSetItemId: i % 2 ? 'pos' : 'neg', startCharIndex: 0, endCharIndex: 6, counter: i }));
-    const labelBody = JSON.stringify({ toUpsertList: labels });
-    ctx.log(`stall (${where}): update of ${labelCount} labels on one document`);
-    const labeled = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'POST', `/api/v1/documents/${page.data[0]!.id}/labels`, labelBody));
-    report('label update', labeled);
-
     const ids: string[] = [];
     for (let cursor: string | null = null; ; ) {
       const res: { data: { id: string }[]; nextCursor: string | null } = await api.call('GET', `/api/v1/projects/${project.id}/documents?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
@@ -109,12 +102,26 @@ async function bulkWork(ctx: BenchContext, where: string, worker: boolean): Prom
       cursor = res.nextCursor;
       if (!cursor) break;
     }
+    const label = (i: number) => ({ labelSetItemId: i % 2 ? 'pos' : 'neg', startCharIndex: 0, endCharIndex: 6, counter: i });
+    const labelBody = JSON.stringify({ toUpsertList: Array.from({ length: labelCount }, (_, i) => label(i)) });
+    ctx.log(`stall (${where}): update of ${labelCount} labels on one document`);
+    const labeled = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'POST', `/api/v1/documents/${ids[0]!}/labels`, labelBody));
+    report('label update', labeled);
+
+    // The bulk label update at its limits: the same number of labels over up to 1,000 other documents.
+    const bulkDocs = ids.slice(1, 1 + Math.min(1_000, labelCount));
+    const perDoc = Math.ceil(labelCount / bulkDocs.length);
+    const bulkBody = JSON.stringify({ documents: bulkDocs.map((id) => ({ documentId: id, toUpsertList: Array.from({ length: perDoc }, (_, i) => label(i)) })) });
+    ctx.log(`stall (${where}): bulk update of ${perDoc * bulkDocs.length} labels on ${bulkDocs.length} documents`);
+    const bulkLabeled = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'POST', `/api/v1/projects/${project.id}/labels`, bulkBody));
+    report('bulk label update', bulkLabeled);
     ctx.log(`stall (${where}): delete of the ${ids.length} documents`);
     const deleted = await measureDuring(server.origin, other.apiKey, () => send(bulkPool, BENCH_ADMIN_KEY, 'DELETE', `/api/v1/projects/${project.id}/documents`, JSON.stringify({ ids })));
     report('delete', deleted);
     return [
       ...figures(`${where}, import of ${count} documents`, imported),
       ...figures(`${where}, update of ${labelCount} labels`, labeled),
+      ...figures(`${where}, bulk update of ${labelCount} labels on ${Math.min(1_000, labelCount)} documents`, bulkLabeled),
       ...figures(`${where}, delete of ${ids.length} documents`, deleted),
     ];
   } finally {
@@ -125,9 +132,10 @@ async function bulkWork(ctx: BenchContext, where: string, worker: boolean): Prom
 }
 
 /**
- * Scenario: one team's bulk work (a 100,000-document import, a 10,000-label update, deleting the import) while another
- * team's client polls GET /api/v1/me, against `labelhook serve --no-worker` (API only, workers elsewhere) and against
- * `labelhook serve` with the delivery engine in the same process and a webhook subscribed to every event.
+ * Scenario: one team's bulk work (a 100,000-document import, a 10,000-label update on one document and one over 1,000
+ * documents, deleting the import) while another team's client polls GET /api/v1/me, against `labelhook serve
+ * --no-worker` (API only, workers elsewhere) and against `labelhook serve` with the delivery engine in the same process
+ * and a webhook subscribed to every event.
  */
 export const stallScenario: Scenario = {
   name: 'stall',

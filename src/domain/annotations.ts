@@ -1,12 +1,13 @@
 import type { Insertable, Selectable, Transaction } from 'kysely';
-import type { Actor, DocumentRef, LabelView, TeamRef } from '../events/event.js';
-import { appendEvent } from '../events/outbox.js';
+import type { Actor, DocumentRef, LabelView, ProjectRef, TeamRef } from '../events/event.js';
+import type { EventType } from '../events/catalog.js';
+import type { NewEvent } from '../events/outbox.js';
 import type { AnnotationPayload, LabelUpdateList } from '../events/payloads.js';
 import { newId } from '../ids.js';
 import { numOf } from '../store/num-alias.js';
 import type { AnnotationTable, DatabaseSchema, LabelTable, ProjectTable } from '../store/schema.js';
 import { eventDocumentRef, eventProjectRef } from './event-refs.js';
-import { eachSlice } from './slices.js';
+import { appendEventInSlices, eachSlice, noPause, type Breather } from './slices.js';
 import { labelColumns } from './labels.js';
 import type { LabelPlan } from './label-validation.js';
 import { toLabelView } from './views.js';
@@ -55,7 +56,9 @@ function changesOf(plan: LabelPlan, callerId: string, annotations: Selectable<An
     const deleted = new Set(c.list.toDeleteList.map((l) => l.id));
     const upserted = new Map(c.list.toUpsertList.map((l) => [l.id, l]));
     const kept = c.before.filter((l) => !deleted.has(l.id)).map((l) => upserted.get(l.id) ?? l);
-    const added = c.list.toUpsertList.filter((l) => !c.before.some((b) => b.id === l.id));
+    // A set, not a scan of `before` per label: both may hold 10,000 labels.
+    const had = new Set(c.before.map((b) => b.id));
+    const added = c.list.toUpsertList.filter((l) => !had.has(l.id));
     c.after = [...kept, ...added].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
   return [...changes.values()];
@@ -65,7 +68,8 @@ function changesOf(plan: LabelPlan, callerId: string, annotations: Selectable<An
  * Applies a validated label plan inside the caller's transaction and appends the annotation events: a member's
  * first label creates their annotation (`ANNOTATION_CREATED`), later changes update it (`ANNOTATION_UPDATED`, with
  * the labels before), and removing its last label deletes it (one `ANNOTATIONS_DELETED` for all such annotations).
- * With `bulk`, created annotations are collected there instead, for the caller's one `ANNOTATIONS_CREATED`.
+ * With `bulk`, created annotations are collected there instead, for the caller's one `ANNOTATIONS_CREATED`. A large
+ * plan's events are stringified in slices with `pause` between them (a bulk transaction's; noPause otherwise).
  */
 export async function applyLabelPlan(
   trx: Transaction<DatabaseSchema>,
@@ -74,12 +78,14 @@ export async function applyLabelPlan(
   env: EventContext,
   now: number,
   bulk?: CreatedAnnotation[],
+  pause: Breather = noPause,
 ): Promise<void> {
   const doc = plan.document;
   const annotations = await trx.selectFrom('annotations').selectAll().where('document_id', '=', doc.id).execute();
   const changes = changesOf(plan, callerId, annotations);
+  await pause();
   await writeChanges(trx, plan, callerId, changes, now);
-  await appendAnnotationEvents(trx, plan, annotations, changes, env, now, bulk);
+  await appendAnnotationEvents(trx, plan, annotations, changes, { ...env, pause }, now, bulk);
 }
 
 /** The rows of a label plan: labels deleted, updated and created, annotations created, touched or emptied and deleted. */
@@ -123,16 +129,19 @@ async function appendAnnotationEvents(
   plan: LabelPlan,
   annotations: Selectable<AnnotationTable>[],
   changes: AnnotationChange[],
-  env: EventContext,
+  env: EventContext & { pause: Breather },
   now: number,
   bulk: CreatedAnnotation[] | undefined,
 ): Promise<void> {
   const doc = plan.document;
+  const append = <T extends EventType>(event: NewEvent<T>) => appendEventInSlices(trx, event, now, env.pause);
   const existedBefore = new Set(annotations.map((a) => a.member_id));
   const gone = changes.filter((c) => existedBefore.has(c.memberId) && c.after.length === 0);
   const created = changes.filter((c) => !existedBefore.has(c.memberId)).length;
   const document = eventDocumentRef(doc, annotations.length + created - gone.length);
-  const envelope = { team: env.team, actor: env.actor, project: await eventProjectRef(trx, env.project) };
+  // The project's counts are read only when an event is appended here (not when every change goes to `bulk`).
+  let project: ProjectRef | undefined;
+  const envelope = async () => ({ team: env.team, actor: env.actor, project: (project ??= await eventProjectRef(trx, env.project)) });
   const memberNums = await memberNumsOf(trx, changes.map((c) => c.memberId));
   const isReviewDocument = plan.mode === 'reviewer';
   const payload = (c: AnnotationChange, existed: boolean): AnnotationPayload => ({
@@ -150,33 +159,25 @@ async function appendAnnotationEvents(
     if (!existedBefore.has(c.memberId) && bulk) {
       bulk.push({ annotation: payload(c, false), document });
     } else if (!existedBefore.has(c.memberId)) {
-      await appendEvent(trx, { ...envelope, type: 'ANNOTATION_CREATED', data: { annotation: payload(c, false), document, isReviewDocument, labelUpdateList: c.list } }, now);
+      await append({ ...(await envelope()), type: 'ANNOTATION_CREATED', data: { annotation: payload(c, false), document, isReviewDocument, labelUpdateList: c.list } });
     } else if (c.after.length > 0) {
-      await appendEvent(
-        trx,
-        { ...envelope, type: 'ANNOTATION_UPDATED', data: { annotation: payload(c, true), document, isReviewDocument, labelUpdateList: c.list, before: { labels: c.before } } },
-        now,
-      );
+      await append({ ...(await envelope()), type: 'ANNOTATION_UPDATED', data: { annotation: payload(c, true), document, isReviewDocument, labelUpdateList: c.list, before: { labels: c.before } } });
     }
   }
   if (gone.length > 0) {
-    await appendEvent(
-      trx,
-      {
-        ...envelope,
-        type: 'ANNOTATIONS_DELETED',
-        data: {
-          annotations: gone.map((c) => ({ id: c.row!.id, num: Number(c.row!.num), documentId: doc.id, memberId: c.memberId, labels: c.before })),
-          document,
-          isReviewDocument,
-          labelUpdateList: {
-            toDeleteList: gone.flatMap((c) => c.list.toDeleteList),
-            toUpsertList: gone.flatMap((c) => c.list.toUpsertList),
-          },
+    await append({
+      ...(await envelope()),
+      type: 'ANNOTATIONS_DELETED',
+      data: {
+        annotations: gone.map((c) => ({ id: c.row!.id, num: Number(c.row!.num), documentId: doc.id, memberId: c.memberId, labels: c.before })),
+        document,
+        isReviewDocument,
+        labelUpdateList: {
+          toDeleteList: gone.flatMap((c) => c.list.toDeleteList),
+          toUpsertList: gone.flatMap((c) => c.list.toUpsertList),
         },
       },
-      now,
-    );
+    });
   }
 }
 

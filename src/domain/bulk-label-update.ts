@@ -1,16 +1,18 @@
 import type { AppContext } from '../app-context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { LabelView } from '../events/event.js';
-import { appendEvent, outboxTransaction } from '../events/outbox.js';
+import { outboxTransaction } from '../events/outbox.js';
 import type { CreatedAnnotation } from './annotations.js';
 import { eventProjectRef } from './event-refs.js';
 import { resolveDocumentIds } from './id-alias.js';
 import { labelsOnDocument } from './labels.js';
-import { applyGatedUpdate, gateLabelUpdate, type GatedUpdate } from './label-update.js';
+import { CHUNK_SIZE } from './chunked.js';
+import { applyGatedUpdate, gateLabelUpdate, pauseFor, type GatedUpdate } from './label-update.js';
 import type { LabelMode, LabelUpdateInput } from './label-validation.js';
 import { actorOf, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { getProject } from './projects.js';
+import { appendEventInSlices, mapInSlices, noPause, pacer, transactionFor, yieldToEventLoop } from './slices.js';
 import { toLabelView } from './views.js';
 
 /** Most documents, and labels over all of them, one bulk label update may carry. */
@@ -54,23 +56,34 @@ export async function updateLabelsInBulk(
     throw new ValidationError(`Document ${repeated} appears more than once; send each document's labels in one entry.`, { documentId: repeated }, 'duplicate_document');
   }
   const gated: GatedUpdate[] = [];
+  // No transaction is open yet: between documents, other requests get a turn every few milliseconds.
+  const gatePace = pacer(yieldToEventLoop);
+  // Every BEFORE_UPDATE_LABELS shows the project as it is before the update: counted once, not per document.
+  const projectBefore = await eventProjectRef(ctx.store.db, project);
   for (const [i, d] of input.documents.entries()) {
-    const g = await gateLabelUpdate(ctx, p, ids[i]!, { toUpsertList: d.toUpsertList, toDeleteList: d.toDeleteList, mode: input.mode }, now);
+    const g = await gateLabelUpdate(ctx, p, ids[i]!, { toUpsertList: d.toUpsertList, toDeleteList: d.toDeleteList, mode: input.mode }, now, projectBefore);
     if (g.plan.document.project_id !== project.id) {
       throw new NotFoundError('Document', String(d.documentId), `Document ${d.documentId} is not in project ${projectRef}; nothing was changed.`);
     }
     gated.push(g);
+    await gatePace();
   }
-  const answer = await outboxTransaction(ctx).execute(async (trx) => {
+  // Up to 1,000 documents and 10,000 labels: past a chunk, one bulk transaction that pauses between slices.
+  const size = gated.reduce((n, g) => n + g.size, 0);
+  const pause = size > CHUNK_SIZE ? yieldToEventLoop : noPause;
+  const answer = await outboxTransaction(ctx, transactionFor(ctx.store, size)).execute(async (trx) => {
     const created: CreatedAnnotation[] = [];
     const out: { documentId: string; labels: LabelView[] }[] = [];
+    const pace = pacer(pause);
     for (const g of gated) {
       const current = await applyGatedUpdate(trx, ctx, p, g, now, created);
-      out.push({ documentId: current.document.id, labels: (await labelsOnDocument(trx, current.document.id)).map((l) => toLabelView(l.row)) });
+      const labels = await mapInSlices(await labelsOnDocument(trx, current.document.id, pauseFor(g)), (l) => toLabelView(l.row));
+      out.push({ documentId: current.document.id, labels });
+      await pace();
     }
     if (created.length > 0) {
       const row = await getProject(trx, p.teamId, project.id);
-      await appendEvent(
+      await appendEventInSlices(
         trx,
         {
           type: 'ANNOTATIONS_CREATED',
@@ -80,6 +93,7 @@ export async function updateLabelsInBulk(
           data: { annotations: created.map((c) => c.annotation), documents: created.map((c) => c.document), isReviewDocument: input.mode === 'reviewer' },
         },
         now,
+        pause,
       );
     }
     return out;

@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { ConflictError } from '../errors.js';
-import type { LabelView, StoredEvent } from '../events/event.js';
-import { appendEvent, draftEvent, outboxTransaction } from '../events/outbox.js';
+import type { LabelView, ProjectRef, StoredEvent } from '../events/event.js';
+import { draftEvent, outboxTransaction } from '../events/outbox.js';
 import type { EventDataByType } from '../events/payloads.js';
 import { lockDocumentRow } from '../store/row-locks.js';
 import type { DatabaseSchema } from '../store/schema.js';
@@ -14,17 +14,17 @@ import { CHUNK_SIZE } from './chunked.js';
 import { actorOf, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
 import { markInProgress } from './project-progress.js';
-import { mapInSlices, transactionFor, yieldToEventLoop } from './slices.js';
+import { appendEventInSlices, jsonInSlices, mapInSlices, noPause, transactionFor, yieldToEventLoop, type Breather } from './slices.js';
 import { toLabelView } from './views.js';
 
-/** Number of labels an update touches: past a chunk it runs in slices, yielding to the event loop between steps. */
+/** Number of labels an update touches. */
 function sizeOf(input: LabelUpdateInput): number {
   return (input.toUpsertList?.length ?? 0) + (input.toDeleteList?.length ?? 0);
 }
 
-/** An async pause between the steps of a large update (up to 10,000 labels), nothing for a small one. */
-function breatherFor(input: LabelUpdateInput): () => Promise<void> {
-  return sizeOf(input) > CHUNK_SIZE ? yieldToEventLoop : async () => undefined;
+/** How an approved update is applied: past a chunk of labels (up to 10,000 sent, as many on the document), in slices. */
+export function pauseFor(gated: GatedUpdate): Breather {
+  return gated.size > CHUNK_SIZE ? yieldToEventLoop : noPause;
 }
 
 /** A label update the gate approved: its plan and the BEFORE_UPDATE_LABELS event the gate saw. */
@@ -34,6 +34,10 @@ export interface GatedUpdate {
   plan: LabelPlan;
   data: EventDataByType['BEFORE_UPDATE_LABELS'];
   event: StoredEvent;
+  /** `plan.labelUpdateList` as JSON, to check the update still applies as the gate saw it. */
+  listJson: string;
+  /** Labels on the document plus labels sent: the work of applying it and of listing the document's labels after. */
+  size: number;
 }
 
 /**
@@ -41,14 +45,21 @@ export interface GatedUpdate {
  * with no transaction open, since a gate may take seconds and a held write lock would stall every other writer.
  * A veto throws 409 `gate_rejected`.
  */
-export async function gateLabelUpdate(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput, now: number): Promise<GatedUpdate> {
-  const breathe = breatherFor(input);
-  const plan = await planLabelUpdate(ctx.store.db, p, documentId, input, now);
-  await breathe();
+export async function gateLabelUpdate(
+  ctx: AppContext,
+  p: Principal,
+  documentId: string,
+  input: LabelUpdateInput,
+  now: number,
+  /** The project's event ref, when the caller counted it already (a bulk update, once for all its documents). */
+  projectRef?: ProjectRef,
+): Promise<GatedUpdate> {
+  // No transaction is open: a large plan may pause between its slices (it is checked again inside the transaction).
+  const plan = await planLabelUpdate(ctx.store.db, p, documentId, input, now, { pause: yieldToEventLoop });
   // Annotations on the document before the update: one per member who has labels on it (an emptied one is deleted).
   const annotationCount = new Set(plan.existing.map((l) => l.memberId)).size;
   const data: GatedUpdate['data'] = { document: eventDocumentRef(plan.document, annotationCount), isReviewDocument: plan.mode === 'reviewer', labelUpdateList: plan.labelUpdateList };
-  const project = await eventProjectRef(ctx.store.db, plan.project);
+  const project = projectRef ?? (await eventProjectRef(ctx.store.db, plan.project));
   const event = draftEvent({ type: 'BEFORE_UPDATE_LABELS', team: teamOf(p), project, actor: actorOf(p), data }, now);
   const verdict = await ctx.labelGate.check(event);
   if (!verdict.allow) {
@@ -58,7 +69,9 @@ export async function gateLabelUpdate(ctx: AppContext, p: Principal, documentId:
       'gate_rejected',
     );
   }
-  return { documentId, input, plan, data, event };
+  const size = plan.existing.length + sizeOf(input);
+  const listJson = await jsonInSlices(plan.labelUpdateList);
+  return { documentId, input, plan, data, event, listJson, size };
 }
 
 /**
@@ -76,19 +89,19 @@ export async function applyGatedUpdate(
   const { plan, event, documentId, data } = gated;
   // Serialise label updates of one document so two members' first labels cannot race on its annotations.
   await lockDocumentRow(trx, ctx.store.capabilities, plan.document.id);
-  const breathe = breatherFor(gated.input);
-  const current = await planLabelUpdate(trx, p, documentId, gated.input, now, plan.newIds);
-  await breathe();
-  if (JSON.stringify(current.labelUpdateList) !== JSON.stringify(plan.labelUpdateList)) {
+  // Pauses only in a large update's bulk transaction (transactionFor), which holds no other request's commit.
+  const pause = pauseFor(gated);
+  const current = await planLabelUpdate(trx, p, documentId, gated.input, now, { presetIds: plan.newIds, pause });
+  if ((await jsonInSlices(current.labelUpdateList, pause)) !== gated.listJson) {
     // The gate approved an update that no longer applies as shown (labels changed meanwhile): never apply another one.
     throw new ConflictError('The document\'s labels changed while the update was being checked; fetch them and send the update again.', { documentId }, 'labels_changed');
   }
   const { team, actor, project } = event;
-  await appendEvent(trx, { type: 'BEFORE_UPDATE_LABELS', team, project, actor, data, id: event.id }, now);
-  await breathe();
+  await appendEventInSlices(trx, { type: 'BEFORE_UPDATE_LABELS', team, project, actor, data, id: event.id }, now, pause);
+  await pause();
   const projectRow = await markInProgress(trx, current.project, now);
-  await applyLabelPlan(trx, current, p.memberId, { team, project: projectRow, actor: actorOf(p) }, now, bulk);
-  await breathe();
+  await applyLabelPlan(trx, current, p.memberId, { team, project: projectRow, actor: actorOf(p) }, now, bulk, pause);
+  await pause();
   return current;
 }
 
@@ -99,9 +112,9 @@ export async function applyGatedUpdate(
 export async function updateLabels(ctx: AppContext, p: Principal, documentId: string, input: LabelUpdateInput): Promise<LabelView[]> {
   const now = ctx.clock();
   const gated = await gateLabelUpdate(ctx, p, documentId, input, now);
-  const labels = await outboxTransaction(ctx, transactionFor(ctx.store, sizeOf(input))).execute(async (trx) => {
+  const labels = await outboxTransaction(ctx, transactionFor(ctx.store, gated.size)).execute(async (trx) => {
     const current = await applyGatedUpdate(trx, ctx, p, gated, now);
-    return mapInSlices(await labelsOnDocument(trx, current.document.id), (l) => toLabelView(l.row));
+    return mapInSlices(await labelsOnDocument(trx, current.document.id, pauseFor(gated)), (l) => toLabelView(l.row));
   });
   return labels;
 }

@@ -5,11 +5,13 @@ import type { LabelView } from '../events/event.js';
 import type { LabelUpdateList } from '../events/payloads.js';
 import { newId } from '../ids.js';
 import type { DatabaseSchema, DocumentTable, ProjectTable } from '../store/schema.js';
+import { CHUNK_SIZE } from './chunked.js';
 import { getDocumentRow } from './documents.js';
 import { labelsOnDocument, type OwnedLabel } from './labels.js';
 import { requireRole } from './permissions.js';
 import type { Principal } from './principal.js';
 import { getProject } from './projects.js';
+import { noPause, type Breather } from './slices.js';
 import { toLabelView } from './views.js';
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -139,11 +141,22 @@ function checkOwner(owned: OwnedLabel, p: Principal, list: string, index: number
   }, 'forbidden');
 }
 
+/** How planLabelUpdate runs: with the ids of an earlier plan, and whether it may pause between slices. */
+export interface PlanOptions {
+  /** Ids the first plan gave to created labels (undefined: make new ones). */
+  presetIds?: string[];
+  /** Pause between slices of CHUNK_SIZE labels (reading the document's labels, checking the update's). */
+  pause?: Breather;
+}
+
 /**
  * Validates a label update against the current rows and builds exactly what will be applied. Called twice: before
  * the gate (`presetIds` undefined: new ids are made) and inside the write transaction with the same ids.
  */
-export async function planLabelUpdate(db: Db, p: Principal, documentId: string, input: LabelUpdateInput, now: number, presetIds?: string[]): Promise<LabelPlan> {
+export async function planLabelUpdate(db: Db, p: Principal, documentId: string, input: LabelUpdateInput, now: number, options: PlanOptions = {}): Promise<LabelPlan> {
+  const { presetIds, pause = noPause } = options;
+  // Between two slices of the update's labels (10,000 at most), the event loop answers other requests.
+  const sliceStarts = (index: number): boolean => index > 0 && index % CHUNK_SIZE === 0;
   const mode = input.mode ?? 'labeler';
   if (mode === 'reviewer') requireRole(p, 'label in reviewer mode', 'reviewer');
   const upserts = input.toUpsertList ?? [];
@@ -151,13 +164,15 @@ export async function planLabelUpdate(db: Db, p: Principal, documentId: string, 
   if (upserts.length === 0 && deleteIds.length === 0) {
     throw invalid('empty_label_update', 'A label update needs at least one label in toUpsertList or toDeleteList.', {});
   }
+  // A large request's body was just parsed and schema-checked in this turn: let other requests in before planning.
+  if (upserts.length + deleteIds.length > CHUNK_SIZE) await pause();
   const document = await getDocumentRow(db, p.teamId, documentId);
   if (document.status === 'excluded') {
     throw new ConflictError(`Document ${documentId} is excluded from its project and cannot be labeled.`, { documentId }, 'document_excluded');
   }
   const project = await getProject(db, p.teamId, document.project_id);
   const labelSetIds = new Set((JSON.parse(project.label_set) as { id: string }[]).map((i) => i.id));
-  const existing = await labelsOnDocument(db, document.id);
+  const existing = await labelsOnDocument(db, document.id, options.pause);
   const byId = new Map(existing.map((l) => [l.row.id, l]));
 
   const mentioned = new Set<string>();
@@ -166,20 +181,24 @@ export async function planLabelUpdate(db: Db, p: Principal, documentId: string, 
     mentioned.add(id);
   };
 
-  const deletes = deleteIds.map((id, index) => {
+  const deletes: OwnedLabel[] = [];
+  for (const [index, id] of deleteIds.entries()) {
+    if (sliceStarts(index)) await pause();
     mention(id, 'toDeleteList', index);
     const owned = byId.get(id);
     if (!owned) throw invalid('label_not_found', `toDeleteList[${index}]: label ${id} is not on document ${documentId}.`, { list: 'toDeleteList', index, id });
     checkOwner(owned, p, 'toDeleteList', index);
-    return owned;
-  });
+    deletes.push(owned);
+  }
 
   // Ids made in one millisecond sort by their random tail: sort them so labels list in the order they were sent.
   const newIds = presetIds ?? upserts.filter((u) => u.id === undefined).map(() => newId('lbl', now)).sort();
   let created = 0;
   const creates: LabelView[] = [];
   const updates: LabelPlan['updates'] = [];
-  const toUpsertList = upserts.map((u, index) => {
+  const toUpsertList: LabelView[] = [];
+  for (const [index, u] of upserts.entries()) {
+    if (sliceStarts(index)) await pause();
     let label: LabelView;
     if (u.id !== undefined) {
       mention(u.id, 'toUpsertList', index);
@@ -195,8 +214,8 @@ export async function planLabelUpdate(db: Db, p: Principal, documentId: string, 
       creates.push(label);
     }
     checkLabel(label, index, labelSetIds, document, mode);
-    return label;
-  });
+    toUpsertList.push(label);
+  }
 
   return {
     document,

@@ -1,4 +1,7 @@
-import type { TransactionBuilder } from 'kysely';
+import type { Kysely, Transaction, TransactionBuilder } from 'kysely';
+import type { EventType } from '../events/catalog.js';
+import type { StoredEvent } from '../events/event.js';
+import { appendEvent, type NewEvent } from '../events/outbox.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Store } from '../store/db.js';
 import type { DatabaseSchema } from '../store/schema.js';
@@ -21,11 +24,11 @@ export async function eachSlice<T>(items: readonly T[], fn: (part: T[]) => Promi
   }
 }
 
-/** `items` mapped a slice per event-loop turn. */
-export async function mapInSlices<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
+/** `items` mapped a slice per event-loop turn (`fn` gets each item's index in `items`). */
+export async function mapInSlices<T, R>(items: readonly T[], fn: (item: T, index: number) => R): Promise<R[]> {
   const out: R[] = [];
   await eachSlice(items, (part) => {
-    for (const item of part) out.push(fn(item));
+    for (const item of part) out.push(fn(item, out.length));
   });
   return out;
 }
@@ -58,4 +61,77 @@ export async function objectJsonInSlices(fields: Record<string, unknown>): Promi
     parts.push(`${JSON.stringify(key)}:${json}`);
   }
   return `{${parts.join(',')}}`;
+}
+
+/** A pause between two slices of a bulk change: yieldToEventLoop, or nothing where yielding is not wanted. */
+export type Breather = () => Promise<void>;
+
+/** The breather that does not pause (small changes, and ordinary transactions, which must not hold a commit group). */
+export const noPause: Breather = async () => undefined;
+
+/**
+ * A pause once `budgetMs` of work went by since the last one: for loops whose items cost unevenly (a bulk label
+ * update's documents: a few statements each, plus their labels), so no turn runs much past the budget.
+ */
+export function pacer(pause: Breather, budgetMs = 20): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
+    await pause();
+    since = performance.now();
+  };
+}
+
+/** A plain object (a JSON object literal's kind): the only kind jsonInSlices looks into. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'toJSON' in value) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Whether `value` holds, within a few levels of plain objects and arrays, an array longer than one slice. */
+function holdsLongArray(value: unknown, depth: number): boolean {
+  if (depth === 0) return false;
+  if (Array.isArray(value)) return value.length > CHUNK_SIZE || value.some((v) => holdsLongArray(v, depth - 1));
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (holdsLongArray(value[key], depth - 1)) return true;
+  return false;
+}
+
+/**
+ * Exactly `JSON.stringify(value)`, with every array longer than one slice (inside plain objects and arrays, a few
+ * levels deep) stringified a slice at a time, `pause` between two slices: a 10,000-label event is megabytes of JSON.
+ */
+export async function jsonInSlices(value: unknown, pause: Breather = yieldToEventLoop): Promise<string> {
+  if (!holdsLongArray(value, 4)) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    const parts: string[] = [];
+    if (value.length > CHUNK_SIZE) {
+      const slices = chunked(value);
+      for (let i = 0; i < slices.length; i++) {
+        if (i > 0) await pause();
+        parts.push(JSON.stringify(slices[i]).slice(1, -1));
+      }
+    } else {
+      for (const item of value) parts.push(await jsonInSlices(item, pause));
+    }
+    return `[${parts.join(',')}]`;
+  }
+  const fields: string[] = [];
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    // As JSON.stringify: object fields that have no JSON form are left out.
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    fields.push(`${JSON.stringify(key)}:${await jsonInSlices(v, pause)}`);
+  }
+  return `{${fields.join(',')}}`;
+}
+
+/** appendEvent with the event's `data` stringified in slices (jsonInSlices), `pause` between two of them. */
+export async function appendEventInSlices<T extends EventType>(
+  trx: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>,
+  event: NewEvent<T>,
+  now: number,
+  pause: Breather,
+): Promise<StoredEvent> {
+  return appendEvent(trx, { ...event, dataJson: await jsonInSlices(event.data, pause) }, now);
 }

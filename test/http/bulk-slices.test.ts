@@ -75,6 +75,49 @@ describe.each(BACKENDS)('bulk work in slices (%s)', (backend) => {
     }
   }
 
+  it('updates and deletes labels of a document holding 1,200 in slices, with the events of one update', async () => {
+    const project = await addProject(t.app, t.adminKey);
+    const res = await request('POST', `/api/v1/projects/${project.id}/documents`, t.adminKey, { documents: documents(3, 'u') });
+    const ids = (res.json() as { data: { id: string }[] }).data.map((d) => d.id);
+    const created = await request('POST', `/api/v1/documents/${ids[0]}/labels`, labeler, {
+      toUpsertList: Array.from({ length: 1_200 }, (_, i) => ({ labelSetItemId: 'pos', startCharIndex: 0, endCharIndex: 8, counter: i })),
+    });
+    expect(created.statusCode).toBe(200);
+    const before = (created.json() as { data: { id: string; counter: number }[] }).data;
+    expect(before.map((l) => l.counter)).toEqual(Array.from({ length: 1_200 }, (_, i) => i));
+
+    const toUpsertList = before.slice(0, 600).map((l) => ({ id: l.id, counter: l.counter + 10_000 }));
+    const toDeleteList = before.slice(600, 1_150).map((l) => ({ id: l.id }));
+    const changed = await interleaved(() => request('POST', `/api/v1/documents/${ids[0]}/labels`, labeler, { toUpsertList, toDeleteList }));
+    expect(changed.status, changed.body.slice(0, 300)).toBe(200);
+    expect(changed.order).toEqual(['me', 'bulk']);
+    const after = (JSON.parse(changed.body) as { data: { id: string; counter: number }[] }).data;
+    expect(after.map((l) => l.counter)).toEqual([...before.slice(0, 600).map((l) => l.counter + 10_000), ...before.slice(1_150).map((l) => l.counter)]);
+
+    const rows = await t.ctx.store.db.selectFrom('events').select(['type', 'data']).where('project_id', '=', project.id).orderBy('seq').execute();
+    const updated = rows.filter((r) => r.type === 'ANNOTATION_UPDATED').map((r) => JSON.parse(r.data) as { data: { annotation: { labels: unknown[] }; before: { labels: unknown[] }; labelUpdateList: { toUpsertList: unknown[]; toDeleteList: unknown[] } } });
+    expect(updated).toHaveLength(1);
+    const event = updated[0]!.data;
+    expect([event.before.labels.length, event.annotation.labels.length]).toEqual([1_200, 650]);
+    expect([event.labelUpdateList.toUpsertList.length, event.labelUpdateList.toDeleteList.length]).toEqual([600, 550]);
+    expect(rows.filter((r) => r.type === 'BEFORE_UPDATE_LABELS')).toHaveLength(2);
+  });
+
+  it("answers another team's GET /me during a bulk label update of 2,000 labels over 200 documents", async () => {
+    const project = await addProject(t.app, t.adminKey);
+    const res = await request('POST', `/api/v1/projects/${project.id}/documents`, t.adminKey, { documents: documents(200, 'b') });
+    const ids = (res.json() as { data: { id: string }[] }).data.map((d) => d.id);
+    const body = { documents: ids.map((documentId) => ({ documentId, toUpsertList: Array.from({ length: 10 }, (_, i) => ({ labelSetItemId: 'pos', startCharIndex: 0, endCharIndex: 8, counter: i })) })) };
+    const bulk = await interleaved(() => request('POST', `/api/v1/projects/${project.id}/labels`, labeler, body));
+    expect(bulk.status, bulk.body.slice(0, 300)).toBe(200);
+    expect(bulk.order).toEqual(['me', 'bulk']);
+    const data = (JSON.parse(bulk.body) as { data: { documentId: string; labels: unknown[] }[] }).data;
+    expect(data.map((d) => [d.documentId, d.labels.length])).toEqual(ids.map((id) => [id, 10]));
+    const events = await t.ctx.store.db.selectFrom('events').select('type').where('project_id', '=', project.id).where('type', 'in', ['ANNOTATIONS_CREATED', 'BEFORE_UPDATE_LABELS']).execute();
+    expect(events.filter((e) => e.type === 'ANNOTATIONS_CREATED')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'BEFORE_UPDATE_LABELS')).toHaveLength(200);
+  });
+
   it('stores nothing of a sliced label update whose last event fails, nor of a sliced delete', async () => {
     const project = await addProject(t.app, t.adminKey);
     const res = await request('POST', `/api/v1/projects/${project.id}/documents`, t.adminKey, { documents: documents(1_200, 'd') });

@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+import { CHUNK_SIZE } from '../../domain/chunked.js';
 import { BULK_LIMITS, updateLabelsInBulk } from '../../domain/bulk-label-update.js';
 import { updateLabels } from '../../domain/label-update.js';
 import type { LabelUpdateInput } from '../../domain/label-validation.js';
@@ -5,6 +7,7 @@ import { listLabels } from '../../domain/labels.js';
 import { principalOf } from '../auth.js';
 import { errorResponses } from '../error-schema.js';
 import type { FromSchema } from '../from-schema.js';
+import { jsonStreamWithList } from '../json-stream.js';
 import type { RoutePlugin } from '../route-plugin.js';
 
 const int = { type: 'integer', minimum: 0 } as const;
@@ -92,6 +95,11 @@ function upsertsOf(list: FromSchema<typeof labelInputSchema>[] | undefined): Non
   });
 }
 
+/** A `{data}` answer of thousands of labels, stringified a slice at a time (one serialization of 10,000 stalls others). */
+function streamed(reply: FastifyReply, data: readonly unknown[]): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(jsonStreamWithList({}, 'data', data));
+}
+
 /** Labels of a document: read all members' labels, and apply label updates (through the label gate). */
 export const labelRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
@@ -113,7 +121,10 @@ export const labelRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: labelsAnswer, ...errorResponses },
       },
     },
-    async (request) => ({ data: await updateLabels(ctx, principalOf(request), request.params.id, { ...request.body, toUpsertList: upsertsOf(request.body.toUpsertList) }) }),
+    async (request, reply) => {
+      const data = await updateLabels(ctx, principalOf(request), request.params.id, { ...request.body, toUpsertList: upsertsOf(request.body.toUpsertList) });
+      return data.length > CHUNK_SIZE ? streamed(reply, data) : { data };
+    },
   );
 
   app.post(
@@ -161,9 +172,10 @@ export const labelRoutes: RoutePlugin = async (app, { ctx }) => {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const documents = request.body.documents.map((d) => ({ ...d, toUpsertList: upsertsOf(d.toUpsertList) }));
-      return { data: await updateLabelsInBulk(ctx, principalOf(request), request.params.id, { ...request.body, documents }) };
+      const data = await updateLabelsInBulk(ctx, principalOf(request), request.params.id, { ...request.body, documents });
+      return data.reduce((n, d) => n + d.labels.length, 0) > CHUNK_SIZE ? streamed(reply, data) : { data };
     },
   );
 };
