@@ -82,16 +82,16 @@ describe.each(BACKENDS)('labelhook keys and webhooks (%s)', (backend) => {
     const test = await runCli(['webhooks', 'test', hook.id], env);
     expect(test.code).toBe(0);
     expect(test.stdout).toMatch(/^PING delivered: HTTP 200 in \d+ ms \(delivery \S+\)\.\n$/);
-    expect(receiver.requests).toHaveLength(1);
-    const req = receiver.requests[0]!;
+    expect(receiver.received).toHaveLength(1);
+    const req = receiver.received[0]!;
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     expect(new Webhook(hook.secret).verify(req.body, headers)).toMatchObject({ type: 'PING' });
 
-    receiver.status = 500;
+    receiver.answer({ status: 500 });
     const failing = await runCli(['webhooks', 'test', hook.id, '--json'], env);
     expect(failing.code).toBe(1);
     expect(JSON.parse(failing.stdout)).toMatchObject({ ok: false, responseStatus: 500 });
-    receiver.status = 200;
+    receiver.answer({ status: 200 });
   }, SLOW);
 
   it('has --help for every command', async () => {

@@ -44,7 +44,7 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
   };
 
   const verified = (secret: string, from = 0) =>
-    receiver.requests.slice(from).map((r) => {
+    receiver.received.slice(from).map((r) => {
       const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, String(v)]));
       // The official Standard Webhooks library is the judge of the signature.
       return new Webhook(secret).verify(r.body, headers) as StandardBody;
@@ -69,10 +69,10 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     const names = ['Alpha', 'Beta', 'Gamma'];
     const projects: { id: string }[] = [];
     for (const name of names) projects.push(await api('POST', '/projects', { name }));
-    await receiver.waitForCount(3);
+    await receiver.waitForCount(3, 60_000);
     const bodies = verified(secret);
     expect(bodies.map((b) => [b.type, b.data.project?.name])).toEqual(names.map((n) => ['PROJECT_CREATED', n]));
-    expect(receiver.requests.map((r) => r.headers['content-type'])).toEqual(['application/json', 'application/json', 'application/json']);
+    expect(receiver.received.map((r) => r.headers['content-type'])).toEqual(['application/json', 'application/json', 'application/json']);
     await out.waitFor(/--> PROJECT_CREATED "Gamma"/);
     await out.waitFor(/<-- \[200\] POST http:\/\/127\.0\.0\.1:\d+\/hook \(\d+ ms\)/);
     const eventLines = out.lines.filter((l) => l.includes('--> '));
@@ -91,8 +91,8 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     const project = await api('POST', '/projects', { name: 'Delta' });
     await api('PATCH', `/projects/${project.id}`, { name: 'Delta 2' });
     await api('POST', '/projects', { name: 'Epsilon' });
-    await receiver.waitForCount(2);
-    const bodies = receiver.requests.map(
+    await receiver.waitForCount(2, 60_000);
+    const bodies = receiver.received.map(
       (r) => verifyWebhook({ format: 'datasaur', body: r.body, headers: { 'x-datasaur-signature': r.headers['x-datasaur-signature'] }, secret }) as DatasaurWebhookBody,
     );
     expect(bodies.map((b) => [b.eventType, (b.data as { project?: { name: string } }).project?.name])).toEqual([
@@ -107,12 +107,12 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     const { out, secret } = await startListen([]);
     const expected: string[] = [];
     expected.push((await api('POST', '/projects', { name: 'before-cut' })).id);
-    await receiver.waitForCount(1);
+    await receiver.waitForCount(1, 60_000);
 
     // Cut 1: the server drops the connection; events committed before the listener is back must still arrive.
     live.server.app.eventStreams.closeAll();
     for (const name of ['cut-1', 'cut-2']) expected.push((await api('POST', '/projects', { name })).id);
-    await receiver.waitForCount(3);
+    await receiver.waitForCount(3, 60_000);
 
     // Cut 2: the server goes away; another process commits events while it is down; then it comes back.
     const reconnects = out.lines.length;
@@ -134,10 +134,10 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     expect(live.server.port).toBe(port);
     await out.waitFor(/reconnected: streaming events after seq \d+/, reconnects);
     expected.push((await api('POST', '/projects', { name: 'after-restart' })).id);
-    await receiver.waitForCount(7);
+    await receiver.waitForCount(7, 60_000);
     const bodies = verified(secret);
     expect(bodies.map((b) => (b.type === 'PING' ? b.data.id : b.data.project!.id))).toEqual([...expected.slice(0, 3), ...offline.map((e) => e.id), expected[3]]);
-    expect(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size).toBe(7);
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(7);
   }, SLOW);
 
   it('stops with the server’s error code when the key is refused', async () => {
