@@ -1,19 +1,19 @@
 import { Webhook } from 'standardwebhooks';
-import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpApi } from '../helpers/api-client.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { startLiveServer, type LiveServer } from '../helpers/server.js';
 
 
-// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+// Each test spawns the compiled CLI (a Node process of its own); on a busy machine that takes a while.
 const SLOW = 180_000;
 describe.each(BACKENDS)('labelhook keys and webhooks (%s)', (backend) => {
   let live: LiveServer;
   let receiver: TestReceiver;
   let env: Record<string, string>;
-  const status = async (key: string) => (await fetch(`${live.url}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } })).status;
+  const status = async (key: string) => (await httpApi(live.url, key).call('GET', '/me')).status;
 
   beforeAll(async () => {
     live = await startLiveServer(backend);

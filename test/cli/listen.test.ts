@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import { Webhook } from 'standardwebhooks';
-import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import type { DatasaurWebhookBody } from '../../sdk/types.js';
 import { verifyWebhook } from '../../sdk/verify.js';
 import { appendEvent } from '../../src/events/outbox.js';
 import { openStore } from '../../src/store/db.js';
+import { httpApi } from '../helpers/api-client.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { OutputWatcher, spawnCli } from '../helpers/cli.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
@@ -18,22 +18,15 @@ interface StandardBody {
 }
 
 
-// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+// Each test spawns the compiled CLI (a Node process of its own); on a busy machine that takes a while.
 const SLOW = 180_000;
 describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
   let live: LiveServer;
   let receiver: TestReceiver;
   let child: ChildProcess | undefined;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${live.url}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${live.adminKey}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(res.status).toBeLessThan(300);
-    return (await res.json()) as { id: string };
-  };
+  // Asserts a 2xx answer, as every setup call here expects.
+  const api = (method: string, path: string, body?: unknown) => httpApi(live.url, live.adminKey).ok<{ id: string }>(method, path, body);
 
   const startListen = async (args: string[]) => {
     child = spawnCli(['listen', '--forward-to', receiver.url, ...args], { LABELHOOK_URL: live.url, LABELHOOK_API_KEY: live.adminKey });

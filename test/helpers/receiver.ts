@@ -52,8 +52,8 @@ export interface TestReceiver {
   readonly answered: number;
   /** Answers cut off before they were fully sent (the sender went away mid-request). */
   readonly aborted: number;
-  /** Waits (with a deadline) until `predicate` holds for the requests received so far; answers them. */
-  waitFor(what: string, predicate: (received: ReceivedRequest[]) => boolean, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  /** Waits (with a deadline) until `predicate` holds for the requests received so far; answers them. `what` names it in the timeout message. */
+  waitFor(predicate: (received: ReceivedRequest[]) => boolean, what?: string, timeoutMs?: number): Promise<ReceivedRequest[]>;
   /** Waits (with a deadline) until at least `n` requests have arrived. */
   waitForCount(n: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   /** Drops open connections and stops listening. */
@@ -67,6 +67,8 @@ export interface ReceiverOptions {
   handler?: Responder;
   /** Keep-alive timeout of the server in milliseconds (Node's default otherwise). */
   keepAliveTimeoutMs?: number;
+  /** Deadline of `waitFor`/`waitForCount` when the call names none (the wait helper's default otherwise). */
+  waitTimeoutMs?: number;
 }
 
 /** Starts a receiver on a free loopback port. */
@@ -109,9 +111,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Test
     get aborted() {
       return counts.aborted;
     },
-    waitFor: (what, predicate, timeoutMs) =>
+    waitFor: (predicate, what = 'the requests the test expects', timeoutMs = options.waitTimeoutMs) =>
       waitUntil(() => `${what} (receiver got ${received.length} requests)`, () => predicate(received) && received, { timeoutMs, intervalMs: 5 }),
-    waitForCount: (n, timeoutMs) => receiver.waitFor(`${n} requests`, (r) => r.length >= n, timeoutMs),
+    waitForCount: (n, timeoutMs) => receiver.waitFor((r) => r.length >= n, `${n} requests`, timeoutMs),
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

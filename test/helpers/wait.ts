@@ -3,13 +3,13 @@ export type WaitDescription = string | (() => string | Promise<string>);
 
 /** How long a wait may take and how often it looks. */
 export interface WaitOptions {
-  /** Deadline in milliseconds (default 20 s: well under the test timeout, so the wait's message is what fails). */
+  /** Deadline in milliseconds (default 25 s: under the 30 s test timeout, so the wait's message is what fails). */
   timeoutMs?: number;
   /** Pause between looks in milliseconds (default 10). */
   intervalMs?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_TIMEOUT_MS = 25_000;
 
 /** Resolves after `ms` milliseconds. Only for pacing a test's own actions; waits for a state use `waitUntil`. */
 export function sleep(ms: number): Promise<void> {
