@@ -8,33 +8,32 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The compiled CLI launcher (`bin/labelhook.js` runs `dist/`, as installed users run it). */
 export const BIN = join(ROOT, 'bin/labelhook.js');
 
-const BUILT_MARKER = join(ROOT, 'dist/src/cli/main.js');
-
-function newestSource(dir: string): { path: string; mtimeMs: number } {
-  let newest = { path: dir, mtimeMs: 0 };
+/** The first source file under `dir` whose compiled file in dist/ is missing or older, or null. */
+function staleSource(dir: string): string | null {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    const candidate = entry.isDirectory() ? newestSource(path) : entry.name.endsWith('.ts') ? { path, mtimeMs: statSync(path).mtimeMs } : newest;
-    if (candidate.mtimeMs > newest.mtimeMs) newest = candidate;
+    if (entry.isDirectory()) {
+      const stale = staleSource(path);
+      if (stale) return stale;
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+      const built = join(ROOT, 'dist', relative(ROOT, path).replace(/\.ts$/, '.js'));
+      if (!existsSync(built) || statSync(built).mtimeMs < statSync(path).mtimeMs) return relative(ROOT, path);
+    }
   }
-  return newest;
+  return null;
 }
 
 let checked = false;
 
 /**
- * Throws unless `dist/` is built and newer than every source file under src/ and sdk/: suites that spawn
- * the CLI run compiled code (fast start), and a stale build would test yesterday's code. `npm test` builds first.
+ * Throws unless every source file under src/ and sdk/ has a compiled file in dist/ at least as new: suites
+ * that spawn labelhook run compiled code (fast start), and a stale build would test old code. `npm test` builds first.
  */
 export function assertBuilt(): void {
   if (checked) return;
-  if (!existsSync(BUILT_MARKER)) throw new Error('dist/ is missing: run `npm run build` before the suites that spawn labelhook');
-  const builtAt = statSync(BUILT_MARKER).mtimeMs;
   for (const dir of ['src', 'sdk']) {
-    const newest = newestSource(join(ROOT, dir));
-    if (newest.mtimeMs > builtAt) {
-      throw new Error(`dist/ is older than ${relative(ROOT, newest.path)}: run \`npm run build\` before the suites that spawn labelhook`);
-    }
+    const stale = staleSource(join(ROOT, dir));
+    if (stale) throw new Error(`dist/ is not built from the current ${stale}: run \`npm run build\` before the suites that spawn labelhook`);
   }
   checked = true;
 }

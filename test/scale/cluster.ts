@@ -40,6 +40,8 @@ export function startLabelhook(args: string[], env: Record<string, string>): Lab
   });
   const logs: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
+  // 'close' comes after the last stdout chunk ('exit' may come before it).
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const proc: LabelhookProcess = {
     child,
     role: args[0] ?? '',
@@ -58,7 +60,12 @@ export function startLabelhook(args: string[], env: Record<string, string>): Lab
       waiters.add(check);
       check();
       const describe = () => `${proc.role}'s "${msg}" log line; stderr: ${proc.stderr}\nlogs: ${logs.map((l) => JSON.stringify(l)).join('\n')}`;
-      return withDeadline(describe, hit, timeoutMs).finally(() => waiters.delete(check));
+      // A process that is gone prints nothing more: fail at once instead of at the deadline.
+      const gone = closed.then(() => {
+        check();
+        throw new Error(`${proc.role} exited before printing "${msg}"; stderr: ${proc.stderr}`);
+      });
+      return withDeadline(describe, Promise.race([hit, gone]), timeoutMs).finally(() => waiters.delete(check));
     },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
