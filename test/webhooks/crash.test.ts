@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
+import { waitUntil } from '../helpers/wait.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,15 +44,18 @@ function serve(databaseUrl: string, port: number): ChildProcess {
 async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`labelhook exited with ${child.exitCode}: ${stderr}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(
+    () => `labelhook on ${base} to answer /healthz; stderr: ${stderr}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`labelhook exited with ${child.exitCode}: ${stderr}`);
+      try {
+        return (await fetch(`${base}/healthz`)).ok;
+      } catch {
+        return false; // not listening yet
+      }
+    },
+    { timeoutMs: 60_000, intervalMs: 50 },
+  );
 }
 
 async function call(base: string, method: string, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
