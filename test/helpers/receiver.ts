@@ -42,10 +42,15 @@ export interface TestReceiver {
   url: string;
   /** `http://127.0.0.1:PORT`. */
   origin: string;
+  port: number;
   received: ReceivedRequest[];
   handler: Responder;
   /** Answers every later request with `answer` (shorthand for replacing `handler`). */
   answer(answer: Answer): void;
+  /** TCP connections accepted (a refused request must open none). */
+  readonly connections: number;
+  /** Requests whose headers arrived, counted before their body was read (stricter than `received`). */
+  readonly arrived: number;
   /** Requests whose answer is still being written. */
   readonly open: number;
   /** Answers fully sent. */
@@ -74,9 +79,10 @@ export interface ReceiverOptions {
 /** Starts a receiver on a free loopback port. */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<TestReceiver> {
   const received: ReceivedRequest[] = [];
-  const counts = { open: 0, answered: 0, aborted: 0 };
+  const counts = { connections: 0, arrived: 0, open: 0, answered: 0, aborted: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
+    counts.arrived += 1;
     counts.open += 1;
     res.on('close', () => {
       counts.open -= 1;
@@ -91,16 +97,27 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Test
       receiver.handler(r, res);
     });
   });
+  server.on('connection', () => {
+    counts.connections += 1;
+  });
   if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
   const receiver: TestReceiver = {
     url: `${origin}${options.path ?? '/hook'}`,
     origin,
+    port,
     received,
     handler: options.handler ?? answerWith(),
     answer(answer) {
       receiver.handler = answerWith(answer);
+    },
+    get connections() {
+      return counts.connections;
+    },
+    get arrived() {
+      return counts.arrived;
     },
     get open() {
       return counts.open;

@@ -1,19 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { httpApi, type ApiAnswer } from '../helpers/api-client.js';
 import { assertBuilt, BIN, ROOT } from '../helpers/built.js';
+import { freePort } from '../helpers/ports.js';
 import { waitUntil, withDeadline } from '../helpers/wait.js';
 export const ADMIN_KEY = 'lh_scale_test_admin_key_0123456789';
 
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** One `labelhook` child process and its JSON log lines. */
 export interface LabelhookProcess {

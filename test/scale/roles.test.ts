@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
 import { createTestDatabase } from '../helpers/backends.js';
+import { freePort } from '../helpers/ports.js';
 import { startReceiver } from '../helpers/receiver.js';
-import { api, clusterEnv, eventually, freePort, startApi, startLabelhook, startWorkerProcess, type LabelhookProcess } from './cluster.js';
+import { api, clusterEnv, eventually, startApi, startLabelhook, startWorkerProcess, type LabelhookProcess } from './cluster.js';
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
