@@ -8,7 +8,7 @@ import { runCli } from '../helpers/cli.js';
 import { startLiveServer, type LiveServer } from '../helpers/server.js';
 import { buildLabeledProject, call, type LabeledProject } from '../export/labeled-project.js';
 
-// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+// Each test spawns the compiled CLI (a Node process of its own); on a busy machine that takes a while.
 const SLOW = 180_000;
 
 describe.each(BACKENDS)('labelhook export (%s)', (backend) => {

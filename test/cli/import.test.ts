@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpApi } from '../helpers/api-client.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { startLiveServer, type LiveServer } from '../helpers/server.js';
@@ -16,22 +16,15 @@ interface Doc {
 }
 
 
-// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+// Each test spawns the compiled CLI (a Node process of its own); on a busy machine that takes a while.
 const SLOW = 180_000;
 describe.each(BACKENDS)('labelhook import (%s)', (backend) => {
   let live: LiveServer;
   let dir: string;
   let env: Record<string, string>;
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${live.url}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${live.adminKey}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(res.status).toBeLessThan(300);
-    return (await res.json()) as T;
-  };
+  // Asserts a 2xx answer, as every setup call here expects.
+  const api = <T>(method: string, path: string, body?: unknown): Promise<T> => httpApi(live.url, live.adminKey).ok<T>(method, path, body);
   const newProject = async () => (await api<{ id: string }>('POST', '/projects', { name: `p${Math.random()}` })).id;
   const documents = async (projectId: string) => (await api<{ data: Doc[] }>('GET', `/projects/${projectId}/documents?limit=1000`)).data;
   const taskEvents = async (projectId: string) =>

@@ -1,19 +1,19 @@
 import { Webhook } from 'standardwebhooks';
-import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpApi } from '../helpers/api-client.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { startLiveServer, type LiveServer } from '../helpers/server.js';
 
 
-// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+// Each test spawns the compiled CLI (a Node process of its own); on a busy machine that takes a while.
 const SLOW = 180_000;
 describe.each(BACKENDS)('labelhook keys and webhooks (%s)', (backend) => {
   let live: LiveServer;
   let receiver: TestReceiver;
   let env: Record<string, string>;
-  const status = async (key: string) => (await fetch(`${live.url}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } })).status;
+  const status = async (key: string) => (await httpApi(live.url, key).call('GET', '/me')).status;
 
   beforeAll(async () => {
     live = await startLiveServer(backend);
@@ -82,16 +82,16 @@ describe.each(BACKENDS)('labelhook keys and webhooks (%s)', (backend) => {
     const test = await runCli(['webhooks', 'test', hook.id], env);
     expect(test.code).toBe(0);
     expect(test.stdout).toMatch(/^PING delivered: HTTP 200 in \d+ ms \(delivery \S+\)\.\n$/);
-    expect(receiver.requests).toHaveLength(1);
-    const req = receiver.requests[0]!;
+    expect(receiver.received).toHaveLength(1);
+    const req = receiver.received[0]!;
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     expect(new Webhook(hook.secret).verify(req.body, headers)).toMatchObject({ type: 'PING' });
 
-    receiver.status = 500;
+    receiver.answer({ status: 500 });
     const failing = await runCli(['webhooks', 'test', hook.id, '--json'], env);
     expect(failing.code).toBe(1);
     expect(JSON.parse(failing.stdout)).toMatchObject({ ok: false, responseStatus: 500 });
-    receiver.status = 200;
+    receiver.answer({ status: 200 });
   }, SLOW);
 
   it('has --help for every command', async () => {

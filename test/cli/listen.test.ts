@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import { Webhook } from 'standardwebhooks';
-import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import type { DatasaurWebhookBody } from '../../sdk/types.js';
 import { verifyWebhook } from '../../sdk/verify.js';
 import { appendEvent } from '../../src/events/outbox.js';
 import { openStore } from '../../src/store/db.js';
+import { httpApi } from '../helpers/api-client.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { OutputWatcher, spawnCli } from '../helpers/cli.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
@@ -18,22 +18,15 @@ interface StandardBody {
 }
 
 
-// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+// Each test spawns the compiled CLI (a Node process of its own); on a busy machine that takes a while.
 const SLOW = 180_000;
 describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
   let live: LiveServer;
   let receiver: TestReceiver;
   let child: ChildProcess | undefined;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${live.url}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${live.adminKey}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(res.status).toBeLessThan(300);
-    return (await res.json()) as { id: string };
-  };
+  // Asserts a 2xx answer, as every setup call here expects.
+  const api = (method: string, path: string, body?: unknown) => httpApi(live.url, live.adminKey).ok<{ id: string }>(method, path, body);
 
   const startListen = async (args: string[]) => {
     child = spawnCli(['listen', '--forward-to', receiver.url, ...args], { LABELHOOK_URL: live.url, LABELHOOK_API_KEY: live.adminKey });
@@ -44,7 +37,7 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
   };
 
   const verified = (secret: string, from = 0) =>
-    receiver.requests.slice(from).map((r) => {
+    receiver.received.slice(from).map((r) => {
       const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, String(v)]));
       // The official Standard Webhooks library is the judge of the signature.
       return new Webhook(secret).verify(r.body, headers) as StandardBody;
@@ -69,10 +62,10 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     const names = ['Alpha', 'Beta', 'Gamma'];
     const projects: { id: string }[] = [];
     for (const name of names) projects.push(await api('POST', '/projects', { name }));
-    await receiver.waitForCount(3);
+    await receiver.waitForCount(3, 60_000);
     const bodies = verified(secret);
     expect(bodies.map((b) => [b.type, b.data.project?.name])).toEqual(names.map((n) => ['PROJECT_CREATED', n]));
-    expect(receiver.requests.map((r) => r.headers['content-type'])).toEqual(['application/json', 'application/json', 'application/json']);
+    expect(receiver.received.map((r) => r.headers['content-type'])).toEqual(['application/json', 'application/json', 'application/json']);
     await out.waitFor(/--> PROJECT_CREATED "Gamma"/);
     await out.waitFor(/<-- \[200\] POST http:\/\/127\.0\.0\.1:\d+\/hook \(\d+ ms\)/);
     const eventLines = out.lines.filter((l) => l.includes('--> '));
@@ -91,8 +84,8 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     const project = await api('POST', '/projects', { name: 'Delta' });
     await api('PATCH', `/projects/${project.id}`, { name: 'Delta 2' });
     await api('POST', '/projects', { name: 'Epsilon' });
-    await receiver.waitForCount(2);
-    const bodies = receiver.requests.map(
+    await receiver.waitForCount(2, 60_000);
+    const bodies = receiver.received.map(
       (r) => verifyWebhook({ format: 'datasaur', body: r.body, headers: { 'x-datasaur-signature': r.headers['x-datasaur-signature'] }, secret }) as DatasaurWebhookBody,
     );
     expect(bodies.map((b) => [b.eventType, (b.data as { project?: { name: string } }).project?.name])).toEqual([
@@ -107,12 +100,12 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     const { out, secret } = await startListen([]);
     const expected: string[] = [];
     expected.push((await api('POST', '/projects', { name: 'before-cut' })).id);
-    await receiver.waitForCount(1);
+    await receiver.waitForCount(1, 60_000);
 
     // Cut 1: the server drops the connection; events committed before the listener is back must still arrive.
     live.server.app.eventStreams.closeAll();
     for (const name of ['cut-1', 'cut-2']) expected.push((await api('POST', '/projects', { name })).id);
-    await receiver.waitForCount(3);
+    await receiver.waitForCount(3, 60_000);
 
     // Cut 2: the server goes away; another process commits events while it is down; then it comes back.
     const reconnects = out.lines.length;
@@ -134,10 +127,10 @@ describe.each(BACKENDS)('labelhook listen (%s)', (backend) => {
     expect(live.server.port).toBe(port);
     await out.waitFor(/reconnected: streaming events after seq \d+/, reconnects);
     expected.push((await api('POST', '/projects', { name: 'after-restart' })).id);
-    await receiver.waitForCount(7);
+    await receiver.waitForCount(7, 60_000);
     const bodies = verified(secret);
     expect(bodies.map((b) => (b.type === 'PING' ? b.data.id : b.data.project!.id))).toEqual([...expected.slice(0, 3), ...offline.map((e) => e.id), expected[3]]);
-    expect(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size).toBe(7);
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(7);
   }, SLOW);
 
   it('stops with the server’s error code when the key is refused', async () => {

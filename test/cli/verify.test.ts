@@ -20,7 +20,7 @@ function signed(body: string, at: Date, msgId = 'msg_1'): Record<string, string>
 }
 
 
-// Each test spawns the CLI (a Node process compiling TypeScript on the fly); on a busy machine that takes a while.
+// Each test spawns the compiled CLI (a Node process of its own); on a busy machine that takes a while.
 const SLOW = 180_000;
 describe('labelhook verify', () => {
   let dir: string;

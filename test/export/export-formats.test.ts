@@ -6,6 +6,7 @@ import { EXPORT_PAGE_SIZE } from '../../src/export/export-reader.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { addTeam } from '../helpers/team-fixtures.js';
+import { sleep } from '../helpers/wait.js';
 import { asLabelView, buildLabeledProject, byId, call, LABEL_SET, type LabeledProject } from './labeled-project.js';
 
 // Label Studio 1.22's task and annotation keys (its serializers' fields, as its export writes them) and the keys
@@ -150,9 +151,9 @@ describe.each(BACKENDS)('project export formats (%s)', (backend) => {
 
   it('since: only documents changed at or after it', async () => {
     const before = new Date(Date.now() - 60_000).toISOString();
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     const cut = new Date().toISOString();
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     await call(t.app, p.labelerKey, 'POST', `/documents/${p.docs.plain}/labels`, { toUpsertList: [{ labelSetItemId: 'pos', type: 'DOCUMENT' }], toDeleteList: [], mode: 'labeler' }, 200);
     const ids = async (since: string) => (await download(`since=${encodeURIComponent(since)}`)).body.trimEnd().split('\n').map((l) => JSON.parse(l).id);
     expect(await ids(cut)).toEqual([p.docs.plain]);

@@ -11,6 +11,7 @@ import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { addTeam } from '../helpers/team-fixtures.js';
 import { FAST, startReceiver, type Receiver } from '../webhooks/receiver.js';
+import { waitUntil } from '../helpers/wait.js';
 import { buildLabeledProject, call } from './labeled-project.js';
 
 /** What the pipeline receiver did with one EXPORT_COMPLETED: the body it got and the file it downloaded. */
@@ -58,13 +59,7 @@ describe.each(BACKENDS)('export jobs, EXPORT_COMPLETED and signed downloads (%s)
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const waitFor = async <T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> => {
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const waitFor = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> => waitUntil(what, probe, { intervalMs: 20 });
   const hook = (path: string, format: string, projectId: string) =>
     call(t.app, t.adminKey, 'POST', '/webhooks', { url: `${receiver.url}${path}`, events: ['EXPORT_COMPLETED'], projectId, format }, 201);
   const streamed = async (projectId: string, query: string) => (await t.app.inject({ url: `/api/v1/projects/${projectId}/export?${query}`, headers: bearer(t.adminKey) })).body;
@@ -77,7 +72,7 @@ describe.each(BACKENDS)('export jobs, EXPORT_COMPLETED and signed downloads (%s)
     await call(t.app, p.labelerKey, 'POST', `/projects/${p.projectId}/complete`, { mode: 'labeler' }, 200);
     expect(await call(t.app, t.adminKey, 'GET', `/projects/${p.projectId}/exports`, undefined, 200)).toEqual({ data: [], nextCursor: null });
     await call(t.app, p.reviewerKey, 'POST', `/projects/${p.projectId}/complete`, { mode: 'reviewer' }, 200);
-    const got = await waitFor(() => (pickups.length >= 4 ? pickups.slice(0, 4) : undefined));
+    const got = await waitFor('the four receivers to fetch the export', () => (pickups.length >= 4 ? pickups.slice(0, 4) : undefined));
     const expected = await streamed(p.projectId, 'format=jsonl&status=reviewed');
     expect(expected.trimEnd().split('\n')).toHaveLength(3); // a reviewed project: every document is reviewed
     const sha = createHash('sha256').update(expected).digest('hex');
@@ -101,11 +96,11 @@ describe.each(BACKENDS)('export jobs, EXPORT_COMPLETED and signed downloads (%s)
     const job = await call(t.app, t.adminKey, 'POST', `/projects/${p.id}/exports`, { format: 'csv' }, 202);
     const otherJob = await call(t.app, t.adminKey, 'POST', `/projects/${other.id}/exports`, {}, 202);
     expect(job).toMatchObject({ state: 'queued', format: 'csv', status: 'all', downloadUrl: null });
-    const done = await waitFor(async () => {
+    const done = await waitFor('the export job to complete', async () => {
       const j = await call(t.app, t.adminKey, 'GET', `/exports/${job.id}`, undefined, 200);
       return j.state === 'completed' ? j : undefined;
     });
-    await waitFor(async () => ((await call(t.app, t.adminKey, 'GET', `/exports/${otherJob.id}`, undefined, 200)).state === 'completed' ? true : undefined));
+    await waitFor("the other project's export job to complete", async () => ((await call(t.app, t.adminKey, 'GET', `/exports/${otherJob.id}`, undefined, 200)).state === 'completed' ? true : undefined));
     const url = new URL(done.downloadUrl);
     const get = async (u: URL | string, headers: Record<string, string> = {}) => {
       const r = await fetch(u, { headers });
@@ -153,7 +148,7 @@ describe.each(BACKENDS)('export jobs, EXPORT_COMPLETED and signed downloads (%s)
       .insertInto('export_jobs')
       .values({ id: `exp_orphan${backend}`, team_id: team.team_id, project_id: p.id, format: 'label-studio', status_filter: 'all', since: null, trigger: 'api', requested_by: null, state: 'running', attempts: 1, lease_owner: 'dead-host:1', lease_expires_at: now - 1, created_at: now, updated_at: now })
       .execute();
-    const job = await waitFor(async () => {
+    const job = await waitFor('the orphaned export job to complete', async () => {
       const j = await call(t.app, t.adminKey, 'GET', `/exports/exp_orphan${backend}`, undefined, 200);
       return j.state === 'completed' ? j : undefined;
     });
@@ -168,13 +163,13 @@ describe.each(BACKENDS)('export jobs, EXPORT_COMPLETED and signed downloads (%s)
     t.ctx.config.exportDir = join(dir, 'not-a-dir', '\u0000');
     try {
       const job = await call(t.app, t.adminKey, 'POST', `/projects/${p.id}/exports`, { format: 'jsonl' }, 202);
-      const failed = await waitFor(async () => {
+      const failed = await waitFor('the export job to fail', async () => {
         const j = await call(t.app, t.adminKey, 'GET', `/exports/${job.id}`, undefined, 200);
         return j.state === 'failed' ? j : undefined;
       });
       expect(failed.attempts).toBe(3);
       expect(failed.error).toBeTruthy();
-      const [hit] = await receiver.waitFor((rs) => rs.some((r) => r.path === '/failed'));
+      const [hit] = await receiver.waitFor((rs) => rs.some((r) => r.path === '/failed'), 'the EXPORT_FAILED delivery');
       const body = JSON.parse(receiver.received.find((r) => r.path === '/failed')!.body);
       expect(hit).toBeDefined();
       expect(body).toMatchObject({ type: 'EXPORT_FAILED', data: { export: { id: job.id, attempts: 3, format: 'jsonl' } } });
@@ -186,7 +181,7 @@ describe.each(BACKENDS)('export jobs, EXPORT_COMPLETED and signed downloads (%s)
   it('prunes files older than the retention; their download answers 410', async () => {
     const p = await call(t.app, t.adminKey, 'POST', '/projects', { name: 'Old' }, 201);
     const job = await call(t.app, t.adminKey, 'POST', `/projects/${p.id}/exports`, {}, 202);
-    const done = await waitFor(async () => {
+    const done = await waitFor('the export job to complete', async () => {
       const j = await call(t.app, t.adminKey, 'GET', `/exports/${job.id}`, undefined, 200);
       return j.state === 'completed' ? j : undefined;
     });

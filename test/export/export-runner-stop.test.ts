@@ -6,6 +6,7 @@ import { startEngine } from '../../src/webhooks/engine.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { FAST } from '../webhooks/receiver.js';
+import { waitUntil } from '../helpers/wait.js';
 import { call } from './labeled-project.js';
 
 describe.each(BACKENDS)('export runner on shutdown (%s)', (backend) => {
@@ -27,20 +28,21 @@ describe.each(BACKENDS)('export runner on shutdown (%s)', (backend) => {
     const engine = startEngine(t.ctx);
     const job = await call(t.app, t.adminKey, 'POST', `/projects/${project.id}/exports`, { format: 'label-studio' }, 202);
     const state = async () => (await call(t.app, t.adminKey, 'GET', `/exports/${job.id}`, undefined, 200)) as { state: string; attempts: number };
-    while ((await state()).state !== 'running') await new Promise((r) => setTimeout(r, 2));
+    await waitUntil('the export to start running', async () => (await state()).state === 'running', { intervalMs: 2 });
     await engine.stop();
     expect(await state()).toMatchObject({ state: 'queued', attempts: 0 });
     expect(readdirSync(dir)).toEqual([]); // the half-written temporary file is gone
     const again = startEngine(t.ctx);
     try {
-      for (;;) {
-        const s = await state();
-        if (s.state === 'completed') {
-          expect(s.attempts).toBe(1);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      const s = await waitUntil(
+        'the queued export to complete on the next runner',
+        async () => {
+          const s = await state();
+          return s.state === 'completed' && s;
+        },
+        { timeoutMs: 100_000, intervalMs: 20 },
+      );
+      expect(s.attempts).toBe(1);
     } finally {
       await again.stop();
     }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+import { readFile } from 'node:fs/promises';
+import { assertBuilt, BIN } from './built.js';
+import { withDeadline } from './wait.js';
 
 /** The environment of a CLI child: no TTY, no colour overrides, plus `extra`. */
 export function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -20,13 +20,21 @@ export interface CliResult {
   peakRssBytes: number;
 }
 
-/** Starts `labelhook ARGS` from source as a child process (stdout and stderr are pipes, never a TTY). */
+/**
+ * Starts the compiled `labelhook ARGS` as a child process (stdout and stderr are pipes, never a TTY). Compiled,
+ * not through tsx: each start would otherwise transpile the CLI's import graph again (seconds on a busy machine).
+ */
 export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  assertBuilt();
+  return spawn(process.execPath, [BIN, ...args], { env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Runs `labelhook ARGS` to completion. */
-export async function runCli(args: string[], env: Record<string, string> = {}, options: { measureRss?: boolean } = {}): Promise<CliResult> {
+/** Runs `labelhook ARGS` to completion (bounded by `timeoutMs`, default 120 s). */
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { measureRss?: boolean; timeoutMs?: number } = {},
+): Promise<CliResult> {
   const child = spawnCli(args, env);
   let stdout = '';
   let stderr = '';
@@ -35,7 +43,6 @@ export async function runCli(args: string[], env: Record<string, string> = {}, o
   let peakRssBytes = 0;
   const sample = async () => {
     try {
-      const { readFile } = await import('node:fs/promises');
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       // VmHWM is the peak so far, so occasional sampling still sees short spikes.
       const m = /VmHWM:\s+(\d+) kB/.exec(status);
@@ -45,8 +52,11 @@ export async function runCli(args: string[], env: Record<string, string> = {}, o
     }
   };
   const timer = options.measureRss ? setInterval(() => void sample(), 50) : undefined;
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  clearInterval(timer);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const code = await withDeadline(() => `labelhook ${args.join(' ')} to exit; stderr: ${stderr}`, exited, options.timeoutMs ?? 120_000).finally(() => {
+    clearInterval(timer);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   return { code, stdout, stderr, peakRssBytes };
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectApi, type ApiAnswer } from '../helpers/api-client.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
 
 // POST /projects/{id}/labels: several documents' label updates in one request, all or nothing, one ANNOTATIONS_CREATED.
 
@@ -11,11 +12,7 @@ describe.each(BACKENDS)('bulk label updates (%s)', (backend) => {
   });
   afterAll(async () => t.close());
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely in tests
-  async function api(method: string, url: string, payload?: unknown): Promise<{ status: number; json: any }> {
-    const res = await t.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: bearer(t.adminKey), ...(payload === undefined ? {} : { payload: payload as object }) });
-    return { status: res.statusCode, json: res.body ? res.json() : null };
-  }
+  const api = (method: string, url: string, payload?: unknown): Promise<ApiAnswer> => injectApi(t.app, t.adminKey).call(method, url, payload);
 
   async function setUp() {
     const p = (await api('POST', '/projects', { name: 'Bulk', labelSet: [{ id: 'per', label: 'PERSON' }] })).json;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectApi, type ApiAnswer } from '../helpers/api-client.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
 import { addTeam } from '../helpers/team-fixtures.js';
 
 // The integer alias (`num`) a label-studio receiver gets as an id is accepted wherever the string id is.
@@ -14,11 +15,7 @@ describe.each(BACKENDS)('integer id aliases in the API (%s)', (backend) => {
   });
   afterAll(async () => t.close());
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely in tests
-  async function api(method: string, url: string, payload?: unknown, key = t.adminKey): Promise<{ status: number; json: any }> {
-    const res = await t.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: bearer(key), ...(payload === undefined ? {} : { payload: payload as object }) });
-    return { status: res.statusCode, json: res.body ? res.json() : null };
-  }
+  const api = (method: string, url: string, payload?: unknown, key = t.adminKey): Promise<ApiAnswer> => injectApi(t.app, key).call(method, url, payload);
 
   async function project(name = 'Aliased') {
     const res = await api('POST', '/projects', { name, labelSet: [{ id: 'per', label: 'PERSON' }] });

@@ -3,6 +3,7 @@ import { timeOfId } from '../../src/metrics/attempt-sample.js';
 import { newId } from '../../src/ids.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { insertDelivery } from '../helpers/delivery-rows.js';
+import { sleep } from '../helpers/wait.js';
 import { bump, createProject, createWebhook, startReceiver, useEngineApp, waitForDeliveries, type Receiver } from '../webhooks/receiver.js';
 
 /** The value of one sample line (`name{labels} value`) in a Prometheus exposition, 0 when absent. */
@@ -83,7 +84,7 @@ describe.each(BACKENDS)('/metrics (%s)', (backend) => {
     const row = await app.t.ctx.store.db.selectFrom('webhooks').select('team_id').where('id', '=', hook.id).executeTakeFirstOrThrow();
     await insertDelivery(app.t.ctx.store.db, { teamId: row.team_id, webhookId: hook.id, eventType: 'PROJECT_UPDATED', status: 'pending', createdAt: Date.now() - 60_000, attempts: [] });
     // The snapshot serves a whole scrape for up to a second; let the previous one expire.
-    await new Promise((r) => setTimeout(r, 1100));
+    await sleep(1100);
     const after = await scrape();
     expect(sample(after, 'labelhook_deliveries_pending') - sample(before, 'labelhook_deliveries_pending')).toBe(1);
     expect(sample(after, 'labelhook_webhooks_disabled') - sample(before, 'labelhook_webhooks_disabled')).toBe(1);

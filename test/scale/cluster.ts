@@ -1,20 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = `${ROOT}bin/labelhook.js`;
+import { httpApi, type ApiAnswer } from '../helpers/api-client.js';
+import { assertBuilt, BIN, ROOT } from '../helpers/built.js';
+import { freePort } from '../helpers/ports.js';
+import { waitUntil, withDeadline } from '../helpers/wait.js';
 export const ADMIN_KEY = 'lh_scale_test_admin_key_0123456789';
 
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** One `labelhook` child process and its JSON log lines. */
 export interface LabelhookProcess {
@@ -33,6 +24,7 @@ export interface LabelhookProcess {
 
 /** Starts `labelhook ARGS` from the built CLI (dist/) with `env` on top of a minimal environment. */
 export function startLabelhook(args: string[], env: Record<string, string>): LabelhookProcess {
+  assertBuilt();
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,6 +32,8 @@ export function startLabelhook(args: string[], env: Record<string, string>): Lab
   });
   const logs: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
+  // 'close' comes after the last stdout chunk ('exit' may come before it).
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const proc: LabelhookProcess = {
     child,
     role: args[0] ?? '',
@@ -47,21 +41,23 @@ export function startLabelhook(args: string[], env: Record<string, string>): Lab
     stderr: '',
     exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'))),
     waitForLog(msg, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`${proc.role}: no "${msg}" log line; stderr: ${proc.stderr}\nlogs: ${logs.map((l) => JSON.stringify(l)).join('\n')}`));
-        }, timeoutMs);
-        const check = (): void => {
-          const hit = logs.find((l) => l.msg === msg);
-          if (!hit) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(hit);
-        };
-        waiters.add(check);
+      let resolveHit!: (hit: Record<string, unknown>) => void;
+      const hit = new Promise<Record<string, unknown>>((resolve) => (resolveHit = resolve));
+      const check = (): void => {
+        const found = logs.find((l) => l.msg === msg);
+        if (!found) return;
+        waiters.delete(check);
+        resolveHit(found);
+      };
+      waiters.add(check);
+      check();
+      const describe = () => `${proc.role}'s "${msg}" log line; stderr: ${proc.stderr}\nlogs: ${logs.map((l) => JSON.stringify(l)).join('\n')}`;
+      // A process that is gone prints nothing more: fail at once instead of at the deadline.
+      const gone = closed.then(() => {
         check();
+        throw new Error(`${proc.role} exited before printing "${msg}"; stderr: ${proc.stderr}`);
       });
+      return withDeadline(describe, Promise.race([hit, gone]), timeoutMs).finally(() => waiters.delete(check));
     },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -106,17 +102,19 @@ export async function startApi(env: Record<string, string>, args = ['serve', '--
   const port = await freePort();
   const proc = startLabelhook(args, { ...env, PORT: String(port) });
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`API exited with ${proc.child.exitCode}: ${proc.stderr}`);
-    if (Date.now() > deadline) throw new Error(`API did not become ready: ${proc.stderr}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) return { proc, base };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(
+    () => `the API on ${base} to answer /readyz; stderr: ${proc.stderr}`,
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`API exited with ${proc.child.exitCode}: ${proc.stderr}`);
+      try {
+        return (await fetch(`${base}/readyz`)).ok;
+      } catch {
+        return false; // not listening yet
+      }
+    },
+    { timeoutMs: 30_000, intervalMs: 50 },
+  );
+  return { proc, base };
 }
 
 /** Starts a `labelhook worker` and waits for its start-up log line. */
@@ -126,16 +124,9 @@ export async function startWorkerProcess(env: Record<string, string>, args: stri
   return proc;
 }
 
-/** Calls the API as the admin. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely in tests
-export async function api(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
+/** Calls the API at `base` as the admin. */
+export function api(base: string, method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+  return httpApi(base, ADMIN_KEY).call(method, path, body);
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at once. */
@@ -164,9 +155,5 @@ export async function undispatchedEventCount(client: pg.Client, schema: string):
 
 /** Polls `predicate` every 100 ms until it holds or `timeoutMs` passes (then throws with `describe()`). */
 export async function eventually(predicate: () => Promise<boolean> | boolean, timeoutMs: number, describe: () => string | Promise<string>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${await describe()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntil(describe, predicate, { timeoutMs, intervalMs: 100 });
 }

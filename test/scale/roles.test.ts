@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
 import { createTestDatabase } from '../helpers/backends.js';
-import { api, clusterEnv, eventually, freePort, startApi, startLabelhook, startWorkerProcess, type LabelhookProcess } from './cluster.js';
+import { freePort } from '../helpers/ports.js';
+import { startReceiver } from '../helpers/receiver.js';
+import { api, clusterEnv, eventually, startApi, startLabelhook, startWorkerProcess, type LabelhookProcess } from './cluster.js';
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,16 +19,9 @@ async function sqliteEnv(extra: Record<string, string> = {}): Promise<Record<str
 
 /** A receiver that takes requests and never answers them. */
 async function hangingReceiver(): Promise<{ url: string; received: () => number }> {
-  let count = 0;
-  const server: Server = createServer(() => {
-    count += 1;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  running.push(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received: () => count };
+  const receiver = await startReceiver({ handler: () => undefined });
+  running.push(() => receiver.close());
+  return { url: receiver.url, received: () => receiver.received.length };
 }
 
 function track(proc: LabelhookProcess): LabelhookProcess {

@@ -1,8 +1,9 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase } from '../helpers/backends.js';
+import { startReceiver } from '../helpers/receiver.js';
+import { sleep } from '../helpers/wait.js';
 import { api, clusterEnv, deliveryStatusCounts, eventually, pooled, startApi, startWorkerProcess, type LabelhookProcess } from './cluster.js';
 
 // Heartbeats and takeover are how PostgreSQL workers learn that one of them died (SQLite has its worker lock, see
@@ -29,9 +30,8 @@ interface GatedReceiver {
 async function startGatedReceiver(): Promise<GatedReceiver> {
   const waiting: ServerResponse[] = [];
   let released = false;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
+  const receiver = await startReceiver({
+    handler: (req, res) => {
       const id = String(req.headers['webhook-id']);
       r.byMessage.set(id, (r.byMessage.get(id) ?? 0) + 1);
       if (released) res.writeHead(200).end('ok');
@@ -39,10 +39,10 @@ async function startGatedReceiver(): Promise<GatedReceiver> {
         waiting.push(res);
         r.parked += 1;
       }
-    });
+    },
   });
   const r: GatedReceiver = {
-    url: '',
+    url: receiver.url,
     byMessage: new Map(),
     parked: 0,
     release() {
@@ -50,13 +50,8 @@ async function startGatedReceiver(): Promise<GatedReceiver> {
       for (const res of waiting.splice(0)) res.writeHead(200).end('ok');
       r.parked = 0;
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    close: () => receiver.close(),
   };
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return r;
 }
 
@@ -188,7 +183,7 @@ describe.runIf(ON_POSTGRES)('worker heartbeat and takeover (postgres)', () => {
     await a.waitForLog('this worker stalled past the heartbeat timeout and was taken for dead: dropped what it held, sending under a new owner id', 15_000);
     expect(await expectAllDelivered(c, 60_000)).toBe(250);
     // Let anything it might still send arrive before counting.
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     const twice = [...c.receiver.byMessage].filter(([, n]) => n > 1).map(([id]) => id);
     // Only requests already on the wire at the pause may arrive twice (the other worker sent them again).
     expect(twice.filter((id) => !onTheWire.has(id))).toEqual([]);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
 import { api, clusterEnv, deliveryStatusCounts, eventually, pooled, startApi, startWorkerProcess, undispatchedEventCount, type LabelhookProcess } from './cluster.js';
 import { startCountingReceiver, type CountingReceiver } from './receivers.js';
+import { sleep } from '../helpers/wait.js';
 
 // Scale-out is a PostgreSQL feature (SQLite allows one delivering process). CI always sets LABELHOOK_TEST_POSTGRES_URL;
 // without it these run on no database and show as skipped (an empty file would fail the run).
@@ -76,7 +77,7 @@ async function burst(c: Cluster, count: number, concurrency = 12): Promise<void>
       } catch (err) {
         if (tries >= 20) throw err;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   });
 }

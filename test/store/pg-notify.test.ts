@@ -3,11 +3,12 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPgWakeups, type PgWakeups } from '../../src/store/pg-notify.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const logger = pino({ level: 'silent' });
 
-async function until(predicate: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await predicate())) await new Promise((r) => setTimeout(r, 10));
+function until(predicate: () => boolean | Promise<boolean>): Promise<boolean> {
+  return waitUntil(`the condition ${predicate.toString()}`, predicate);
 }
 
 // LISTEN/NOTIFY exists on PostgreSQL only (SQLite has one delivering process and needs no wake-ups). Without

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pruneAttemptBodies } from '../../src/webhooks/delivery/retention.js';
 import { BACKENDS } from '../helpers/backends.js';
+import { waitUntil } from '../helpers/wait.js';
 import { bump, createProject, createWebhook, startReceiver, useEngineApp, waitForDeliveries } from './receiver.js';
 
 describe.each(BACKENDS)('auto-disable and retention (%s)', (backend) => {
@@ -16,14 +17,11 @@ describe.each(BACKENDS)('auto-disable and retention (%s)', (backend) => {
       const projectId = await createProject(app);
       const hook = await createWebhook(app, { url: r.url, events: ['PROJECT_UPDATED'], projectId });
       await bump(app, projectId, 'doomed');
-      for (;;) {
+      const w = await waitUntil('the webhook to be auto-disabled', async () => {
         const w = (await app.api('GET', `/webhooks/${hook.id}`)).json;
-        if (!w.enabled) {
-          expect(w.disabledReason).toMatch(/^Auto-disabled/);
-          break;
-        }
-        await new Promise((res) => setTimeout(res, 20));
-      }
+        return !w.enabled && w;
+      }, { intervalMs: 20 });
+      expect(w.disabledReason).toMatch(/^Auto-disabled/);
       const [stalled] = await waitForDeliveries(app, hook.id, (ds) => ds.length === 1);
       expect(stalled.status).toBe('pending');
       healthy = true;

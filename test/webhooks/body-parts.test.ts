@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookFormatName } from '../../src/webhooks/formats/format.js';
 import { BACKENDS } from '../helpers/backends.js';
+import { waitUntil } from '../helpers/wait.js';
 import { createProject, createWebhook, startReceiver, useEngineApp, type Received, type Receiver } from './receiver.js';
 
 // A receiver with Express's default body limit (100 kB: larger bodies get 413) registered in all four formats
@@ -95,8 +96,9 @@ describe.each(BACKENDS)('bodies that fit a 100 kB receiver (%s)', (backend) => {
   }
 
   /** Waits until every format's receiver counted `n` documents in all. */
-  async function allArrived(tallies: Map<WebhookFormatName, Tally>, n: number): Promise<void> {
-    while ([...tallies.values()].some((t) => total(t) < n)) await new Promise((r) => setTimeout(r, 50));
+  async function allArrived(tallies: Map<WebhookFormatName, Tally>, n: number, timeoutMs: number): Promise<void> {
+    const got = () => [...tallies.values()].map(total).join(', ');
+    await waitUntil(() => `${n} documents at every receiver (got ${got()})`, () => [...tallies.values()].every((t) => total(t) >= n), { timeoutMs, intervalMs: 50 });
   }
 
   function expectEventsComplete(tally: Tally, eventCount: number, perEvent: number): void {
@@ -119,7 +121,7 @@ describe.each(BACKENDS)('bodies that fit a 100 kB receiver (%s)', (backend) => {
       tallies = await subscribe(projectId);
       await importDocs(projectId, 'a', 20_000);
       await importDocs(projectId, 'b', 20_000);
-      await allArrived(tallies, 40_000);
+      await allArrived(tallies, 40_000, 230_000);
     }, 240_000);
 
     it.each(['standard', 'datasaur', 'label-studio'] as const)('reach the %s receiver in parts grouped by event, every document once, no 413', (format) => {
@@ -140,7 +142,7 @@ describe.each(BACKENDS)('bodies that fit a 100 kB receiver (%s)', (backend) => {
       const projectId = await createProject(app, 'Hundred thousand');
       tallies = await subscribe(projectId);
       await importDocs(projectId, 'c', 100_000);
-      await allArrived(tallies, 100_000);
+      await allArrived(tallies, 100_000, 390_000);
     }, 400_000);
 
     it.each(['standard', 'datasaur', 'label-studio'] as const)('reaches the %s receiver whole, in parts of at most 100 kB', (format) => {

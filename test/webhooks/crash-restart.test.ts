@@ -1,13 +1,9 @@
-import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/backends.js';
+import { assertBuilt } from '../helpers/built.js';
 import { api, clusterEnv, eventually, startApi } from '../scale/cluster.js';
 import { startCountingReceiver } from '../scale/receivers.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -15,13 +11,10 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  // The children run the built CLI, as users do; only a missing build is fatal.
-  try {
-    execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
-  } catch (err) {
-    if (!existsSync(`${ROOT}dist/src/cli/main.js`)) throw err;
-  }
-}, 180_000);
+  // The children run the built CLI, as users do. `npm test` builds first; rebuilding here would swap dist/ under
+  // the other files running at the same time.
+  assertBuilt();
+});
 
 /** Deliveries of `file` still leased to the process `pid` (lease owners are `host:pid:random`). */
 function leasedTo(file: string, pid: number): number {

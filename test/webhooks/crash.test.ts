@@ -1,23 +1,13 @@
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
+import { assertBuilt, BIN, ROOT } from '../helpers/built.js';
+import { freePort } from '../helpers/ports.js';
+import { waitUntil } from '../helpers/wait.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = `${ROOT}bin/labelhook.js`;
 const ADMIN_KEY = 'lh_crash_test_admin_key_0123456789';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function serve(databaseUrl: string, port: number): ChildProcess {
   return spawn(process.execPath, [BIN, 'serve'], {
@@ -43,15 +33,18 @@ function serve(databaseUrl: string, port: number): ChildProcess {
 async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`labelhook exited with ${child.exitCode}: ${stderr}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(
+    () => `labelhook on ${base} to answer /healthz; stderr: ${stderr}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`labelhook exited with ${child.exitCode}: ${stderr}`);
+      try {
+        return (await fetch(`${base}/healthz`)).ok;
+      } catch {
+        return false; // not listening yet
+      }
+    },
+    { timeoutMs: 60_000, intervalMs: 50 },
+  );
 }
 
 async function call(base: string, method: string, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -64,14 +57,10 @@ async function call(base: string, method: string, path: string, body: unknown): 
 }
 
 beforeAll(() => {
-  // The child runs the built CLI, as users do. tsc emits even when a file elsewhere has a type error; only a
-  // missing build is fatal here.
-  try {
-    execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
-  } catch (err) {
-    if (!existsSync(`${ROOT}dist/src/cli/main.js`)) throw err;
-  }
-}, 180_000);
+  // The child runs the built CLI, as users do. `npm test` builds first; rebuilding here would swap dist/ under
+  // the other files running at the same time.
+  assertBuilt();
+});
 
 describe.each(BACKENDS)('crash safety (%s)', (backend) => {
   let database: TestDatabase;

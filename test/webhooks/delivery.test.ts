@@ -1,8 +1,8 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
+import { freePort } from '../helpers/ports.js';
 import { bump, createProject, createWebhook, startReceiver, useEngineApp, waitForDeliveries, type Receiver } from './receiver.js';
 
 const nameOf = (body: string): string => (JSON.parse(body) as { data: { project: { name: string } } }).data.project.name;
@@ -60,10 +60,7 @@ describe.each(BACKENDS)('webhook delivery (%s)', (backend) => {
   });
 
   it('marks a delivery failed once the retry schedule is spent (connection refused)', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     const projectId = await createProject(app);
     const hook = await createWebhook(app, { url: `http://127.0.0.1:${port}/gone`, events: ['PROJECT_UPDATED'], projectId });
     await bump(app, projectId, 'nobody-home');

@@ -49,8 +49,8 @@ describe.each(BACKENDS)('deliveries made due now wake the delivery worker, with 
       const projectId = await createProject(app, 'Ordered');
       const hook = await createWebhook(app, { url: r.url, events: ['PROJECT_UPDATED'], projectId, ordered: true });
       for (let round = 1; round <= ROUNDS; round++) {
-        const before = r.requests.length;
-        r.status = 500;
+        const before = r.received.length;
+        r.answer({ status: 500 });
         await bump(app, projectId, `head ${round}`);
         await r.waitForCount(before + 1, 10_000);
         // The head waits a minute for its retry; the next event's delivery waits behind it.
@@ -61,7 +61,7 @@ describe.each(BACKENDS)('deliveries made due now wake the delivery worker, with 
           (d) => d.filter((x) => x.status === 'pending').length === 2 && d.some((x) => x.status === 'pending' && x.attemptCount === 1),
         );
         const head = deliveries.find((x) => x.status === 'pending' && x.attemptCount === 1);
-        r.status = 200;
+        r.answer({ status: 200 });
         const res = await app.api('POST', `/deliveries/${head.id}/redeliver`);
         expect(res.status).toBe(200);
         expect(res.json.delivery.status).toBe('succeeded');

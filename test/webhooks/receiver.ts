@@ -1,58 +1,19 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { startEngine, type Engine } from '../../src/webhooks/engine.js';
+import { injectApi, type ApiAnswer } from '../helpers/api-client.js';
 import type { Backend } from '../helpers/backends.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { startReceiver as startTestReceiver, type Responder, type TestReceiver } from '../helpers/receiver.js';
+import { waitUntil } from '../helpers/wait.js';
 
-/** One request a test receiver got. */
-export interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+// The delivery suites' receiver is the shared one (test/helpers/receiver.ts) at the bare origin, answering 200 "ok".
+export type { ReceivedRequest as Received, Responder as Handler, TestReceiver as Receiver } from '../helpers/receiver.js';
 
-export type Handler = (req: Received, res: ServerResponse) => void;
-
-/** A real HTTP receiver on 127.0.0.1 recording every request; the handler decides the answer (200 by default). */
-export interface Receiver {
-  url: string;
-  received: Received[];
-  handler: Handler;
-  /** Resolves once `predicate` holds for the received requests (polling; the test timeout bounds it). */
-  waitFor(predicate: (received: Received[]) => boolean): Promise<Received[]>;
-  close(): Promise<void>;
-}
-
-/** Starts a receiver; `handler` may be replaced later through `receiver.handler`. */
-export async function startReceiver(handler: Handler = (_req, res) => res.end('ok')): Promise<Receiver> {
-  const received: Received[] = [];
-  const receiver: Receiver = {
-    url: '',
-    received,
-    handler,
-    async waitFor(predicate) {
-      while (!predicate(received)) await new Promise((r) => setTimeout(r, 5));
-      return received;
-    },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const r: Received = { path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      received.push(r);
-      receiver.handler(r, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return receiver;
+/** Starts a receiver whose URL is the bare origin; `handler` may be replaced later through `receiver.handler`. */
+export function startReceiver(handler: Responder = (_req, res) => res.end('ok')): Promise<TestReceiver> {
+  // Its waits used to be bounded by the test timeout alone; the longest delivery test allows 120 s.
+  return startTestReceiver({ path: '', handler, waitTimeoutMs: 110_000 });
 }
 
 /** Configuration every delivery test uses: loopback allowed, millisecond retries, fast polling. */
@@ -73,8 +34,7 @@ export interface EngineApp {
   t: TestApp;
   engine: Engine;
   /** POST/GET/PATCH... on the API as the admin; answers the parsed JSON and status. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely in tests
-  api(method: string, url: string, body?: unknown): Promise<{ status: number; json: any }>;
+  api(method: string, url: string, body?: unknown): Promise<ApiAnswer>;
 }
 
 /** Registers beforeAll/afterAll that build the app, start the engine, and stop both. */
@@ -83,15 +43,8 @@ export function useEngineApp(backend: Backend, overrides: Partial<Config> = {}):
   beforeAll(async () => {
     box.t = await createTestApp(backend, { ...FAST, ...overrides });
     box.engine = startEngine(box.t.ctx);
-    box.api = async (method, url, body) => {
-      const res = await box.t.app.inject({
-        method: method as 'GET',
-        url: `/api/v1${url}`,
-        headers: bearer(box.t.adminKey),
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
-      return { status: res.statusCode, json: res.body ? res.json() : null };
-    };
+    const client = injectApi(box.t.app, box.t.adminKey);
+    box.api = (method, url, body) => client.call(method, url, body);
   });
   afterAll(async () => {
     await box.engine?.stop();
@@ -120,12 +73,17 @@ export async function bump(app: EngineApp, projectId: string, name: string): Pro
   if (res.status !== 200) throw new Error(`project patch failed: ${res.status} ${JSON.stringify(res.json)}`);
 }
 
-/** Polls the delivery log of a webhook until `predicate` holds; answers the deliveries (newest first). */
+/** Polls the delivery log of a webhook until `predicate` holds (deadline `timeoutMs`); answers the deliveries (newest first). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely in tests
-export async function waitForDeliveries(app: EngineApp, webhookId: string, predicate: (d: any[]) => boolean): Promise<any[]> {
-  for (;;) {
-    const res = await app.api('GET', `/webhooks/${webhookId}/deliveries?limit=1000`);
-    if (predicate(res.json.data)) return res.json.data;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export async function waitForDeliveries(app: EngineApp, webhookId: string, predicate: (d: any[]) => boolean, timeoutMs = 110_000): Promise<any[]> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely in tests
+  let last: any[] = [];
+  return waitUntil(
+    () => `the deliveries of ${webhookId} the test expects; last seen: ${JSON.stringify(last.map((d: { status: string }) => d.status))}`,
+    async () => {
+      last = (await app.api('GET', `/webhooks/${webhookId}/deliveries?limit=1000`)).json.data;
+      return predicate(last) && last;
+    },
+    { timeoutMs, intervalMs: 20 },
+  );
 }

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -9,33 +7,32 @@ import {
   type ResolveAll,
 } from '../../src/webhooks/transport/ssrf-guard.js';
 import { fakeResolver, unusedResolver } from '../helpers/fake-resolver.js';
+import { answerWith, startReceiver as startTestReceiver, type TestReceiver } from '../helpers/receiver.js';
 
 // Every request here goes to a receiver on 127.0.0.1; refused addresses are refused before any socket opens.
 const noAllowList = createTargetPolicy([]);
 
 describe('createGuardedDispatcher: checked at connect time', () => {
-  let server: Server | undefined;
+  let server: TestReceiver | undefined;
   let dispatcher: ReturnType<typeof createGuardedDispatcher> | undefined;
 
   /** A loopback receiver that counts TCP connections, so a test can prove none was opened. */
-  async function startReceiver(): Promise<{ port: number; connections: () => number; hosts: string[] }> {
-    let connections = 0;
-    const hosts: string[] = [];
-    server = createServer((req, res) => {
-      hosts.push(req.headers.host ?? '');
-      res.end('received');
-    });
-    server.on('connection', () => {
-      connections += 1;
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    return { port: (server.address() as AddressInfo).port, connections: () => connections, hosts };
+  async function startReceiver(): Promise<{ port: number; connections: () => number; readonly hosts: string[] }> {
+    const r = await startTestReceiver({ handler: answerWith({ headers: {}, body: 'received' }) });
+    server = r;
+    return {
+      port: r.port,
+      connections: () => r.connections,
+      get hosts() {
+        return r.received.map((q) => q.headers.host ?? '');
+      },
+    };
   }
 
   afterEach(async () => {
     await dispatcher?.close();
     dispatcher = undefined;
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await server?.close();
     server = undefined;
   });
 

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { createSecretBox } from '../../../src/webhooks/transport/secret-box.js';
-import { startReceiver, type Receiver } from './receiver.js';
+import { httpApi } from '../../../test/helpers/api-client.js';
+import { answerWith, startReceiver, type TestReceiver } from '../../../test/helpers/receiver.js';
+import { waitUntil } from '../../../test/helpers/wait.js';
 
 // The console end to end: a real labelhook (API, dispatcher and workers) on a temporary SQLite file, a
 // real receiver on loopback and Debian's Chromium driving the built console like a person would.
@@ -20,7 +22,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 const WAIT = 20_000;
 
 let server: RunningServer;
-let receiver: Receiver;
+let receiver: TestReceiver;
 let browser: Browser;
 let page: Page;
 let base: string;
@@ -42,26 +44,25 @@ async function watchCsp(p: Page): Promise<void> {
   });
 }
 
-async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
+function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+  return httpApi(base, ADMIN_KEY).ok<T>(method, path, body);
 }
 
 /** Waits until the webhook has a delivery of `eventType` in `status` (the engine works asynchronously). */
-async function deliveryOf(eventType: string, status: string): Promise<{ id: string; status: string }> {
-  for (;;) {
-    const page = await api<{ data: { id: string; status: string; eventType: string }[] }>('GET', `/webhooks/${webhookId}/deliveries?eventType=${eventType}`);
-    const found = page.data.find((d) => d.status === status);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function deliveryOf(eventType: string, status: string): Promise<{ id: string; status: string }> {
+  return waitUntil(
+    `a ${status} ${eventType} delivery`,
+    async () => {
+      const page = await api<{ data: { id: string; status: string; eventType: string }[] }>('GET', `/webhooks/${webhookId}/deliveries?eventType=${eventType}`);
+      return page.data.find((d) => d.status === status);
+    },
+    { timeoutMs: WAIT, intervalMs: 100 },
+  );
 }
+
+/** The receiver's answers: healthy, or failing with a body and a header the attempt log must show. */
+const HEALTHY = answerWith({ status: 200, headers: { 'content-type': 'application/json', 'x-receiver': 'test' }, body: JSON.stringify({ received: true }) });
+const FAILING = answerWith({ status: 500, headers: { 'content-type': 'text/plain', 'x-receiver': 'test' }, body: 'receiver is down: database unavailable' });
 
 async function shot(p: Page, name: string): Promise<void> {
   await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -101,7 +102,7 @@ describe('web console (Chromium)', () => {
     );
     server = await startServer({ config, logger: pino({ level: 'silent' }), worker: true, listen: true });
     base = `http://127.0.0.1:${server.port}`;
-    receiver = await startReceiver();
+    receiver = await startReceiver({ path: '/hooks/labelhook', handler: HEALTHY });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await watchCsp(page);
@@ -180,7 +181,7 @@ describe('web console (Chromium)', () => {
   });
 
   it('shows failed attempts with the receiver answer, and Redeliver repairs the delivery', async () => {
-    receiver.mode = 'fail';
+    receiver.handler = FAILING;
     await api('PATCH', `/projects/${projectId}`, { name: 'Support tickets v2' });
     const failed = await deliveryOf('PROJECT_UPDATED', 'failed');
     await page.locator(`tr[data-delivery-id="${failed.id}"][data-status="failed"]`).waitFor({ timeout: WAIT });
@@ -194,7 +195,7 @@ describe('web console (Chromium)', () => {
     await latest.getByText('x-receiver').waitFor();
     await shot(page, 'delivery-failed');
 
-    receiver.mode = 'ok';
+    receiver.handler = HEALTHY;
     await page.getByRole('button', { name: 'Redeliver' }).click();
     await page.getByText('Redelivered: a new attempt was made.').waitFor();
     await page.locator('.title-row .badge', { hasText: 'succeeded' }).waitFor();
@@ -203,10 +204,10 @@ describe('web console (Chromium)', () => {
   });
 
   it('replays failed deliveries after confirming the dry-run count', async () => {
-    receiver.mode = 'fail';
+    receiver.handler = FAILING;
     await api('PATCH', `/projects/${projectId}`, { name: 'Support tickets v3' });
     const failed = await deliveryOf('PROJECT_UPDATED', 'failed');
-    receiver.mode = 'ok';
+    receiver.handler = HEALTHY;
     await page.goto(`${base}/#/webhooks/${webhookId}`);
     await page.getByRole('button', { name: 'Count deliveries to replay' }).click();
     await page.getByTestId('replay-count').getByText('1 delivery will be sent again.').waitFor();

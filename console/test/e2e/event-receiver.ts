@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { startReceiver } from '../../../test/helpers/receiver.js';
+import { waitUntil } from '../../../test/helpers/wait.js';
 
 /** An event as a Standard Webhooks body carries it: `{type, timestamp, data}`. */
 export interface ReceivedEvent {
@@ -20,44 +21,39 @@ export interface EventReceiver {
   close(): Promise<void>;
 }
 
-/** Starts a receiver on a free loopback port. */
+/** Starts a receiver on a free loopback port: the shared test receiver, reading each body as events. */
 export async function startEventReceiver(): Promise<EventReceiver> {
-  const receiver: EventReceiver = {
-    url: '',
-    events: [],
-    mode: { kind: 'ok' },
-    async waitFor(type, match = () => true, timeoutMs = 20_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const found = receiver.events.find((e) => e.type === type && match(e));
-        if (found) return found;
-        if (Date.now() > until) throw new Error(`no ${type} arrived; got ${receiver.events.map((e) => e.type).join(', ')}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    close: async () => undefined,
+  const events: ReceivedEvent[] = [];
+  let mode: ReceiverMode = { kind: 'ok' };
+  const answer = (res: ServerResponse, m: ReceiverMode): void => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(m.kind === 'veto' ? { allow: false, reason: m.reason } : { allow: true }));
   };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReceivedEvent | ReceivedEvent[];
-      receiver.events.push(...(Array.isArray(body) ? body : [body]));
-      const mode = receiver.mode;
-      const answer = () => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(mode.kind === 'veto' ? { allow: false, reason: mode.reason } : { allow: true }));
-      };
-      if (mode.kind === 'slow') setTimeout(answer, mode.ms);
-      else answer();
-    });
+  const receiver = await startReceiver({
+    path: '/hooks',
+    handler: (req, res) => {
+      const body = JSON.parse(req.body) as ReceivedEvent | ReceivedEvent[];
+      events.push(...(Array.isArray(body) ? body : [body]));
+      const m = mode;
+      if (m.kind === 'slow') setTimeout(() => answer(res, m), m.ms);
+      else answer(res, m);
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return receiver;
+  return {
+    url: receiver.url,
+    events,
+    get mode() {
+      return mode;
+    },
+    set mode(m) {
+      mode = m;
+    },
+    waitFor: (type, match = () => true, timeoutMs = 20_000) =>
+      waitUntil(
+        () => `a ${type} event; got ${events.map((e) => e.type).join(', ')}`,
+        () => events.find((e) => e.type === type && match(e)),
+        { timeoutMs, intervalMs: 50 },
+      ),
+    close: () => receiver.close(),
+  };
 }

@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
+import { httpApi } from '../../../test/helpers/api-client.js';
 
 // A real labelhook (API, dispatcher and workers) on a temporary SQLite file and Debian's Chromium, for the
 // console's end-to-end tests.
@@ -49,16 +50,7 @@ export async function startHarness(adminKey: string): Promise<Harness> {
     base,
     adminKey,
     browser,
-    async api<T>(method: string, path: string, body?: unknown, key = adminKey): Promise<T> {
-      const res = await fetch(`${base}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-      return (text ? JSON.parse(text) : null) as T;
-    },
+    api: <T>(method: string, path: string, body?: unknown, key = adminKey): Promise<T> => httpApi(base, key).ok<T>(method, path, body),
     async close() {
       await browser.close();
       await server.stop();
