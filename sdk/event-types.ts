@@ -53,7 +53,7 @@ export interface ProjectRef {
   id: string;
   name: string;
   tags: string[];
-  status: string;
+  status: 'CREATED' | 'IN_PROGRESS' | 'COMPLETED' | 'REVIEWED';
   labelSet: LabelSetItem[];
   createdAt: string;
   updatedAt: string;
@@ -110,7 +110,7 @@ export interface LabelView {
   endCharIndex: number;
   counter: number;
   layer: number;
-  labeledBy: string;
+  labeledBy: 'LABELER' | 'REVIEWER' | 'PREDICTION';
   labelSetItemId: string;
   confidenceScore: number | null;
   labeledByUserId: string;
