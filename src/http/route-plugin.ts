@@ -6,6 +6,8 @@ import type { FromSchema } from './from-schema.js';
 /**
  * What a handler may send for a response schema: the value it describes; nothing for `{ type: 'null' }` (a 204);
  * or a stream, which Fastify writes through without its serializer (exports, downloads, large JSON answers).
+ * Fastify's own `send()` types reject streams once a reply type is set, hence the explicit `Readable`; a streamed
+ * body is checked by the route's tests, not by the compiler.
  */
 type ReplyOf<S> = S extends { type: 'null' } ? undefined : FromSchema<S> | Readable;
 
