@@ -49,11 +49,16 @@ export interface LabelSetItem {
   color: string | null;
 }
 
+/** A project's workflow states, in the order a project moves through them. */
+export const PROJECT_STATUSES = ['CREATED', 'IN_PROGRESS', 'COMPLETED', 'REVIEWED'] as const;
+
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
 export interface ProjectRef {
   id: string;
   name: string;
   tags: string[];
-  status: string;
+  status: ProjectStatus;
   labelSet: LabelSetItem[];
   createdAt: string;
   updatedAt: string;
@@ -95,6 +100,9 @@ export interface DocumentRef {
   contentPath?: string;
 }
 
+/** Who made a label: a labeler, a reviewer, or a model's pre-label. */
+export const LABEL_AUTHORS = ['LABELER', 'REVIEWER', 'PREDICTION'] as const;
+
 /** A label in Datasaur's shape. */
 export interface LabelView {
   id: string;
@@ -110,7 +118,7 @@ export interface LabelView {
   endCharIndex: number;
   counter: number;
   layer: number;
-  labeledBy: string;
+  labeledBy: (typeof LABEL_AUTHORS)[number];
   labelSetItemId: string;
   confidenceScore: number | null;
   labeledByUserId: string;

@@ -34,7 +34,7 @@ async function seedLabels(databaseUrl: string, projectId: string): Promise<numbe
           type,
           start_cell_index: 0, start_cell_line: 0, start_token_index: 0, start_char_index: type === 'SPAN' ? 7 : 0,
           end_cell_index: 0, end_cell_line: 0, end_token_index: 0, end_char_index: type === 'SPAN' ? 14 : 0,
-          counter: 0, layer: 0, labeled_by: 'LABELER', label_set_item_id: k === 0 ? 'pos' : 'neg', confidence_score: null, labeled_by_user_id: member.id,
+          counter: 0, layer: 0, labeled_by: 'LABELER' as const, label_set_item_id: k === 0 ? 'pos' : 'neg', confidence_score: null, labeled_by_user_id: member.id,
         });
         for (let k = 0; k < 2; k++) await trx.insertInto('labels').values(part.map((_, j) => label(j, k, k === 0 ? 'SPAN' : 'DOCUMENT'))).execute();
       });

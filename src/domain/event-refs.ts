@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DocumentRef, ProjectRef } from '../events/event.js';
 import { preparedQuery } from '../store/db.js';
 import type { DatabaseSchema, DocumentTable, ProjectTable } from '../store/schema.js';
-import { toDocumentRef, toProjectRef } from './views.js';
+import { toDocumentRef, toProjectRef, type CurrentProjectRef } from './views.js';
 
 // What events carry beyond the API's refs, read at emission time inside the change's transaction, so formats
 // stay pure (the label-studio dialect needs project counts, task content and annotation counts).
@@ -37,7 +37,7 @@ export async function eventProjectRef(db: Db, row: Selectable<ProjectTable>): Pr
 }
 
 /** A new project's event ref: nothing to count yet. */
-export function newProjectRef(row: Selectable<ProjectTable>): ProjectRef {
+export function newProjectRef(row: Selectable<ProjectTable>): CurrentProjectRef {
   return { ...toProjectRef(row), counts: { documentCount: 0, annotatedDocumentCount: 0, annotationCount: 0, labelCount: 0 } };
 }
 

@@ -15,12 +15,12 @@ import { eventProjectRef, newProjectRef } from './event-refs.js';
 import { resolveId } from './id-alias.js';
 import { actorOf, requireAdmin, teamOf } from './permissions.js';
 import type { Principal } from './principal.js';
-import { toProjectRef } from './views.js';
+import { toProjectRef, type CurrentProjectRef } from './views.js';
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 
 /** A project as the API shows it: the event shape plus counts the console lists. */
-export interface ProjectView extends ProjectRef {
+export interface ProjectView extends CurrentProjectRef {
   documentCount: number;
   labelCount: number;
   /** The auto-export setting (docs/export.md "Auto-export"); absent when off. */

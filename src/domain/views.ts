@@ -4,8 +4,14 @@ import type { DocumentTable, LabelTable, ProjectTable } from '../store/schema.js
 
 const iso = (ms: number): string => new Date(Number(ms)).toISOString();
 
+/** A project as read from its row: the integer aliases are always known (only old stored events lack them). */
+export interface CurrentProjectRef extends ProjectRef {
+  num: number;
+  createdByNum: number | null;
+}
+
 /** A project row as the API and events show it. */
-export function toProjectRef(row: Selectable<ProjectTable>): ProjectRef {
+export function toProjectRef(row: Selectable<ProjectTable>): CurrentProjectRef {
   return {
     id: row.id,
     name: row.name,

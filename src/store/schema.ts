@@ -112,7 +112,7 @@ export interface LabelTable {
   end_char_index: number;
   counter: number;
   layer: number;
-  labeled_by: string;
+  labeled_by: 'LABELER' | 'REVIEWER' | 'PREDICTION';
   label_set_item_id: string;
   confidence_score: number | null;
   labeled_by_user_id: string;
@@ -219,8 +219,7 @@ export interface AttemptTable {
   response_body: string | null;
   duration_ms: number;
   error: string | null;
-  /** ok | retryable | permanent */
-  outcome: string;
+  outcome: 'ok' | 'retryable' | 'permanent';
 }
 
 /** A live delivery worker on PostgreSQL (migration 009); times are the database's clock, epoch ms. */

@@ -16,8 +16,8 @@ export const eventSchema = {
     type: { type: 'string', enum: [...EVENT_TYPES] },
     timestamp: { type: 'string', format: 'date-time' },
     team: { type: 'object', additionalProperties: true, properties: { id: { type: 'string' }, name: { type: 'string' } } },
-    project: { type: ['object', 'null'], additionalProperties: true },
-    actor: { type: ['object', 'null'], additionalProperties: true },
+    project: { type: ['object', 'null'], additionalProperties: true, properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    actor: { type: ['object', 'null'], additionalProperties: true, properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' } } },
     data: { type: 'object', additionalProperties: true },
   },
 } as const;

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { CHUNK_SIZE } from '../../domain/chunked.js';
+import { LABEL_AUTHORS } from '../../../sdk/event-types.js';
 import { BULK_LIMITS, updateLabelsInBulk } from '../../domain/bulk-label-update.js';
 import { updateLabels } from '../../domain/label-update.js';
 import type { LabelUpdateInput } from '../../domain/label-validation.js';
@@ -34,7 +35,7 @@ export const labelSchema = {
     endCharIndex: { type: 'integer' },
     counter: { type: 'integer' },
     layer: { type: 'integer' },
-    labeledBy: { type: 'string', enum: ['LABELER', 'REVIEWER', 'PREDICTION'] },
+    labeledBy: { type: 'string', enum: [...LABEL_AUTHORS] },
     labelSetItemId: { type: 'string' },
     confidenceScore: { type: ['number', 'null'] },
     labeledByUserId: { type: 'string', description: 'The member who saved the label last.' },
@@ -58,7 +59,7 @@ export const labelInputSchema = {
     endCharIndex: int,
     counter: int,
     layer: int,
-    labeledBy: { type: 'string', enum: ['LABELER', 'REVIEWER', 'PREDICTION'] },
+    labeledBy: { type: 'string', enum: [...LABEL_AUTHORS] },
     confidenceScore: { type: ['number', 'null'], minimum: 0, maximum: 1 },
     // Accepted so Datasaur-shaped labels can be sent back as received; the server sets both.
     documentId: { type: 'string' },

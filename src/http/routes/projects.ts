@@ -1,3 +1,4 @@
+import { PROJECT_STATUSES } from '../../../sdk/event-types.js';
 import { completeProject } from '../../domain/project-completion.js';
 import { createProject, deleteProject, listProjects, readProject, updateProject } from '../../domain/projects.js';
 import { principalOf } from '../auth.js';
@@ -21,7 +22,7 @@ export const projectRefSchema = {
     createdByNum: { type: ['integer', 'null'], description: 'num of the member who created the project (null when not known)' },
     name: { type: 'string' },
     tags: { type: 'array', items: { type: 'string' } },
-    status: { type: 'string', enum: ['CREATED', 'IN_PROGRESS', 'COMPLETED', 'REVIEWED'] },
+    status: { type: 'string', enum: [...PROJECT_STATUSES] },
     labelSet: { type: 'array', items: labelSetItemSchema },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },

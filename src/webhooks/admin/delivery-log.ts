@@ -4,7 +4,7 @@ import type { Principal } from '../../domain/principal.js';
 import { NotFoundError } from '../../errors.js';
 import { parseSince } from '../../input-parsers.js';
 import { findWebhookRow } from './webhook-store.js';
-import { toAttemptView, toDeliveryView, type DeliveryRow } from './webhook-views.js';
+import { toAttemptView, toDeliveryView, type DeliveryDetailView, type DeliveryRow } from './webhook-views.js';
 
 /** Filters of `GET /webhooks/{id}/deliveries`. */
 export interface DeliveryFilter {
@@ -29,7 +29,7 @@ export async function listDeliveries(ctx: AppContext, p: Principal, webhookId: s
 }
 
 /** One delivery with its body and every attempt, oldest attempt first. */
-export async function readDelivery(ctx: AppContext, p: Principal, id: string): Promise<Record<string, unknown>> {
+export async function readDelivery(ctx: AppContext, p: Principal, id: string): Promise<DeliveryDetailView> {
   requireAdmin(p, 'read the delivery log');
   const d = await ctx.store.db.selectFrom('deliveries').selectAll().where('id', '=', id).where('team_id', '=', p.teamId).executeTakeFirst();
   if (!d) throw new NotFoundError('Delivery', id);

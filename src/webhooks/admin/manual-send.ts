@@ -11,7 +11,7 @@ import { logImmediate } from './immediate-log.js';
 import type { SentAttempt } from '../transport/send-attempt.js';
 import { webhookRuntime } from '../webhook-runtime.js';
 import { decodeWebhookLenient, findWebhookRow, readable, type Webhook } from './webhook-store.js';
-import { toAttemptView, toDeliveryView } from './webhook-views.js';
+import { toAttemptView, toDeliveryView, type AttemptView, type DeliveryView, type TestAnswerView } from './webhook-views.js';
 
 /** Sends once, in one of the webhook's concurrency slots (waiting up to the request timeout for one: 409 `webhook_busy`). */
 function send(ctx: AppContext, webhook: Webhook, messageId: string, body: string): Promise<SentAttempt> {
@@ -33,7 +33,7 @@ export function pingEvent(p: Principal, webhookId: string, now: number): StoredE
 }
 
 /** Sends a PING to the webhook now (even when disabled) and answers the attempt; logged like any delivery, never retried. */
-export async function testWebhook(ctx: AppContext, p: Principal, id: string): Promise<Record<string, unknown>> {
+export async function testWebhook(ctx: AppContext, p: Principal, id: string): Promise<TestAnswerView> {
   requireAdmin(p, 'test webhooks');
   const webhook = readable(decodeWebhookLenient(await findWebhookRow(ctx.store.db, p.teamId, id), webhookRuntime(ctx).box));
   const format = getFormat(webhook.format);
@@ -56,7 +56,7 @@ export async function testWebhook(ctx: AppContext, p: Principal, id: string): Pr
  * Sends a delivery again now, with its original body and webhook-id (receivers de-duplicate on it). A success
  * completes it; a failure leaves a waiting retry schedule alone and marks a finished delivery failed.
  */
-export async function redeliver(ctx: AppContext, p: Principal, deliveryId: string): Promise<{ delivery: Record<string, unknown>; attempt: Record<string, unknown> }> {
+export async function redeliver(ctx: AppContext, p: Principal, deliveryId: string): Promise<{ delivery: DeliveryView; attempt: AttemptView }> {
   requireAdmin(p, 'redeliver webhooks');
   const db = ctx.store.db;
   const d = await db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).where('team_id', '=', p.teamId).executeTakeFirst();

@@ -44,7 +44,7 @@ function ref(doc: DocumentRef): DocumentRef {
   return rest;
 }
 
-function label(id: string, item: string, start: number, end: number, labeledBy = 'LABELER'): LabelView {
+function label(id: string, item: string, start: number, end: number, labeledBy: LabelView['labeledBy'] = 'LABELER'): LabelView {
   return {
     id,
     documentId: DOC.id,

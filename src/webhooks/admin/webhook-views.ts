@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { AttemptTable, DeliveryTable } from '../../store/schema.js';
+import type { WebhookFormatName } from '../formats/format.js';
 import type { BatchSettings, Webhook } from './webhook-store.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
@@ -15,7 +16,7 @@ export interface WebhookView {
   description: string;
   enabled: boolean;
   events: string[];
-  format: string;
+  format: WebhookFormatName;
   headers: Record<string, string>;
   sendPayload: boolean;
   batch: BatchSettings | null;
@@ -78,8 +79,56 @@ export function toSecretView(w: Webhook, now: number): SecretView {
 export type DeliveryRow = Selectable<DeliveryTable>;
 export type AttemptRow = Selectable<AttemptTable>;
 
+/** A delivery as the delivery log shows it (times ISO 8601). */
+export interface DeliveryView {
+  id: string;
+  messageId: string;
+  webhookId: string;
+  projectId: string | null;
+  eventType: string;
+  eventIds: string[];
+  itemCount: number;
+  status: DeliveryRow['status'];
+  attemptCount: number;
+  /** Set only while the delivery is pending. */
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+/** One attempt as the delivery log shows it. */
+export interface AttemptView {
+  id: string;
+  attemptNo: number;
+  at: string;
+  requestUrl: string;
+  requestHeaders: Record<string, string>;
+  requestBody: string | null;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  durationMs: number;
+  error: string | null;
+  outcome: AttemptRow['outcome'];
+}
+
+/** What `POST /webhooks/{id}/test` answers: the PING's attempt, its delivery and whether it succeeded. */
+export interface TestAnswerView extends AttemptView {
+  deliveryId: string;
+  ok: boolean;
+}
+
+/** A delivery with its body and every attempt, oldest first. */
+export interface DeliveryDetailView extends DeliveryView {
+  payload: string;
+  attempts: AttemptView[];
+}
+
 /** A delivery in the delivery log. */
-export function toDeliveryView(d: DeliveryRow): Record<string, unknown> {
+export function toDeliveryView(d: DeliveryRow): DeliveryView {
   return {
     id: d.id,
     messageId: d.message_id,
@@ -93,18 +142,18 @@ export function toDeliveryView(d: DeliveryRow): Record<string, unknown> {
     nextAttemptAt: d.status === 'pending' ? iso(d.next_attempt_at) : null,
     lastStatus: d.last_status,
     lastError: d.last_error,
-    createdAt: iso(d.created_at),
-    updatedAt: iso(d.updated_at),
+    createdAt: iso(d.created_at)!,
+    updatedAt: iso(d.updated_at)!,
     completedAt: iso(d.completed_at),
   };
 }
 
 /** One attempt of a delivery: the request as sent (its body is the delivery's `payload`) and the response as received (truncated). */
-export function toAttemptView(a: AttemptRow, payload: string | null): Record<string, unknown> {
+export function toAttemptView(a: AttemptRow, payload: string | null): AttemptView {
   return {
     id: a.id,
     attemptNo: a.attempt_no,
-    at: iso(a.at),
+    at: iso(a.at)!,
     requestUrl: a.request_url,
     requestHeaders: JSON.parse(a.request_headers) as Record<string, string>,
     requestBody: a.request_body ?? payload,

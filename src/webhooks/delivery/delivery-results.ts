@@ -33,7 +33,7 @@ export function humanDuration(ms: number): string {
 }
 
 /** The attempt log's word for an outcome. */
-export function attemptOutcomeLabel(outcome: DeliveryOutcome): string {
+export function attemptOutcomeLabel(outcome: DeliveryOutcome): AttemptTable['outcome'] {
   if (outcome.kind === 'ok') return 'ok';
   if (outcome.kind === 'gone') return 'permanent';
   return 'retryable';
