@@ -5,6 +5,7 @@ import { newId } from '../../ids.js';
 import type { AttemptTable, DatabaseSchema, DeliveryTable } from '../../store/schema.js';
 import type { AttemptVerdict, DeliveryOutcome } from './outcome.js';
 import type { SentAttempt } from '../transport/send-attempt.js';
+import { clearFailingSince, disableAndCancel, disableLongFailing, existingDeliveryIds, insertAttempts, markFailingSince, recordAttemptState, recordSucceeded } from '../../store/queue/results.js';
 import type { DeliveryRow } from '../admin/webhook-views.js';
 
 /** One finished attempt of a claimed delivery, waiting to be recorded. */
@@ -78,24 +79,7 @@ function nextState(verdict: AttemptVerdict, now: number): Decision {
   return { status: verdict.final, next_attempt_at: now, completed_at: now };
 }
 
-/**
- * Disables webhooks with a reason and cancels their pending deliveries (410 Gone), and those this worker holds
- * queued or in flight (a result arriving later for one of those is recorded as an attempt only).
- */
-async function disableGone(trx: Transaction<DatabaseSchema>, ids: string[], owner: string, now: number): Promise<void> {
-  if (ids.length === 0) return;
-  await trx
-    .updateTable('webhooks')
-    .set({ enabled: 0, disabled_reason: 'The receiver answered 410 Gone: it asked not to be called again. Re-enable the webhook to resume.', updated_at: now })
-    .where('id', 'in', ids)
-    .execute();
-  await trx
-    .updateTable('deliveries')
-    .set({ status: 'cancelled', completed_at: now, updated_at: now, lease_owner: null, lease_expires_at: null, batch_open: 0, batch_records: null })
-    .where('webhook_id', 'in', ids)
-    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'delivering'), eb('lease_owner', '=', owner)])]))
-    .execute();
-}
+const GONE_REASON = 'The receiver answered 410 Gone: it asked not to be called again. Re-enable the webhook to resume.';
 
 /** Tracks each webhook's failure streak and disables one that failed every attempt for autoDisableAfterMs. */
 async function updateStreaks(trx: Transaction<DatabaseSchema>, ctx: AppContext, items: FinishedAttempt[], now: number): Promise<string[]> {
@@ -104,31 +88,18 @@ async function updateStreaks(trx: Transaction<DatabaseSchema>, ctx: AppContext, 
   const healthy: string[] = [];
   const failing: string[] = [];
   for (const [id, item] of last) (item.sent.outcome.kind === 'ok' ? healthy : failing).push(id);
-  if (healthy.length > 0) {
-    await trx.updateTable('webhooks').set({ failing_since: null }).where('id', 'in', healthy).where('failing_since', 'is not', null).execute();
-  }
+  if (healthy.length > 0) await clearFailingSince(trx, healthy);
   if (failing.length === 0) return [];
-  await trx.updateTable('webhooks').set({ failing_since: now }).where('id', 'in', failing).where('failing_since', 'is', null).execute();
-  const disabled = await trx
-    .updateTable('webhooks')
-    .set({
-      enabled: 0,
-      disabled_reason: `Auto-disabled: every attempt failed for ${humanDuration(ctx.config.autoDisableAfterMs)} or more. Fix the receiver and re-enable the webhook; pending deliveries resume.`,
-      updated_at: now,
-    })
-    .where('id', 'in', failing)
-    .where('enabled', '=', 1)
-    .where('failing_since', '<=', now - ctx.config.autoDisableAfterMs)
-    .returning('id')
-    .execute();
-  return disabled.map((r) => r.id);
+  await markFailingSince(trx, failing, now);
+  const reason = `Auto-disabled: every attempt failed for ${humanDuration(ctx.config.autoDisableAfterMs)} or more. Fix the receiver and re-enable the webhook; pending deliveries resume.`;
+  return disableLongFailing(trx, failing, now - ctx.config.autoDisableAfterMs, reason, now);
 }
 
 /**
  * Records a batch of finished attempts in ONE transaction: the attempt rows (multi-row insert), each delivery's
  * next state (succeeded ones grouped per status code into one update), 410s (disable + cancel) and failure
  * streaks. Updates only deliveries this worker still leases, so a delivery re-claimed after a lost lease is
- * not overwritten with stale state.
+ * not overwritten with stale state. The statements are in src/store/queue/results.ts.
  */
 export async function writeResults(ctx: AppContext, owner: string, items: FinishedAttempt[]): Promise<ResultsReport> {
   if (items.length === 0) return { nextRetryAt: null, disabledWebhooks: [] };
@@ -136,12 +107,12 @@ export async function writeResults(ctx: AppContext, owner: string, items: Finish
     const now = ctx.clock();
     const existing = new Set<string>();
     for (const part of chunked([...new Set(items.map((i) => i.delivery.id))])) {
-      for (const r of await trx.selectFrom('deliveries').select('id').where('id', 'in', part).execute()) existing.add(r.id);
+      for (const id of await existingDeliveryIds(trx, part)) existing.add(id);
     }
     // A webhook deleted mid-attempt took its deliveries with it: nothing left to record.
     const live = items.filter((i) => existing.has(i.delivery.id));
     const attempts = live.map((i) => attemptRow(i.delivery, i.sent, i.delivery.attempt_count + 1));
-    for (const part of chunked(attempts)) await trx.insertInto('attempts').values(part).execute();
+    for (const part of chunked(attempts)) await insertAttempts(trx, part);
 
     let nextRetryAt: number | null = null;
     const succeededByStatus = new Map<number, string[]>();
@@ -153,45 +124,13 @@ export async function writeResults(ctx: AppContext, owner: string, items: Finish
         continue;
       }
       if (d.status === 'pending') nextRetryAt = Math.min(nextRetryAt ?? Infinity, d.next_attempt_at);
-      await trx
-        .updateTable('deliveries')
-        .set((eb) => ({
-          ...d,
-          attempt_count: eb('attempt_count', '+', 1),
-          last_status: status,
-          last_error: failureSummary(item.sent),
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: now,
-        }))
-        .where('id', '=', item.delivery.id)
-        .where('status', '=', 'delivering')
-        .where('lease_owner', '=', owner)
-        .execute();
+      await recordAttemptState(trx, owner, item.delivery.id, { ...d, last_status: status, last_error: failureSummary(item.sent) }, now);
     }
     for (const [status, ids] of succeededByStatus) {
-      for (const part of chunked(ids)) {
-        await trx
-          .updateTable('deliveries')
-          .set((eb) => ({
-            status: 'succeeded',
-            attempt_count: eb('attempt_count', '+', 1),
-            last_status: status,
-            last_error: null,
-            lease_owner: null,
-            lease_expires_at: null,
-            next_attempt_at: now,
-            completed_at: now,
-            updated_at: now,
-          }))
-          .where('id', 'in', part)
-          .where('status', '=', 'delivering')
-          .where('lease_owner', '=', owner)
-          .execute();
-      }
+      for (const part of chunked(ids)) await recordSucceeded(trx, owner, part, status, now);
     }
     const gone = [...new Set(live.filter((i) => i.sent.outcome.kind === 'gone').map((i) => i.delivery.webhook_id))];
-    await disableGone(trx, gone, owner, now);
+    if (gone.length > 0) await disableAndCancel(trx, gone, owner, GONE_REASON, now);
     const autoDisabled = await updateStreaks(trx, ctx, live, now);
     return { nextRetryAt, disabledWebhooks: [...gone, ...autoDisabled] };
   });
