@@ -1,7 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { AttemptTable, DeliveryTable } from '../../store/schema.js';
-import type { WebhookFormatName } from '../formats/format.js';
-import type { BatchSettings, Webhook } from './webhook-store.js';
+import type { Webhook } from './webhook-store.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
 
@@ -9,22 +8,12 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 export const REDACTED = '<redacted>';
 
 /** A webhook as the API shows it: never its secret, never its custom header values. */
-export interface WebhookView {
-  id: string;
-  projectId: string | null;
-  url: string;
-  description: string;
-  enabled: boolean;
-  events: string[];
-  format: WebhookFormatName;
-  headers: Record<string, string>;
-  sendPayload: boolean;
-  batch: BatchSettings | null;
-  maxBodyBytes: number;
-  ordered: boolean;
-  blocking: boolean;
-  failMode: 'open' | 'closed';
-  disabledReason: string | null;
+export interface WebhookView
+  extends Pick<
+    Webhook,
+    'id' | 'projectId' | 'url' | 'description' | 'enabled' | 'events' | 'format' | 'headers' | 'sendPayload' | 'batch' | 'maxBodyBytes' | 'ordered' | 'blocking' | 'failMode' | 'disabledReason'
+  > {
+  /** The stored times as ISO 8601 strings. */
   failingSince: string | null;
   previousSecretExpiresAt: string | null;
   /** Its stored secret or custom headers cannot be decrypted: it cannot sign until the secret is rotated. */
