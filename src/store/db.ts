@@ -122,6 +122,21 @@ function startCheckpointer(file: string, sqlite: Database.Database): { stop(): P
   };
 }
 
+/**
+ * Splits rows for multi-row inserts into parts of power-of-two sizes (300 → 256, 32, 8, 4), so that a preparedQuery
+ * insert is compiled for a few row counts instead of every one.
+ */
+export function powerOfTwoParts<T>(rows: readonly T[]): T[][] {
+  const parts: T[][] = [];
+  let at = 0;
+  while (at < rows.length) {
+    const size = 2 ** Math.floor(Math.log2(rows.length - at));
+    parts.push(rows.slice(at, at + size));
+    at += size;
+  }
+  return parts;
+}
+
 /** Opens `sqlite:PATH` or `postgres://...`. Does not migrate. */
 export function openStore(url: string, options: OpenStoreOptions = {}): Store {
   if (url.startsWith('sqlite:')) {
@@ -211,7 +226,10 @@ const SEP = '\u0000';
 export interface QueryParam<P> {
   /** One value; only where a plain value goes (no identifiers). */
   <K extends keyof P & string>(name: K): P[K];
-  /** A list for `in (...)`, one placeholder per element: the query is compiled once per length. */
+  /**
+   * A list for `in (...)` or `not in (...)`, padded to the next power of two by repeating its last element (the
+   * same answer): compiled once per such length, so a few compiled forms serve every list.
+   */
   list<K extends keyof P & string>(name: K): P[K];
   /** The rows of a multi-row insert (every row with the first row's columns): compiled once per row count. */
   rows<K extends keyof P & string>(name: K): P[K];
@@ -230,14 +248,21 @@ function slotOf(v: unknown): Slot {
   return { kind: 'cell', name, index: Number(index), column };
 }
 
+/** The padded length a list of `n` is compiled for: 0, 1, 2, 4, 8, … */
+function listBucket(n: number): number {
+  return n <= 1 ? n : 2 ** Math.ceil(Math.log2(n));
+}
+
 function valueOf(slot: Slot, params: Record<string, unknown>): unknown {
   switch (slot.kind) {
     case 'const':
       return slot.value;
     case 'value':
       return params[slot.name];
-    case 'item':
-      return (params[slot.name] as readonly unknown[])[slot.index];
+    case 'item': {
+      const list = params[slot.name] as readonly unknown[];
+      return list[Math.min(slot.index, list.length - 1)];
+    }
     case 'cell':
       return (params[slot.name] as readonly Record<string, unknown>[])[slot.index]![slot.column];
   }
@@ -256,8 +281,10 @@ export function preparedQuery<P extends Record<string, unknown>, R>(
   type Entry = { compiled: CompiledQuery<R>; slots: Slot[] };
   // Keyed by the dialect adapter (one per Kysely root, shared by its transactions): SQLite and PostgreSQL compile
   // differently. getExecutor is marked internal in Kysely's typings, but it is the only handle a transaction shares.
-  const compiledFor = new WeakMap<object, { lists: string[] | null; byShape: Map<string, Entry> }>();
-  const shapeOf = (lists: string[], params: P): string => lists.map((n) => (params[n] as readonly unknown[]).length).join(',');
+  // `lists` names the list and rows parameters (known after the first build): their lengths pick the compiled form.
+  const compiledFor = new WeakMap<object, { lists: { name: string; padded: boolean }[] | null; byShape: Map<string, Entry> }>();
+  const shapeOf = (lists: { name: string; padded: boolean }[], params: P): string =>
+    lists.map((l) => (l.padded ? listBucket : Number)((params[l.name] as readonly unknown[]).length)).join(',');
   return async (db, params) => {
     const adapter = db.getExecutor().adapter;
     let forDb = compiledFor.get(adapter);
@@ -270,14 +297,15 @@ export function preparedQuery<P extends Record<string, unknown>, R>(
     if (entry) {
       forDb.byShape.delete(shape!); // re-inserted below: the Map's order is the recency order
     } else {
-      const lists: string[] = [];
+      const lists: { name: string; padded: boolean }[] = [];
       const param = ((name: string) => `${PARAM_MARK}${name}`) as QueryParam<P>;
       param.list = (name) => {
-        lists.push(name);
-        return (params[name] as readonly unknown[]).map((_, i) => `${PARAM_MARK}${name}${SEP}${i}`) as P[typeof name];
+        lists.push({ name, padded: true });
+        const length = listBucket((params[name] as readonly unknown[]).length);
+        return Array.from({ length }, (_, i) => `${PARAM_MARK}${name}${SEP}${i}`) as P[typeof name];
       };
       param.rows = (name) => {
-        lists.push(name);
+        lists.push({ name, padded: false });
         const rows = params[name] as readonly Record<string, unknown>[];
         const columns = rows.length > 0 ? Object.keys(rows[0]!) : [];
         return rows.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${PARAM_MARK}${name}${SEP}${i}${SEP}${c}`]))) as P[typeof name];

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { StoreCapabilities } from '../capabilities.js';
-import { preparedQuery } from '../db.js';
+import { powerOfTwoParts, preparedQuery } from '../db.js';
 import type { DatabaseSchema, DeliveryTable } from '../schema.js';
 
 // Every fan-out pass runs these statements: each is compiled once per database and list length (preparedQuery).
@@ -57,9 +57,12 @@ const updateDispatched = preparedQuery<{ seqs: readonly number[]; now: number },
   db.updateTable('events').set({ dispatched_at: param('now') }).where('seq', 'in', param.list('seqs')),
 );
 
-/** Inserts a chunk of new deliveries (at most CHUNK_SIZE rows: one multi-row statement) in the pass's transaction. */
+/**
+ * Inserts a chunk of new deliveries (at most CHUNK_SIZE rows: a few multi-row statements, of power-of-two row counts)
+ * in the pass's transaction.
+ */
 export async function insertDeliveries(trx: Transaction<DatabaseSchema>, rows: readonly DeliveryTable[]): Promise<void> {
-  await insertDeliveryRows(trx, { rows });
+  for (const part of powerOfTwoParts(rows)) await insertDeliveryRows(trx, { rows: part });
 }
 
 const insertDeliveryRows = preparedQuery<{ rows: readonly DeliveryTable[] }, unknown>((db, param) => db.insertInto('deliveries').values(param.rows('rows')));

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { preparedQuery } from '../db.js';
+import { powerOfTwoParts, preparedQuery } from '../db.js';
 import type { AttemptTable, DatabaseSchema, DeliveryTable } from '../schema.js';
 
 // Result statements of the delivery queue (src/webhooks/delivery/delivery-results.ts decides, these write); the same
@@ -20,9 +20,9 @@ const selectExisting = preparedQuery<{ ids: readonly string[] }, { id: string }>
   db.selectFrom('deliveries').select('id').where('id', 'in', param.list('ids')),
 );
 
-/** Appends attempt rows in one multi-row insert. */
+/** Appends attempt rows in a few multi-row inserts (of power-of-two row counts). */
 export async function insertAttempts(db: Db, rows: readonly AttemptTable[]): Promise<void> {
-  await insertAttemptRows(db, { rows });
+  for (const part of powerOfTwoParts(rows)) await insertAttemptRows(db, { rows: part });
 }
 
 const insertAttemptRows = preparedQuery<{ rows: readonly AttemptTable[] }, unknown>((db, param) => db.insertInto('attempts').values([...param.rows('rows')]));
