@@ -122,6 +122,21 @@ function startCheckpointer(file: string, sqlite: Database.Database): { stop(): P
   };
 }
 
+/**
+ * Splits rows for multi-row inserts into parts of power-of-two sizes (300 → 256, 32, 8, 4), so that a preparedQuery
+ * insert is compiled for a few row counts instead of every one.
+ */
+export function powerOfTwoParts<T>(rows: readonly T[]): T[][] {
+  const parts: T[][] = [];
+  let at = 0;
+  while (at < rows.length) {
+    const size = 2 ** Math.floor(Math.log2(rows.length - at));
+    parts.push(rows.slice(at, at + size));
+    at += size;
+  }
+  return parts;
+}
+
 /** Opens `sqlite:PATH` or `postgres://...`. Does not migrate. */
 export function openStore(url: string, options: OpenStoreOptions = {}): Store {
   if (url.startsWith('sqlite:')) {
@@ -205,29 +220,104 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
 }
 
 const PARAM_MARK = '\u0000labelhook-param:';
+const SEP = '\u0000';
+
+/** Stands, in a preparedQuery's `build`, for the values given at run time. */
+export interface QueryParam<P> {
+  /** One value; only where a plain value goes (no identifiers). */
+  <K extends keyof P & string>(name: K): P[K];
+  /**
+   * A list for `in (...)` or `not in (...)`, padded to the next power of two by repeating its last element (the
+   * same answer): compiled once per such length, so a few compiled forms serve every list.
+   */
+  list<K extends keyof P & string>(name: K): P[K];
+  /** The rows of a multi-row insert (every row with the first row's columns): compiled once per row count. */
+  rows<K extends keyof P & string>(name: K): P[K];
+}
+
+type Slot = { kind: 'const'; value: unknown } | { kind: 'value'; name: string } | { kind: 'item'; name: string; index: number } | { kind: 'cell'; name: string; index: number; column: string };
+
+/** Compiled forms of one query kept per database: one per combination of list lengths, least recently used out. */
+const MAX_SHAPES = 128;
+
+function slotOf(v: unknown): Slot {
+  if (typeof v !== 'string' || !v.startsWith(PARAM_MARK)) return { kind: 'const', value: v };
+  const [name = '', index, column] = v.slice(PARAM_MARK.length).split(SEP);
+  if (index === undefined) return { kind: 'value', name };
+  if (column === undefined) return { kind: 'item', name, index: Number(index) };
+  return { kind: 'cell', name, index: Number(index), column };
+}
+
+/** The padded length a list of `n` is compiled for: 0, 1, 2, 4, 8, … */
+function listBucket(n: number): number {
+  return n <= 1 ? n : 2 ** Math.ceil(Math.log2(n));
+}
+
+function valueOf(slot: Slot, params: Record<string, unknown>): unknown {
+  switch (slot.kind) {
+    case 'const':
+      return slot.value;
+    case 'value':
+      return params[slot.name];
+    case 'item': {
+      const list = params[slot.name] as readonly unknown[];
+      return list[Math.min(slot.index, list.length - 1)];
+    }
+    case 'cell':
+      return (params[slot.name] as readonly Record<string, unknown>[])[slot.index]![slot.column];
+  }
+}
 
 /**
- * A query built and compiled once per database, then run with new parameter values: for the API's hottest
- * statements, where Kysely's building and compiling cost more than SQLite's executing. `build` receives `param(name)`
- * to stand for a value given at run time; it may be used only where a plain value goes (no `in` lists, no
- * identifiers), and every other value in the query is a constant. Answers the result rows.
+ * A query built and compiled once per database (and per list length), then run with new parameter values: for the
+ * hottest statements (the API's and the delivery worker's), where Kysely's building and compiling cost more than
+ * SQLite's executing. `build` receives `param` to stand for the values given at run time (`param(name)`,
+ * `param.list(name)`, `param.rows(name)`); it must ask for the same lists on every call (it may branch on a list's
+ * length), and every other value in the query is a constant. Answers the result rows.
  */
 export function preparedQuery<P extends Record<string, unknown>, R>(
-  build: (db: Kysely<DatabaseSchema>, param: <K extends keyof P & string>(name: K) => P[K]) => Compilable<R>,
+  build: (db: Kysely<DatabaseSchema>, param: QueryParam<P>) => Compilable<R>,
 ): (db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>, params: P) => Promise<R[]> {
+  type Entry = { compiled: CompiledQuery<R>; slots: Slot[] };
   // Keyed by the dialect adapter (one per Kysely root, shared by its transactions): SQLite and PostgreSQL compile
   // differently. getExecutor is marked internal in Kysely's typings, but it is the only handle a transaction shares.
-  const compiledFor = new WeakMap<object, { compiled: CompiledQuery<R>; slots: ({ name: string } | { value: unknown })[] }>();
+  // `lists` names the list and rows parameters (known after the first build): their lengths pick the compiled form.
+  const compiledFor = new WeakMap<object, { lists: { name: string; padded: boolean }[] | null; byShape: Map<string, Entry> }>();
+  const shapeOf = (lists: { name: string; padded: boolean }[], params: P): string =>
+    lists.map((l) => (l.padded ? listBucket : Number)((params[l.name] as readonly unknown[]).length)).join(',');
   return async (db, params) => {
     const adapter = db.getExecutor().adapter;
-    let entry = compiledFor.get(adapter);
-    if (!entry) {
-      const compiled = build(db, (name) => `${PARAM_MARK}${name}` as never).compile();
-      const slots = compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(PARAM_MARK) ? { name: v.slice(PARAM_MARK.length) } : { value: v }));
-      entry = { compiled, slots };
-      compiledFor.set(adapter, entry);
+    let forDb = compiledFor.get(adapter);
+    if (!forDb) {
+      forDb = { lists: null, byShape: new Map() };
+      compiledFor.set(adapter, forDb);
     }
-    const parameters = entry.slots.map((s) => ('name' in s ? params[s.name] : s.value));
+    let shape = forDb.lists === null ? null : shapeOf(forDb.lists, params);
+    let entry = shape === null ? undefined : forDb.byShape.get(shape);
+    if (entry) {
+      forDb.byShape.delete(shape!); // re-inserted below: the Map's order is the recency order
+    } else {
+      const lists: { name: string; padded: boolean }[] = [];
+      const param = ((name: string) => `${PARAM_MARK}${name}`) as QueryParam<P>;
+      param.list = (name) => {
+        lists.push({ name, padded: true });
+        const length = listBucket((params[name] as readonly unknown[]).length);
+        return Array.from({ length }, (_, i) => `${PARAM_MARK}${name}${SEP}${i}`) as P[typeof name];
+      };
+      param.rows = (name) => {
+        lists.push({ name, padded: false });
+        const rows = params[name] as readonly Record<string, unknown>[];
+        const columns = rows.length > 0 ? Object.keys(rows[0]!) : [];
+        return rows.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${PARAM_MARK}${name}${SEP}${i}${SEP}${c}`]))) as P[typeof name];
+      };
+      const compiled = build(db, param).compile();
+      entry = { compiled, slots: compiled.parameters.map(slotOf) };
+      forDb.lists ??= lists;
+      shape = shapeOf(forDb.lists, params);
+      if (forDb.byShape.size >= MAX_SHAPES) forDb.byShape.delete(forDb.byShape.keys().next().value!);
+    }
+    forDb.byShape.set(shape!, entry);
+    const parameters = entry.slots.map((s) => valueOf(s, params));
     const result = await db.executeQuery<R>({ ...entry.compiled, parameters });
     return result.rows;
   };

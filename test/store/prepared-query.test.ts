@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preparedQuery } from '../../src/store/db.js';
+import { powerOfTwoParts, preparedQuery } from '../../src/store/db.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
 
 const insertTeam = preparedQuery<{ id: string; createdAt: number }, unknown>((db, param) =>
@@ -8,6 +8,25 @@ const insertTeam = preparedQuery<{ id: string; createdAt: number }, unknown>((db
 const selectTeam = preparedQuery<{ id: string }, { id: string; name: string; created_at: number }>((db, param) =>
   db.selectFrom('teams').select(['id', 'name', 'created_at']).where('id', '=', param('id')).where('name', '=', 'Prepared'),
 );
+
+const insertTeams = preparedQuery<{ rows: readonly { id: string; name: string; created_at: number }[] }, unknown>((db, param) =>
+  db.insertInto('teams').values([...param.rows('rows')]),
+);
+const selectTeamsIn = preparedQuery<{ ids: readonly string[]; skip: readonly string[] }, { id: string }>((db, param) => {
+  const q = db.selectFrom('teams').select('id').where('id', 'in', param.list('ids')).orderBy('id');
+  const skip = param.list('skip');
+  return skip.length > 0 ? q.where('id', 'not in', [...skip]) : q;
+});
+
+describe('powerOfTwoParts', () => {
+  it('splits rows, in order, into parts of power-of-two sizes', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => i);
+    const parts = powerOfTwoParts(rows);
+    expect(parts.map((p) => p.length)).toEqual([256, 32, 8, 4]);
+    expect(parts.flat()).toEqual(rows);
+    expect(powerOfTwoParts([])).toEqual([]);
+  });
+});
 
 describe.each(BACKENDS)('preparedQuery (%s)', (backend) => {
   let d: TestDatabase;
@@ -34,5 +53,19 @@ describe.each(BACKENDS)('preparedQuery (%s)', (backend) => {
       }),
     ).rejects.toThrow('abort');
     expect(await selectTeam(d.store.db, { id: 'team_p3' })).toEqual([]);
+  });
+
+  it('runs list and rows parameters of every length, each with its own values', async () => {
+    const team = (n: number) => ({ id: `team_l${n}`, name: 'Listed', created_at: n });
+    // Row counts and list lengths that share a compiled form (3 and 4 pad to 4) and ones that do not.
+    await insertTeams(d.store.db, { rows: [team(1), team(2), team(3)] });
+    await insertTeams(d.store.db, { rows: [team(4)] });
+    await insertTeams(d.store.db, { rows: [team(5), team(6), team(7), team(8), team(9)] });
+    const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
+    expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l1', 'team_l2', 'team_l3'], skip: [] }))).toEqual(['team_l1', 'team_l2', 'team_l3']);
+    expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l4', 'team_l5', 'team_l6', 'team_l7'], skip: [] }))).toEqual(['team_l4', 'team_l5', 'team_l6', 'team_l7']);
+    expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l9', 'team_l8'], skip: ['team_l8'] }))).toEqual(['team_l9']);
+    expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l1', 'team_l2', 'team_l3', 'team_l4', 'team_l5'], skip: ['team_l2', 'team_l3', 'team_l5'] }))).toEqual(['team_l1', 'team_l4']);
+    expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l6'], skip: [] }))).toEqual(['team_l6']);
   });
 });

@@ -79,4 +79,16 @@ describe('record delivery results', () => {
       ]
     `);
   });
+
+  it('pads an id list to a power of two with its last id, and splits attempt rows into power-of-two inserts', async () => {
+    const store = recordingStore('sqlite');
+    await recordSucceeded(store.db, 'wrk_a', ['dlv_1', 'dlv_2', 'dlv_3'], 200, 1_000);
+    await insertAttempts(store.db, [ATTEMPT, { ...ATTEMPT, id: 'att_2' }, { ...ATTEMPT, id: 'att_3' }]);
+    const ids = store.statements.map((s) => ({ sql: s.sql.replace(/^(\w+).* (where "id" in \([^)]*\)).*$/, '$1 … $2').replace(/^(insert into "attempts") .*$/, '$1 …'), ids: s.parameters.filter((p) => typeof p === 'string' && /^(dlv|att)_/.test(p)) }));
+    expect(ids).toEqual([
+      { sql: 'update … where "id" in (?, ?, ?, ?)', ids: ['dlv_1', 'dlv_2', 'dlv_3', 'dlv_3'] },
+      { sql: 'insert into "attempts" …', ids: ['att_1', 'dlv_1', 'att_2', 'dlv_1'] },
+      { sql: 'insert into "attempts" …', ids: ['att_3', 'dlv_1'] },
+    ]);
+  });
 });

@@ -1,9 +1,10 @@
-import { sql, type ExpressionBuilder, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { StoreCapabilities } from '../capabilities.js';
-import type { Store } from '../db.js';
+import { preparedQuery, type QueryParam, type Store } from '../db.js';
 import type { DatabaseSchema, DeliveryTable } from '../schema.js';
 
 // The delivery worker's claim on the queue, in SQL per database (docs/architecture.md "The seams → Database").
+// Every claim runs these statements: each is compiled once per database and list length (preparedQuery).
 
 /** What a worker asks for when it claims work. */
 export interface ClaimRequest {
@@ -22,6 +23,9 @@ export interface ClaimRequest {
 }
 
 type Candidate = { id: string; webhook_id: string; next_attempt_at: number };
+
+/** The run-time values of the candidate selects. */
+type SelectParams = { now: number; perWebhook: number; limit: number; exclude: readonly string[] };
 
 /**
  * For an ordered webhook only the head of each (webhook, project) line qualifies: nothing earlier in the line is
@@ -55,68 +59,88 @@ function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['
  * The first due pending deliveries of the webhook `w` of the enclosing query, in due order: an index probe on
  * (webhook_id, status, next_attempt_at, id), so another webhook's backlog is never read.
  */
-function dueOfWebhook(trx: Transaction<DatabaseSchema>, req: ClaimRequest) {
-  return trx
+function dueOfWebhook(db: Kysely<DatabaseSchema>, param: QueryParam<SelectParams>) {
+  return db
     .selectFrom('deliveries as d')
     .where('d.webhook_id', '=', sql.ref<string>('w.id'))
     .where('d.status', '=', 'pending')
-    .where('d.next_attempt_at', '<=', req.now)
-    .where((eb) => headOfLine(eb, req.now))
+    .where('d.next_attempt_at', '<=', param('now'))
+    .where((eb) => headOfLine(eb, param('now')))
     .orderBy('d.next_attempt_at')
     .orderBy('d.id')
-    .limit(req.perWebhook);
+    .limit(param('perWebhook'));
 }
+
+// With row locks (PostgreSQL): LATERAL runs the per-webhook probe once per webhook; SKIP LOCKED leaves rows another
+// worker is claiming.
+const selectPendingLateral = preparedQuery<SelectParams, Candidate>((db, param) => {
+  const q = db
+    .selectFrom('webhooks as w')
+    .innerJoinLateral(
+      () => dueOfWebhook(db, param).select(['d.id', 'd.webhook_id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
+      (join) => join.onTrue(),
+    )
+    .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
+    .where('w.enabled', '=', 1)
+    .orderBy('c.next_attempt_at')
+    .orderBy('c.id')
+    .limit(param('limit'));
+  const exclude = param.list('exclude');
+  return exclude.length > 0 ? q.where('w.id', 'not in', [...exclude]) : q;
+});
+
+// SQLite has no LATERAL; a correlated `IN (… LIMIT k)` gets the same plan: scan webhooks, probe each one's due rows.
+const selectPendingCorrelated = preparedQuery<SelectParams, Candidate>((db, param) => {
+  const q = db
+    .selectFrom('webhooks as w')
+    .innerJoin('deliveries as c', (join) => join.on('c.id', 'in', dueOfWebhook(db, param).select('d.id')))
+    .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
+    .where('w.enabled', '=', 1)
+    .orderBy('c.next_attempt_at')
+    .orderBy('c.id')
+    .limit(param('limit'));
+  const exclude = param.list('exclude');
+  return exclude.length > 0 ? q.where('w.id', 'not in', [...exclude]) : q;
+});
 
 /** Due pending deliveries, up to `perWebhook` of each enabled webhook not excluded, earliest due first. */
 async function selectPending(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, req: ClaimRequest): Promise<Candidate[]> {
-  let q;
-  if (caps.rowLocks) {
-    // LATERAL runs the per-webhook probe once per webhook; SKIP LOCKED leaves rows another worker is claiming.
-    q = trx
-      .selectFrom('webhooks as w')
-      .innerJoinLateral(
-        () => dueOfWebhook(trx, req).select(['d.id', 'd.webhook_id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
-        (join) => join.onTrue(),
-      )
-      .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
-      .where('w.enabled', '=', 1)
-      .orderBy('c.next_attempt_at')
-      .orderBy('c.id')
-      .limit(req.limit);
-  } else {
-    // SQLite has no LATERAL; a correlated `IN (… LIMIT k)` gets the same plan: scan webhooks, probe each one's due rows.
-    q = trx
-      .selectFrom('webhooks as w')
-      .innerJoin('deliveries as c', (join) => join.on('c.id', 'in', dueOfWebhook(trx, req).select('d.id')))
-      .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
-      .where('w.enabled', '=', 1)
-      .orderBy('c.next_attempt_at')
-      .orderBy('c.id')
-      .limit(req.limit);
-  }
-  if (req.exclude.length > 0) q = q.where('w.id', 'not in', [...req.exclude]);
-  return (await q.execute()).map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
+  const select = caps.rowLocks ? selectPendingLateral : selectPendingCorrelated;
+  const rows = await select(trx, { now: req.now, perWebhook: req.perWebhook, limit: req.limit, exclude: req.exclude });
+  return rows.map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
 }
+
+/** selectExpired's statement, with `FOR UPDATE OF d SKIP LOCKED` where the database has row locks. */
+function expiredQuery(locking: boolean) {
+  return preparedQuery<Omit<SelectParams, 'perWebhook'>, Candidate>((db, param) => {
+    let q = db
+      .selectFrom('deliveries as d')
+      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+      .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
+      .where('d.status', '=', 'delivering')
+      .where('d.next_attempt_at', '<=', param('now'))
+      .where('w.enabled', '=', 1)
+      .where((eb) => headOfLine(eb, param('now')))
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.id')
+      .limit(param('limit'));
+    const exclude = param.list('exclude');
+    if (exclude.length > 0) q = q.where('d.webhook_id', 'not in', [...exclude]);
+    return locking ? q.forUpdate('d').skipLocked() : q;
+  });
+}
+
+const selectExpiredLocking = expiredQuery(true);
+const selectExpiredPlain = expiredQuery(false);
 
 /**
  * Deliveries whose lease expired (next_attempt_at is the lease expiry while delivering): a crashed or stalled
  * worker's. Only leased rows are walked, and there are never more of them than the workers hold.
  */
 async function selectExpired(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, req: ClaimRequest): Promise<Candidate[]> {
-  let q = trx
-    .selectFrom('deliveries as d')
-    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-    .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
-    .where('d.status', '=', 'delivering')
-    .where('d.next_attempt_at', '<=', req.now)
-    .where('w.enabled', '=', 1)
-    .where((eb) => headOfLine(eb, req.now))
-    .orderBy('d.next_attempt_at')
-    .orderBy('d.id')
-    .limit(req.limit);
-  if (req.exclude.length > 0) q = q.where('d.webhook_id', 'not in', [...req.exclude]);
-  if (caps.rowLocks) q = q.forUpdate('d').skipLocked();
-  return (await q.execute()).map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
+  const select = caps.rowLocks ? selectExpiredLocking : selectExpiredPlain;
+  const rows = await select(trx, { now: req.now, limit: req.limit, exclude: req.exclude });
+  return rows.map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
 }
 
 /** Keeps candidates in due order, at most `perWebhook` of each webhook and `limit` in all. */
@@ -150,29 +174,33 @@ export async function claimDeliveries(store: Pick<Store, 'db' | 'capabilities'>,
     const leaseEnd = req.now + req.leaseMs;
     // Close the claimed open batches for good (the dispatcher appends no more to them). A separate statement so
     // that the common case, no batch, leaves the batch index alone instead of rewriting it for every row.
-    await trx.updateTable('deliveries').set({ batch_open: 0, batch_records: null }).where('id', 'in', ids).where('batch_open', '=', 1).execute();
-    return trx
-      .updateTable('deliveries')
-      .set({ status: 'delivering', lease_owner: req.owner, lease_expires_at: leaseEnd, next_attempt_at: leaseEnd, updated_at: req.now })
-      .where('id', 'in', ids)
-      .returningAll()
-      .execute();
+    await closeClaimedBatches(trx, { ids });
+    return stampLeases(trx, { ids, owner: req.owner, leaseEnd, now: req.now });
   });
 }
+
+const closeClaimedBatches = preparedQuery<{ ids: readonly string[] }, unknown>((db, param) =>
+  db.updateTable('deliveries').set({ batch_open: 0, batch_records: null }).where('id', 'in', param.list('ids')).where('batch_open', '=', 1),
+);
+
+const stampLeases = preparedQuery<{ ids: readonly string[]; owner: string; leaseEnd: number; now: number }, Selectable<DeliveryTable>>((db, param) =>
+  db
+    .updateTable('deliveries')
+    .set({ status: 'delivering', lease_owner: param('owner'), lease_expires_at: param('leaseEnd'), next_attempt_at: param('leaseEnd'), updated_at: param('now') })
+    .where('id', 'in', param.list('ids'))
+    .returningAll(),
+);
+
+const selectNextDue = preparedQuery<{ status: 'pending' | 'delivering'; now: number }, { next_attempt_at: number }>((db, param) =>
+  db.selectFrom('deliveries').select('next_attempt_at').where('status', '=', param('status')).where('next_attempt_at', '>', param('now')).orderBy('next_attempt_at').limit(1),
+);
 
 /** Earliest future time a pending (or leased) delivery comes due, for the worker's sleep; null when none. */
 export async function nextDueAt(store: Pick<Store, 'db'>, now: number): Promise<number | null> {
   // One status per query: each is a single index probe on (status, next_attempt_at).
   let earliest: number | null = null;
   for (const status of ['pending', 'delivering'] as const) {
-    const row = await store.db
-      .selectFrom('deliveries')
-      .select('next_attempt_at')
-      .where('status', '=', status)
-      .where('next_attempt_at', '>', now)
-      .orderBy('next_attempt_at')
-      .limit(1)
-      .executeTakeFirst();
+    const [row] = await selectNextDue(store.db, { status, now });
     if (row && (earliest === null || Number(row.next_attempt_at) < earliest)) earliest = Number(row.next_attempt_at);
   }
   return earliest;

@@ -1,6 +1,9 @@
 import { sql, type Transaction } from 'kysely';
 import type { StoreCapabilities } from '../capabilities.js';
+import { powerOfTwoParts, preparedQuery } from '../db.js';
 import type { DatabaseSchema, DeliveryTable } from '../schema.js';
+
+// Every fan-out pass runs these statements: each is compiled once per database and list length (preparedQuery).
 
 /** An outbox row waiting to be fanned out. */
 export interface UndispatchedEvent {
@@ -25,39 +28,72 @@ export async function claimEventsToFanOut(trx: Transaction<DatabaseSchema>, caps
     const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('labelhook_dispatch:' || current_schema())) as ok`.execute(trx);
     if (!lock.rows[0]?.ok) return [];
   }
-  let q = trx
-    .selectFrom('events')
-    .select(['seq', 'id', 'team_id', 'project_id', 'type', 'data', 'created_at'])
-    .where('dispatched_at', 'is', null)
-    .orderBy('seq')
-    .limit(limit);
-  if (caps.rowLocks) q = q.forUpdate().skipLocked();
-  const rows = await q.execute();
+  const rows = await (caps.rowLocks ? selectUndispatchedLocking : selectUndispatchedPlain)(trx, { limit });
   return rows.map((r) => ({ ...r, seq: Number(r.seq), created_at: Number(r.created_at) }));
 }
 
-/** Marks the events `seqs` (one `in` list's worth) fanned out at `now`, in the pass's transaction. */
-export async function markEventsDispatched(trx: Transaction<DatabaseSchema>, seqs: readonly number[], now: number): Promise<void> {
-  await trx.updateTable('events').set({ dispatched_at: now }).where('seq', 'in', seqs).execute();
+/** claimEventsToFanOut's select, with `FOR UPDATE SKIP LOCKED` where the database has row locks. */
+function undispatchedQuery(locking: boolean) {
+  return preparedQuery<{ limit: number }, UndispatchedEvent>((db, param) => {
+    const q = db
+      .selectFrom('events')
+      .select(['seq', 'id', 'team_id', 'project_id', 'type', 'data', 'created_at'])
+      .where('dispatched_at', 'is', null)
+      .orderBy('seq')
+      .limit(param('limit'));
+    return locking ? q.forUpdate().skipLocked() : q;
+  });
 }
 
-/** Inserts a chunk of new deliveries (at most CHUNK_SIZE rows: one multi-row statement) in the pass's transaction. */
-export async function insertDeliveries(trx: Transaction<DatabaseSchema>, rows: readonly DeliveryTable[]): Promise<void> {
-  await trx.insertInto('deliveries').values(rows).execute();
+const selectUndispatchedLocking = undispatchedQuery(true);
+const selectUndispatchedPlain = undispatchedQuery(false);
+
+/** Marks the events `seqs` (one `in` list's worth) fanned out at `now`, in the pass's transaction. */
+export async function markEventsDispatched(trx: Transaction<DatabaseSchema>, seqs: readonly number[], now: number): Promise<void> {
+  await updateDispatched(trx, { seqs, now });
 }
+
+const updateDispatched = preparedQuery<{ seqs: readonly number[]; now: number }, unknown>((db, param) =>
+  db.updateTable('events').set({ dispatched_at: param('now') }).where('seq', 'in', param.list('seqs')),
+);
+
+/**
+ * Inserts a chunk of new deliveries (at most CHUNK_SIZE rows: a few multi-row statements, of power-of-two row counts)
+ * in the pass's transaction.
+ */
+export async function insertDeliveries(trx: Transaction<DatabaseSchema>, rows: readonly DeliveryTable[]): Promise<void> {
+  for (const part of powerOfTwoParts(rows)) await insertDeliveryRows(trx, { rows: part });
+}
+
+const insertDeliveryRows = preparedQuery<{ rows: readonly DeliveryTable[] }, unknown>((db, param) => db.insertInto('deliveries').values(param.rows('rows')));
 
 /**
  * The open batches of the webhooks `webhookIds` (one `in` list's worth), locked until the pass's transaction ends
  * where the database has row locks: the worker closes a due batch when it claims it, and the lock makes it wait for
  * this pass's append (SQLite's single writer does that by itself).
  */
-export async function lockOpenBatches(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, webhookIds: readonly string[]) {
-  let q = trx
-    .selectFrom('deliveries')
-    .select(['id', 'webhook_id', 'team_id', 'project_id', 'event_type', 'event_ids', 'event_seq', 'batch_records', 'payload', 'created_at', 'next_attempt_at'])
-    .where('webhook_id', 'in', webhookIds)
-    .where('batch_open', '=', 1)
-    .where('status', '=', 'pending');
-  if (caps.rowLocks) q = q.forUpdate();
-  return q.execute();
+export async function lockOpenBatches(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, webhookIds: readonly string[]): Promise<OpenBatch[]> {
+  return (caps.rowLocks ? selectOpenBatchesLocking : selectOpenBatchesPlain)(trx, { webhookIds });
 }
+
+/** An open batch as lockOpenBatches answers it. */
+export type OpenBatch = Pick<
+  DeliveryTable,
+  'id' | 'webhook_id' | 'team_id' | 'project_id' | 'event_type' | 'event_ids' | 'event_seq' | 'batch_records' | 'payload' | 'created_at' | 'next_attempt_at'
+>;
+
+/** lockOpenBatches' select, with `FOR UPDATE` where the database has row locks. */
+function openBatchesQuery(locking: boolean) {
+  return preparedQuery<{ webhookIds: readonly string[] }, OpenBatch>((db, param) => {
+    const q = db
+      .selectFrom('deliveries')
+      .select(['id', 'webhook_id', 'team_id', 'project_id', 'event_type', 'event_ids', 'event_seq', 'batch_records', 'payload', 'created_at', 'next_attempt_at'])
+      .where('webhook_id', 'in', param.list('webhookIds'))
+      .where('batch_open', '=', 1)
+      .where('status', '=', 'pending');
+    return locking ? q.forUpdate() : q;
+  });
+}
+
+const selectOpenBatchesLocking = openBatchesQuery(true);
+const selectOpenBatchesPlain = openBatchesQuery(false);

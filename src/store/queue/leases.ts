@@ -1,18 +1,22 @@
-import type { Store } from '../db.js';
+import { preparedQuery, type Store } from '../db.js';
 
 // Lease statements of the delivery queue; the same SQL on both databases. Callers keep `ids` to one `in` list's
 // worth (src/webhooks/delivery/leases.ts chunks them).
 
 /** Sets the lease expiry (and so the due time) of the listed deliveries `owner` still holds to `leaseEnd`. */
 export async function renewHeldLeases(store: Pick<Store, 'db'>, owner: string, ids: readonly string[], leaseEnd: number): Promise<void> {
-  await store.db
-    .updateTable('deliveries')
-    .set({ lease_expires_at: leaseEnd, next_attempt_at: leaseEnd })
-    .where('id', 'in', ids)
-    .where('status', '=', 'delivering')
-    .where('lease_owner', '=', owner)
-    .execute();
+  await updateHeldLeases(store.db, { owner, ids, leaseEnd });
 }
+
+// Runs every lease period for every held delivery: compiled once per list length (preparedQuery).
+const updateHeldLeases = preparedQuery<{ owner: string; ids: readonly string[]; leaseEnd: number }, unknown>((db, param) =>
+  db
+    .updateTable('deliveries')
+    .set({ lease_expires_at: param('leaseEnd'), next_attempt_at: param('leaseEnd') })
+    .where('id', 'in', param.list('ids'))
+    .where('status', '=', 'delivering')
+    .where('lease_owner', '=', param('owner')),
+);
 
 /** Makes deliveries `owner` holds pending again, due `now`, lease cleared: the listed ones, or all. Answers how many. */
 export async function releaseHeldLeases(store: Pick<Store, 'db'>, owner: string, now: number, ids?: readonly string[]): Promise<number> {
