@@ -10,7 +10,7 @@ import { deliveryRow, partDeliveryId } from './delivery-row.js';
 import { deliverySink, type DeliverySink } from './delivery-sink.js';
 import { webhookWantsEvent } from './event-match.js';
 import { fitRecordInSteps, STEP, type FitTarget, type FittedRecord } from './fit-record.js';
-import { pacer, yieldToEventLoop, type Breather } from '../../domain/slices.js';
+import { jsonParseInSlices, pacer, yieldToEventLoop, type Breather } from '../../domain/slices.js';
 import type { PayloadFormat } from '../formats/format.js';
 import { getFormat } from '../formats/registry.js';
 import { batchEnvelope, openBatchBook, type BatchBook } from './open-batches.js';
@@ -173,7 +173,8 @@ type Common = Pick<DeliveryTable, 'team_id' | 'webhook_id' | 'project_id' | 'eve
 async function fanOut(row: UndispatchedEvent, hooks: DispatchHook[], book: BatchBook, sink: DeliverySink, now: number, pause: Breather | null): Promise<void> {
   const matching = hooks.filter((h) => webhookWantsEvent(h, { type: row.type, projectId: row.project_id, createdAt: row.created_at }));
   if (matching.length === 0) return;
-  const event: StoredEvent = eventFromRow(row);
+  // A large event's JSON is parsed in slices too (the same object as eventFromRow's).
+  const event: StoredEvent = pause ? { ...((await jsonParseInSlices(row.data, pause)) as Omit<StoredEvent, 'seq'>), seq: Number(row.seq) } : eventFromRow(row);
   const eventIds = JSON.stringify([event.id]);
   const common = (hook: DispatchHook): Common => ({
     team_id: row.team_id,
