@@ -121,7 +121,14 @@ export const isLargeEvent = (row: Pick<UndispatchedEvent, 'data'>): boolean => r
 export async function dispatchOnce(ctx: AppContext, limit = DISPATCH_BATCH, adopter?: DeliveryAdopter): Promise<DispatchReport> {
   const first = await ctx.store.db.transaction().execute((trx) => dispatchPass(ctx, trx, limit, adopter, null));
   if (!first.largeNext) return first.report;
-  const large = await ctx.store.bulkTransaction().execute((trx) => dispatchPass(ctx, trx, 1, adopter, pacer(yieldToEventLoop, STEP_BUDGET_MS)));
+  let large: Awaited<ReturnType<typeof dispatchPass>>;
+  try {
+    large = await ctx.store.bulkTransaction().execute((trx) => dispatchPass(ctx, trx, 1, adopter, pacer(yieldToEventLoop, STEP_BUDGET_MS)));
+  } catch (err) {
+    // The first pass committed: its deliveries (some leased to the adopter) must still be reported.
+    ctx.logger.error({ err }, 'fan-out of a large event failed; retrying after the poll interval');
+    return first.report;
+  }
   const a = first.report;
   const b = large.report;
   const due = [a.nextBatchDueAt, b.nextBatchDueAt].filter((d): d is number => d !== null);
