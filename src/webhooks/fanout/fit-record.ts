@@ -75,6 +75,8 @@ export function* fitRecordInSteps(t: FitTarget, record: unknown): Generator<Fitt
       return;
     }
     if (!splittable) {
+      // The record is rendered again without its bulky content: for a large event, a step of its own.
+      yield STEP;
       yield withoutBulkyDocument(t, record, layout, text);
       return;
     }
