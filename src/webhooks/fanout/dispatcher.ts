@@ -122,8 +122,11 @@ export async function dispatchOnce(ctx: AppContext, limit = DISPATCH_BATCH, adop
   const first = await ctx.store.db.transaction().execute((trx) => dispatchPass(ctx, trx, limit, adopter, null));
   if (!first.largeNext) return first.report;
   let large: Awaited<ReturnType<typeof dispatchPass>>;
+  // Without row locks (SQLite: one dispatcher, one writer) the row the first pass read is taken as it is, claimed by
+  // a conditional update, instead of reading megabytes again; with them, the claim's locks and SKIP LOCKED decide.
+  const known = ctx.store.capabilities.rowLocks ? null : first.largeNext;
   try {
-    large = await ctx.store.bulkTransaction().execute((trx) => dispatchPass(ctx, trx, 1, adopter, pacer(yieldToEventLoop, STEP_BUDGET_MS)));
+    large = await ctx.store.bulkTransaction().execute((trx) => dispatchPass(ctx, trx, 1, adopter, pacer(yieldToEventLoop, STEP_BUDGET_MS), known));
   } catch (err) {
     // The first pass committed: its deliveries (some leased to the adopter) must still be reported.
     ctx.logger.error({ err }, 'fan-out of a large event failed; retrying after the poll interval');
@@ -152,12 +155,13 @@ async function dispatchPass(
   limit: number,
   adopter: DeliveryAdopter | undefined,
   pause: Breather | null,
-): Promise<{ report: DispatchReport; largeNext: boolean }> {
+  known: UndispatchedEvent | null = null,
+): Promise<{ report: DispatchReport; largeNext: UndispatchedEvent | null }> {
   const now = ctx.clock();
-  let events = await claimEventsToFanOut(trx, ctx.store.capabilities, limit);
+  let events = known ? await claimKnownEvent(trx, known, now) : await claimEventsToFanOut(trx, ctx.store.capabilities, limit);
   const cut = pause ? -1 : events.findIndex(isLargeEvent);
+  const largeNext = cut >= 0 ? events[cut]! : null;
   if (cut >= 0) events = events.slice(0, cut);
-  const largeNext = cut >= 0;
   if (events.length === 0) return { report: { events: 0, deliveries: 0, nextBatchDueAt: null, adopted: [] }, largeNext };
   const hooksByTeam = await loadHooks(trx, [...new Set(events.map((e) => e.team_id))]);
   const hooksById = new Map([...hooksByTeam.values()].flat().map((h) => [h.id, h]));
@@ -171,8 +175,14 @@ async function dispatchPass(
   const nextBatchDueAt = await book.finish();
   await sink.flush();
   for (const part of chunked(events.map((e) => e.seq))) await markEventsDispatched(trx, part, now);
-  const report = { events: events.length, deliveries: sink.count(), nextBatchDueAt, adopted: sink.adopted, more: largeNext };
+  const report = { events: events.length, deliveries: sink.count(), nextBatchDueAt, adopted: sink.adopted, more: largeNext !== null };
   return { report, largeNext };
+}
+
+/** `row` if it is still undispatched, taken by marking it dispatched in `trx` (undone if the pass rolls back). */
+async function claimKnownEvent(trx: Transaction<DatabaseSchema>, row: UndispatchedEvent, now: number): Promise<UndispatchedEvent[]> {
+  const taken = await trx.updateTable('events').set({ dispatched_at: now }).where('seq', '=', row.seq).where('dispatched_at', 'is', null).executeTakeFirst();
+  return Number(taken.numUpdatedRows) === 1 ? [row] : [];
 }
 
 type Common = Pick<DeliveryTable, 'team_id' | 'webhook_id' | 'project_id' | 'event_type' | 'event_ids' | 'event_seq'>;
