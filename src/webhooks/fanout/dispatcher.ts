@@ -122,8 +122,8 @@ export async function dispatchOnce(ctx: AppContext, limit = DISPATCH_BATCH, adop
   const first = await ctx.store.db.transaction().execute((trx) => dispatchPass(ctx, trx, limit, adopter, null));
   if (!first.largeNext) return first.report;
   let large: Awaited<ReturnType<typeof dispatchPass>>;
-  // Without row locks (SQLite: one dispatcher, one writer) the row the first pass read is taken as it is, claimed by
-  // a conditional update, instead of reading megabytes again; with them, the claim's locks and SKIP LOCKED decide.
+  // Without row locks (SQLite: one dispatcher, one writer) the row the first pass read is taken as it is, once
+  // checked still undispatched, instead of reading megabytes again; with them, the claim's locks and SKIP LOCKED decide.
   const known = ctx.store.capabilities.rowLocks ? null : first.largeNext;
   try {
     large = await ctx.store.bulkTransaction().execute((trx) => dispatchPass(ctx, trx, 1, adopter, pacer(yieldToEventLoop, STEP_BUDGET_MS), known));
@@ -158,7 +158,7 @@ async function dispatchPass(
   known: UndispatchedEvent | null = null,
 ): Promise<{ report: DispatchReport; largeNext: UndispatchedEvent | null }> {
   const now = ctx.clock();
-  let events = known ? await claimKnownEvent(trx, known, now) : await claimEventsToFanOut(trx, ctx.store.capabilities, limit);
+  let events = known ? await claimKnownEvent(trx, known) : await claimEventsToFanOut(trx, ctx.store.capabilities, limit);
   const cut = pause ? -1 : events.findIndex(isLargeEvent);
   const largeNext = cut >= 0 ? events[cut]! : null;
   if (cut >= 0) events = events.slice(0, cut);
@@ -179,10 +179,13 @@ async function dispatchPass(
   return { report, largeNext };
 }
 
-/** `row` if it is still undispatched, taken by marking it dispatched in `trx` (undone if the pass rolls back). */
-async function claimKnownEvent(trx: Transaction<DatabaseSchema>, row: UndispatchedEvent, now: number): Promise<UndispatchedEvent[]> {
-  const taken = await trx.updateTable('events').set({ dispatched_at: now }).where('seq', '=', row.seq).where('dispatched_at', 'is', null).executeTakeFirst();
-  return Number(taken.numUpdatedRows) === 1 ? [row] : [];
+/**
+ * `row` if it is still undispatched, checked in `trx`, which holds the single writer until it marks it dispatched.
+ * The check reads the undispatched-events index only: touching the row itself would read its megabytes again.
+ */
+async function claimKnownEvent(trx: Transaction<DatabaseSchema>, row: UndispatchedEvent): Promise<UndispatchedEvent[]> {
+  const still = await trx.selectFrom('events').select('seq').where('seq', '=', row.seq).where('dispatched_at', 'is', null).executeTakeFirst();
+  return still ? [row] : [];
 }
 
 type Common = Pick<DeliveryTable, 'team_id' | 'webhook_id' | 'project_id' | 'event_type' | 'event_ids' | 'event_seq'>;
