@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchOnce, LARGE_EVENT_CHARS } from '../../src/webhooks/fanout/dispatcher.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
@@ -72,5 +73,48 @@ describe.each(BACKENDS)('fan-out of a large event in steps (%s)', (backend) => {
     for (const r of bySeq(Number(events[1]!.seq))) expect(Buffer.byteLength(r.payload)).toBeLessThanOrEqual(100 * 1024);
     const left = await t.ctx.store.db.selectFrom('events').select('seq').where('dispatched_at', 'is', null).execute();
     expect(left).toEqual([]);
+  }, 120_000);
+
+  /** Makes inserting a delivery fail once `after` deliveries of the same event exist (mid-pass, after some inserts). */
+  async function failDeliveriesAfter(after: number): Promise<void> {
+    const db = t.ctx.store.db;
+    if (backend === 'sqlite') {
+      await sql`create trigger lh_fail_parts before insert on deliveries when (select count(*) from deliveries where event_seq = new.event_seq) >= ${sql.lit(after)} begin select raise(abort, 'injected fault'); end`.execute(db);
+    } else {
+      await sql`create or replace function lh_fail_parts() returns trigger language plpgsql as $$ begin if (select count(*) from deliveries where event_seq = new.event_seq) >= ${sql.lit(after)} then raise exception 'injected fault'; end if; return new; end $$`.execute(db);
+      await sql`create trigger lh_fail_parts before insert on deliveries for each row execute function lh_fail_parts()`.execute(db);
+    }
+  }
+
+  async function dropFault(): Promise<void> {
+    if (backend === 'sqlite') await sql`drop trigger if exists lh_fail_parts`.execute(t.ctx.store.db);
+    else await sql`drop trigger if exists lh_fail_parts on deliveries`.execute(t.ctx.store.db);
+  }
+
+  it('rolls a failed large-event pass back whole: no parts, the event still undispatched, then fans it out again', async () => {
+    const project = await addProject(t.app, t.adminKey);
+    const hook = await api('POST', '/webhooks', { url: receiver.url, events: ['TASKS_CREATED'], projectId: project.id, maxBodyBytes: 100 * 1024 });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const webhookId = (JSON.parse(hook.body) as { id: string }).id;
+    while ((await dispatchOnce(t.ctx)).events > 0);
+    const documents = Array.from({ length: 20_000 }, (_, i) => ({ key: `r${i}`, text: `document number ${i}, long enough to be a real review of something` }));
+    expect((await api('POST', `/projects/${project.id}/documents`, { documents })).statusCode).toBe(201);
+    const parts = () => t.ctx.store.db.selectFrom('deliveries').select('id').where('webhook_id', '=', webhookId).execute();
+    const undispatched = () => t.ctx.store.db.selectFrom('events').select('type').where('dispatched_at', 'is', null).execute();
+
+    await failDeliveriesAfter(30);
+    try {
+      const failed = await dispatchOnce(t.ctx);
+      expect(failed.events).toBe(0);
+    } finally {
+      await dropFault();
+    }
+    expect(await parts()).toEqual([]);
+    expect((await undispatched()).map((e) => e.type)).toEqual(['TASKS_CREATED']);
+
+    const report = await dispatchOnce(t.ctx);
+    expect(report.events).toBe(1);
+    expect((await parts()).length).toBeGreaterThan(30);
+    expect(await undispatched()).toEqual([]);
   }, 120_000);
 });
