@@ -22,12 +22,16 @@ export interface DeliverySink {
   adopted: DeliveryTable[];
 }
 
-/** A sink inserting into `trx`; rows of webhooks `adoptable` says yes to are offered to the adopter first. */
+/**
+ * A sink inserting into `trx`; rows of webhooks `adoptable` says yes to are offered to the adopter first. It asks for
+ * a flush at CHUNK_SIZE rows or `flushBytes` of payload (a large event's pass asks for less: each insert is one step).
+ */
 export function deliverySink(
   trx: Transaction<DatabaseSchema>,
   now: number,
   adopter: DeliveryAdopter | undefined,
   adoptable: (webhookId: string) => boolean,
+  flushBytes = FLUSH_BYTES,
 ): DeliverySink {
   let rows: DeliveryTable[] = [];
   let bytes = 0;
@@ -59,7 +63,7 @@ export function deliverySink(
     add(row) {
       rows.push(row);
       bytes += row.payload.length;
-      return rows.length >= CHUNK_SIZE || bytes >= FLUSH_BYTES;
+      return rows.length >= CHUNK_SIZE || bytes >= flushBytes;
     },
     async flush() {
       if (rows.length === 0) return;

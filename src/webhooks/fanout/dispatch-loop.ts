@@ -11,7 +11,7 @@ export interface DispatchLoop {
 
 /**
  * Runs dispatch passes whenever woken (a commit in this process) and every poll interval (commits by other
- * processes), back to back while full batches keep coming. `onDispatched` hears of every pass that did work.
+ * processes), back to back while full batches keep coming (or a pass left events behind). `onDispatched` hears of every pass that did work.
  */
 export function startDispatchLoop(ctx: AppContext, onDispatched: (report: DispatchReport) => void, adopter?: DeliveryAdopter): DispatchLoop {
   const waker = createWaker(ctx.clock);
@@ -21,7 +21,7 @@ export function startDispatchLoop(ctx: AppContext, onDispatched: (report: Dispat
       try {
         const report = await dispatchOnce(ctx, DISPATCH_BATCH, adopter);
         if (report.events > 0 || report.nextBatchDueAt !== null) onDispatched(report);
-        if (report.events === DISPATCH_BATCH) continue;
+        if (report.events === DISPATCH_BATCH || report.more) continue;
       } catch (err) {
         if (stopping) break;
         ctx.logger.error({ err }, 'dispatch failed; retrying after the poll interval');

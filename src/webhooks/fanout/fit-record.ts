@@ -50,8 +50,19 @@ function stripBulky(item: unknown): { item: unknown; fields: string[] } {
 
 const itemId = (item: unknown): string => String((item as { id?: unknown }).id ?? '');
 
+/** A point inside the fitting of a large list where the caller may let the event loop run (fitRecordInSteps). */
+export const STEP: unique symbol = Symbol('fit step');
+
+// Items measured between two STEPs (a 100,000-document list is measured in ~200 steps).
+const MEASURE_SLICE = 500;
+
 /** The record (and its rendering) of one event: whole, in parts, or without bulky content. Yields in part order. */
 export function* fitRecord(t: FitTarget, record: unknown): Generator<FittedRecord> {
+  for (const f of fitRecordInSteps(t, record)) if (f !== STEP) yield f;
+}
+
+/** fitRecord, with a STEP between two slices of measuring and after each part: a large event's fan-out pauses there. */
+export function* fitRecordInSteps(t: FitTarget, record: unknown): Generator<FittedRecord | typeof STEP> {
   const layout = partLayout(t.format.name);
   const field = listField(t.event.type, t.event.data);
   const list = field ? getPath(record, layout.list(field, t.event.type)) : undefined;
@@ -64,6 +75,8 @@ export function* fitRecord(t: FitTarget, record: unknown): Generator<FittedRecor
       return;
     }
     if (!splittable) {
+      // The record is rendered again without its bulky content: for a large event, a step of its own.
+      yield STEP;
       yield withoutBulkyDocument(t, record, layout, text);
       return;
     }
@@ -121,11 +134,20 @@ function companionSlice(c: Companion, start: number, end: number): unknown[] {
   return [...picked].sort((a, b) => a - b).map((k) => c.items[k]);
 }
 
-function* split(t: FitTarget, record: unknown, layout: PartLayout, field: string, list: unknown[], eventList: unknown[]): Generator<FittedRecord> {
+/** JSON byte lengths of `items`, a STEP between two slices. */
+function* measure(items: readonly unknown[], sizes: number[]): Generator<typeof STEP> {
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % MEASURE_SLICE === 0) yield STEP;
+    sizes.push(byteLength(JSON.stringify(items[i])));
+  }
+}
+
+function* split(t: FitTarget, record: unknown, layout: PartLayout, field: string, list: unknown[], eventList: unknown[]): Generator<FittedRecord | typeof STEP> {
   const listPath = layout.list(field, t.event.type);
   const companions = companionsOf(t, record, layout, eventList);
   const items = list.slice();
-  const sizes = items.map((item) => byteLength(JSON.stringify(item)));
+  const sizes: number[] = [];
+  yield* measure(items, sizes);
   const n = items.length;
   // The envelope with the widest part position any part can have, so every part's size is bounded exactly.
   const widest = layout.position({ eventId: t.event.id, index: n, count: n });
@@ -133,7 +155,12 @@ function* split(t: FitTarget, record: unknown, layout: PartLayout, field: string
   const envelope = byteLength(t.render(setPath(empty, layout.part, widest)));
   omitOversized(t, layout, field, eventList, items, sizes, t.budget - envelope);
   // Each item is measured with the companions it takes along (a comma each): a part never exceeds the budget.
-  const companionBytes = companions.map((c) => c.items.map((item) => 1 + byteLength(JSON.stringify(item))));
+  const companionBytes: number[][] = [];
+  for (const c of companions) {
+    const bytes: number[] = [];
+    yield* measure(c.items, bytes);
+    companionBytes.push(bytes.map((b) => 1 + b));
+  }
   companions.forEach((c, ci) => c.members.forEach((ks, i) => ks.forEach((k) => (sizes[i]! += companionBytes[ci]![k]!))));
   const ranges = planParts(sizes, envelope, t.budget);
   if (ranges.length === 1) {
@@ -146,6 +173,7 @@ function* split(t: FitTarget, record: unknown, layout: PartLayout, field: string
     let out = setPath(setPath(record, listPath, items.slice(r.start, r.end)), layout.part, layout.position(part));
     for (const c of companions) out = setPath(out, c.path, companionSlice(c, r.start, r.end));
     yield { record: out, text: t.render(out), part };
+    if (i < ranges.length - 1) yield STEP;
   }
 }
 
