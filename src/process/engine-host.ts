@@ -75,7 +75,8 @@ export async function startEngineHost(ctx: AppContext, options: EngineHostOption
 
 /**
  * Opens the LISTEN connection and ties it to the commit signal both ways; pushes the unsubscribers onto `unlink`.
- * Our own NOTIFY comes back too, as a `peer` wake: harmless (listeners re-read), and never announced again.
+ * Local commits are announced with their kind; other processes' wake the matching loop as a `peer` wake, never
+ * announced again. Our own NOTIFY comes back too and is dropped by pg-notify.ts.
  */
 async function linkProcesses(ctx: AppContext, databaseUrl: string, unlink: (() => void)[]): Promise<PgWakeups> {
   const signal = ctx.commitSignal;
@@ -83,15 +84,15 @@ async function linkProcesses(ctx: AppContext, databaseUrl: string, unlink: (() =
     url: databaseUrl,
     store: ctx.store,
     logger: ctx.logger,
-    // Another process committed events or left deliveries for any worker (the notification does not say which).
-    onWake: () => {
-      signal.emit('eventsCommitted', 'peer');
-      signal.emit('deliveriesDue', 'peer');
+    // Another process committed events, or left deliveries for any worker.
+    onWake: (kinds) => {
+      if (kinds.has('events')) signal.emit('eventsCommitted', 'peer');
+      if (kinds.has('deliveries')) signal.emit('deliveriesDue', 'peer');
     },
   });
-  const announce = (origin: 'local' | 'peer'): void => {
-    if (origin === 'local') wakeups.notify();
-  };
-  unlink.push(signal.on('eventsCommitted', announce), signal.on('deliveriesDue', announce));
+  unlink.push(
+    signal.on('eventsCommitted', (origin) => origin === 'local' && wakeups.notify('events')),
+    signal.on('deliveriesDue', (origin) => origin === 'local' && wakeups.notify('deliveries')),
+  );
   return wakeups;
 }

@@ -1,12 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Store } from './db.js';
 
+/** What a wake-up announces: events committed (for dispatchers, streams) or deliveries due (for workers). */
+export type WakeKind = 'events' | 'deliveries';
+
+const BOTH: ReadonlySet<WakeKind> = new Set<WakeKind>(['events', 'deliveries']);
+
 /** Cross-process wake-ups over PostgreSQL LISTEN/NOTIFY. */
 export interface PgWakeups {
-  /** Tells every listening process that work may be waiting (events committed, deliveries due). Coalesced. */
-  notify(): void;
+  /** Tells every other listening process that work of `kind` (default: both) may be waiting. Coalesced. */
+  notify(kind?: WakeKind): void;
   /** True while the LISTEN connection is up (polling covers the gaps). */
   listening(): boolean;
   close(): Promise<void>;
@@ -17,8 +23,11 @@ export interface PgWakeupOptions {
   url: string;
   store: Store;
   logger: Logger;
-  /** Called on every notification from any process, this one included. */
-  onWake?: () => void;
+  /**
+   * Called on every notification from another process with what it announced; its own come back from the server
+   * too and are dropped (the process has already woken its loops), so one commit costs no second pass and no claim.
+   */
+  onWake?: (kinds: ReadonlySet<WakeKind>) => void;
   /** First reconnect delay of the LISTEN connection; doubles up to 5 s. */
   reconnectMs?: number;
 }
@@ -42,6 +51,8 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
   const { store, logger } = options;
   const channel = await channelOf(store);
   const baseDelay = options.reconnectMs ?? 250;
+  // Marks this process's notifications, so its listener can tell them from other processes'.
+  const token = randomBytes(6).toString('hex');
   let closed = false;
   let client: pg.Client | null = null;
   let up = false;
@@ -66,7 +77,9 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
     c.on('error', lost);
     c.on('end', () => lost());
     c.on('notification', (msg) => {
-      if (msg.channel === channel) options.onWake?.();
+      if (msg.channel !== channel) return;
+      const kinds = parsePayload(msg.payload ?? '', token);
+      if (kinds) options.onWake?.(kinds);
     });
     try {
       await c.connect();
@@ -75,7 +88,7 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
       up = true;
       delay = baseDelay;
       // Anything notified while we were away was missed: look for work once.
-      options.onWake?.();
+      options.onWake?.(BOTH);
     } catch (err) {
       lost(err as Error);
     }
@@ -83,14 +96,15 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
   await connect();
 
   let sending = false;
-  let again = false;
+  const pending = new Set<WakeKind>();
   const send = async (): Promise<void> => {
     sending = true;
     try {
-      do {
-        again = false;
-        await sql`select pg_notify(${channel}, '')`.execute(store.db);
-      } while (again && !closed);
+      while (pending.size > 0 && !closed) {
+        const payload = `${token}:${[...pending].sort().join(',')}`;
+        pending.clear();
+        await sql`select pg_notify(${channel}, ${payload})`.execute(store.db);
+      }
     } catch (err) {
       // The database is away; the listeners' polling finds the work.
       logger.debug({ err }, 'NOTIFY failed');
@@ -100,14 +114,12 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
   };
 
   return {
-    notify() {
+    notify(kind?: WakeKind) {
       if (closed) return;
+      if (kind) pending.add(kind);
+      else for (const k of BOTH) pending.add(k);
       // One NOTIFY in flight at a time, one more after it for everything that arrived meanwhile.
-      if (sending) {
-        again = true;
-        return;
-      }
-      void send();
+      if (!sending) void send();
     },
     listening: () => up,
     async close() {
@@ -121,4 +133,12 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
       while (sending) await new Promise((r) => setTimeout(r, 5));
     },
   };
+}
+
+/** The kinds a notification announces; null for this process's own (`token`). A payload without kinds means both. */
+function parsePayload(payload: string, token: string): ReadonlySet<WakeKind> | null {
+  const [sender, list] = payload.split(':', 2);
+  if (sender === token) return null;
+  const kinds = new Set((list ?? '').split(',').filter((k): k is WakeKind => k === 'events' || k === 'deliveries'));
+  return kinds.size > 0 ? kinds : BOTH;
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPgWakeups, type PgWakeups } from '../../src/store/pg-notify.js';
+import { startPgWakeups, type PgWakeups, type WakeKind } from '../../src/store/pg-notify.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -24,7 +24,7 @@ describe.runIf(BACKENDS.includes('postgres'))('LISTEN/NOTIFY wake-ups (postgres)
     cleanup.push(() => db.drop());
     return db;
   };
-  const wakeups = async (db: TestDatabase, onWake?: () => void, url = db.url): Promise<PgWakeups> => {
+  const wakeups = async (db: TestDatabase, onWake?: (kinds: ReadonlySet<WakeKind>) => void, url = db.url): Promise<PgWakeups> => {
     const w = await startPgWakeups({ url, store: db.store, logger, reconnectMs: 20, ...(onWake ? { onWake } : {}) });
     cleanup.push(() => w.close());
     return w;
@@ -49,6 +49,25 @@ describe.runIf(BACKENDS.includes('postgres'))('LISTEN/NOTIFY wake-ups (postgres)
     await until(() => wokenB > startB);
     // PostgreSQL delivers notifications in commit order: had B heard A's notify, it would have come first.
     expect(wokenB - startB).toBe(1);
+  });
+
+  it("tells other processes what kind of work it announced, and does not wake itself with its own notify", async () => {
+    const db = await database();
+    const heardBySelf: string[] = [];
+    const heardByOther: string[] = [];
+    const self = await wakeups(db, (kinds) => heardBySelf.push([...kinds].sort().join(',')));
+    await wakeups(db, (kinds) => heardByOther.push([...kinds].sort().join(',')));
+    // Each listener looks for work once when its LISTEN connection comes up.
+    await until(() => heardBySelf.length === 1 && heardByOther.length === 1);
+    self.notify('events');
+    await until(() => heardByOther.length === 2);
+    expect(heardByOther[1]).toBe('events');
+    // Its own notify reached the server before this one: PostgreSQL delivers in commit order, so had the sender
+    // heard itself, 'events' would be in its list before 'deliveries'.
+    const sender = await wakeups(db);
+    sender.notify('deliveries');
+    await until(() => heardBySelf.length === 2);
+    expect(heardBySelf).toEqual(['deliveries,events', 'deliveries']);
   });
 
   it('re-opens its LISTEN connection after pg_terminate_backend and keeps hearing notifies', async () => {
