@@ -1,5 +1,4 @@
 import type { Agent } from 'undici';
-import type { AppContext } from '../app-context.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { createSecretBox, type SecretBox } from './transport/secret-box.js';
@@ -74,9 +73,4 @@ export function createWebhookRuntime(options: WebhookRuntimeOptions): WebhookRun
       if (a) await a.destroy().catch(() => undefined);
     },
   };
-}
-
-/** The webhook runtime of `ctx`. */
-export function webhookRuntime(ctx: AppContext): WebhookRuntime {
-  return ctx.webhooks;
 }

@@ -9,13 +9,12 @@ import { attemptRow, failureSummary } from '../delivery/delivery-results.js';
 import { getFormat } from '../formats/registry.js';
 import { logImmediate } from './immediate-log.js';
 import type { SentAttempt } from '../transport/send-attempt.js';
-import { webhookRuntime } from '../webhook-runtime.js';
 import { decodeWebhookLenient, findWebhookRow, readable, type Webhook } from './webhook-store.js';
 import { toAttemptView, toDeliveryView, type AttemptView, type DeliveryView, type TestAnswerView } from './webhook-views.js';
 
 /** Sends once, in one of the webhook's concurrency slots (waiting up to the request timeout for one: 409 `webhook_busy`). */
 function send(ctx: AppContext, webhook: Webhook, messageId: string, body: string): Promise<SentAttempt> {
-  return webhookRuntime(ctx).sender.manual(webhook, messageId, body);
+  return ctx.webhooks.sender.manual(webhook, messageId, body);
 }
 
 /** The PING event a test send carries. */
@@ -35,7 +34,7 @@ export function pingEvent(p: Principal, webhookId: string, now: number): StoredE
 /** Sends a PING to the webhook now (even when disabled) and answers the attempt; logged like any delivery, never retried. */
 export async function testWebhook(ctx: AppContext, p: Principal, id: string): Promise<TestAnswerView> {
   requireAdmin(p, 'test webhooks');
-  const webhook = readable(decodeWebhookLenient(await findWebhookRow(ctx.store.db, p.teamId, id), webhookRuntime(ctx).box));
+  const webhook = readable(decodeWebhookLenient(await findWebhookRow(ctx.store.db, p.teamId, id), ctx.webhooks.box));
   const format = getFormat(webhook.format);
   const event = pingEvent(p, webhook.id, ctx.clock());
   const records = format.records(event, { sendPayload: webhook.sendPayload });
@@ -64,7 +63,7 @@ export async function redeliver(ctx: AppContext, p: Principal, deliveryId: strin
   if (d.status === 'delivering' && Number(d.next_attempt_at) > ctx.clock()) {
     throw new ConflictError('This delivery is being sent right now; wait for its attempt to finish.', { deliveryId }, 'delivery_in_flight');
   }
-  const webhook = readable(decodeWebhookLenient(await findWebhookRow(db, p.teamId, d.webhook_id), webhookRuntime(ctx).box));
+  const webhook = readable(decodeWebhookLenient(await findWebhookRow(db, p.teamId, d.webhook_id), ctx.webhooks.box));
   const sent = await send(ctx, webhook, d.message_id, d.payload);
   const ok = sent.outcome.kind === 'ok';
   const now = ctx.clock();

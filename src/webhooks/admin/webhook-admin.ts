@@ -11,7 +11,6 @@ import { getFormat } from '../formats/registry.js';
 import { validateCustomHeaders } from './header-rules.js';
 import { generateSecret } from '../transport/sign-standard.js';
 import { checkUrlOnSave, parseWebhookUrl } from '../transport/ssrf-guard.js';
-import { webhookRuntime } from '../webhook-runtime.js';
 import { decodeWebhook, decodeWebhookLenient, findWebhookRow, readable, type BatchSettings, type Db } from './webhook-store.js';
 import { normalizeEvents, validateBatch, validateBlocking, validateSecret } from './webhook-validation.js';
 import { toSecretView, toWebhookView, type SecretView, type WebhookView } from './webhook-views.js';
@@ -40,7 +39,7 @@ export type WebhookPatch = Partial<Omit<NewWebhookInput, 'secret'>>;
 
 async function checkUrl(ctx: AppContext, url: string): Promise<string> {
   parseWebhookUrl(url);
-  const rt = webhookRuntime(ctx);
+  const rt = ctx.webhooks;
   await checkUrlOnSave(url, rt.policy, rt.lookup);
   return url;
 }
@@ -83,7 +82,7 @@ export async function createWebhook(ctx: AppContext, p: Principal, input: NewWeb
   const url = await checkUrl(ctx, input.url);
   const projectId = await checkProject(ctx.store.db, p.teamId, input.projectId ?? null);
   await checkWebhookCap(ctx, p.teamId);
-  const { box } = webhookRuntime(ctx);
+  const { box } = ctx.webhooks;
   const now = ctx.clock();
   const row: WebhookTable = {
     id: newId('whk', now),
@@ -125,7 +124,7 @@ export async function listWebhooks(
   if (page.afterId) q = q.where('id', '>', page.afterId);
   if (page.projectId) q = q.where('project_id', '=', await resolveId(ctx.store.db, 'projects', p.teamId, page.projectId));
   const rows = await q.orderBy('id').limit(page.limit + 1).execute();
-  const { box } = webhookRuntime(ctx);
+  const { box } = ctx.webhooks;
   const now = ctx.clock();
   return rows.map((r) => toWebhookView(decodeWebhookLenient(r, box), now));
 }
@@ -134,13 +133,13 @@ export async function listWebhooks(
 export async function readWebhook(ctx: AppContext, p: Principal, id: string): Promise<WebhookView> {
   requireAdmin(p, 'manage webhooks');
   const row = await findWebhookRow(ctx.store.db, p.teamId, id);
-  return toWebhookView(decodeWebhookLenient(row, webhookRuntime(ctx).box), ctx.clock());
+  return toWebhookView(decodeWebhookLenient(row, ctx.webhooks.box), ctx.clock());
 }
 
 /** Changes a webhook; re-enabling one that labelhook disabled clears the reason and the failure streak. */
 export async function updateWebhook(ctx: AppContext, p: Principal, id: string, patch: WebhookPatch): Promise<WebhookView> {
   requireAdmin(p, 'manage webhooks');
-  const { box } = webhookRuntime(ctx);
+  const { box } = ctx.webhooks;
   const db = ctx.store.db;
   const current = decodeWebhookLenient(await findWebhookRow(db, p.teamId, id), box);
   const events = patch.events !== undefined ? normalizeEvents(patch.events) : current.events;
@@ -194,7 +193,7 @@ export async function deleteWebhook(ctx: AppContext, p: Principal, id: string): 
 export async function readSecret(ctx: AppContext, p: Principal, id: string): Promise<SecretView> {
   requireAdmin(p, 'read webhook secrets');
   const row = await findWebhookRow(ctx.store.db, p.teamId, id);
-  return toSecretView(readable(decodeWebhookLenient(row, webhookRuntime(ctx).box)), ctx.clock());
+  return toSecretView(readable(decodeWebhookLenient(row, ctx.webhooks.box)), ctx.clock());
 }
 
 /**
@@ -203,7 +202,7 @@ export async function readSecret(ctx: AppContext, p: Principal, id: string): Pro
  */
 export async function rotateSecret(ctx: AppContext, p: Principal, id: string, input: { secret?: string }): Promise<SecretView> {
   requireAdmin(p, 'rotate webhook secrets');
-  const { box } = webhookRuntime(ctx);
+  const { box } = ctx.webhooks;
   const listed = decodeWebhookLenient(await findWebhookRow(ctx.store.db, p.teamId, id), box);
   // An unreadable secret is replaced outright: there is nothing to keep signing with during an overlap.
   const current = listed.secret === '' ? null : listed.secret;
