@@ -334,9 +334,23 @@ export async function migrate(store: Store): Promise<string[]> {
     provider: { getMigrations: async () => migrationsFor(store.dialect) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    // Kysely's migrator introspects every schema of the database: another instance's (or test's) schema dropped
+    // mid-way fails it with 3F000 (invalid_schema_name), which says nothing about ours. Migrations run under a
+    // lock and each in its own transaction, so trying again is safe.
+    if (!otherSchemaVanished(error, schema) || attempt >= MIGRATE_ATTEMPTS) throw error;
+  }
+}
+
+/** Runs of the migrator before a vanished foreign schema counts as a real failure. */
+const MIGRATE_ATTEMPTS = 5;
+
+/** True for PostgreSQL's 3F000 about a schema other than `own`. */
+function otherSchemaVanished(err: unknown, own: string | undefined): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === '3F000' && own !== undefined && !String(e.message).includes(own);
 }
 
 /** Creates a PostgreSQL schema if missing (used by tests and `--schema`). */

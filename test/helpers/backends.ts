@@ -27,23 +27,6 @@ export function postgresUrlWithSchema(base: string, schema: string): string {
   return u.toString();
 }
 
-/**
- * Migrates `store`, retrying when another test's schema vanished mid-way: Kysely's migrator introspects every
- * schema of the database, so a concurrent `drop schema` elsewhere fails it with 3F000 (invalid_schema_name).
- */
-async function migrateBesideOtherTests(store: Store, ownSchema: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await migrate(store);
-      return;
-    } catch (err) {
-      const e = err as { code?: string; message?: string };
-      const otherSchemaDropped = e.code === '3F000' && !String(e.message).includes(ownSchema);
-      if (!otherSchemaDropped || attempt >= 5) throw err;
-    }
-  }
-}
-
 /** Creates an isolated database: a temp SQLite file or a new PostgreSQL schema. */
 export async function createTestDatabase(backend: Backend): Promise<TestDatabase> {
   if (backend === 'sqlite') {
@@ -65,7 +48,7 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
   const schema = `lh_test_${randomBytes(6).toString('hex')}`;
   await ensurePostgresSchema(base, schema);
   const store = openStore(base, { schema });
-  await migrateBesideOtherTests(store, schema);
+  await migrate(store);
   return {
     store,
     url: postgresUrlWithSchema(base, schema),
