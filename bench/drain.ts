@@ -1,4 +1,5 @@
 import { apiClient } from './api.js';
+import { startCpuWindow, type CpuPerUnit } from './cpu.js';
 import type { BenchDatabase } from './database.js';
 import { seedEvents } from './seed.js';
 import type { BenchContext } from './scenario.js';
@@ -17,6 +18,8 @@ export interface DrainResult {
   peakRssBytes: number;
   /** CPU time the delivering processes spent per delivery (user + system, from start to the last delivery), in µs. */
   cpuUsPerDelivery: number;
+  /** The same window's CPU per delivery: the delivering processes and, on PostgreSQL, the database server. */
+  cpu: CpuPerUnit;
   timedOut: boolean;
 }
 
@@ -71,9 +74,8 @@ export async function drain(ctx: BenchContext, plan: DrainPlan): Promise<DrainRe
       )
     : [await startServerProcess({ databaseUrl: plan.db.url, env: plan.env, cpuProfDir: ctx.options.cpuProfDir })];
   const readyAt = performance.timeOrigin + performance.now();
-  const cpuNow = async (): Promise<number> => (await Promise.all(servers.map((s) => s.memory()))).reduce((sum, m) => sum + m.cpuMs, 0);
   try {
-    const cpuAtStart = await cpuNow();
+    const cpuWindow = await startCpuWindow(servers, plan.db);
     let timedOut = false;
     const deadline = Date.now() + plan.timeoutMs;
     let delivered = 0;
@@ -95,10 +97,9 @@ export async function drain(ctx: BenchContext, plan: DrainPlan): Promise<DrainRe
     }
     const start = Math.min(readyAt, first);
     const elapsedMs = Math.max(1, last - start);
-    const cpuMs = await cpuNow();
+    const cpu = await cpuWindow.end(delivered);
     const peakRss = Math.max(...(await Promise.all(servers.map((s) => s.memory()))).map((m) => m.peakRss));
-    const cpuUsPerDelivery = ((cpuMs - cpuAtStart) * 1000) / Math.max(1, delivered);
-    return { delivered, expected, elapsedMs, perSecond: (delivered / elapsedMs) * 1000, peakRssBytes: peakRss, cpuUsPerDelivery, timedOut };
+    return { delivered, expected, elapsedMs, perSecond: (delivered / elapsedMs) * 1000, peakRssBytes: peakRss, cpuUsPerDelivery: cpu.serverUs, cpu, timedOut };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }

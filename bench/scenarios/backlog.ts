@@ -1,3 +1,4 @@
+import { describeCpu } from '../cpu.js';
 import { sqliteDatabase } from '../database.js';
 import { drain, type DrainResult } from '../drain.js';
 import { scaled } from '../options.js';
@@ -23,12 +24,14 @@ export const backlogScenario: Scenario = {
     const large = scaled(ctx.options, 200_000, 1_000);
     ctx.log(`backlog: ${small} then ${large} pending events to one webhook`);
     const a = await drain(ctx, { db: sqliteDatabase(ctx.tmpDir, 'backlog-small'), webhookGroups: ['backlog'], events: small, timeoutMs: 300_000 });
-    ctx.log(`  ${small}: ${Math.round(a.perSecond)}/s, peak RSS ${Math.round(a.peakRssBytes / MB)} MB`);
+    ctx.log(`  ${small}: ${Math.round(a.perSecond)}/s, ${describeCpu(a.cpu)} per delivery, peak RSS ${Math.round(a.peakRssBytes / MB)} MB`);
     const b = await drain(ctx, { db: sqliteDatabase(ctx.tmpDir, 'backlog-large'), webhookGroups: ['backlog'], events: large, timeoutMs: 480_000 });
-    ctx.log(`  ${large}: ${Math.round(b.perSecond)}/s, peak RSS ${Math.round(b.peakRssBytes / MB)} MB`);
+    ctx.log(`  ${large}: ${Math.round(b.perSecond)}/s, ${describeCpu(b.cpu)} per delivery, peak RSS ${Math.round(b.peakRssBytes / MB)} MB`);
     return [
       { scenario: 'backlog', figure: `drain rate, ${small} pending`, value: a.perSecond, unit: 'deliveries/s', relativeToLimit: true, note: timedOutNote(a) },
       { scenario: 'backlog', figure: `drain rate, ${large} pending`, value: b.perSecond, unit: 'deliveries/s', relativeToLimit: true, note: timedOutNote(b) },
+      { scenario: 'backlog', figure: `server CPU per delivery, ${small} pending`, value: a.cpu.serverUs, unit: 'µs' },
+      { scenario: 'backlog', figure: `server CPU per delivery, ${large} pending`, value: b.cpu.serverUs, unit: 'µs' },
       {
         scenario: 'backlog',
         figure: `drain rate at ${large} ÷ at ${small}`,

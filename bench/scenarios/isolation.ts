@@ -1,3 +1,4 @@
+import { describeCpu } from '../cpu.js';
 import { sqliteDatabase } from '../database.js';
 import { drain } from '../drain.js';
 import { scaled } from '../options.js';
@@ -19,7 +20,7 @@ export const isolationScenario: Scenario = {
     const env = { LABELHOOK_REQUEST_TIMEOUT: REQUEST_TIMEOUT };
     ctx.log(`isolation: ${events} events × 8 healthy webhooks, without and with 2 hanging ones (timeout ${REQUEST_TIMEOUT})`);
     const base = await drain(ctx, { db: sqliteDatabase(ctx.tmpDir, 'isolation-base'), webhookGroups: healthy, events, timeoutMs: 300_000 });
-    ctx.log(`  8 healthy only: ${Math.round(base.perSecond)}/s`);
+    ctx.log(`  8 healthy only: ${Math.round(base.perSecond)}/s, ${describeCpu(base.cpu)} per delivery`);
     const mixed = await drain(ctx, {
       db: sqliteDatabase(ctx.tmpDir, 'isolation-hang'),
       webhookGroups: [...healthy, 'hang', 'hang'],
@@ -28,12 +29,15 @@ export const isolationScenario: Scenario = {
       env,
       timeoutMs: 300_000,
     });
-    ctx.log(`  8 healthy + 2 hanging: ${Math.round(mixed.perSecond)}/s`);
+    ctx.log(`  8 healthy + 2 hanging: ${Math.round(mixed.perSecond)}/s, ${describeCpu(mixed.cpu)} per healthy delivery`);
     const timedOut = [base, mixed].filter((r) => r.timedOut).map((r) => `${r.delivered}/${r.expected}`);
     const note = timedOut.length > 0 ? `timed out: ${timedOut.join(', ')}` : undefined;
     return [
       { scenario: 'isolation', figure: `healthy deliveries/s, 8 webhooks × ${events} events`, value: base.perSecond, unit: 'deliveries/s', relativeToLimit: true },
       { scenario: 'isolation', figure: 'healthy deliveries/s, 8 webhooks + 2 hanging', value: mixed.perSecond, unit: 'deliveries/s', relativeToLimit: true },
+      { scenario: 'isolation', figure: 'server CPU per delivery, 8 healthy webhooks only', value: base.cpu.serverUs, unit: 'µs' },
+      // The hanging webhooks' timeouts, retries and result writes are in it: counted per healthy delivery.
+      { scenario: 'isolation', figure: 'server CPU per healthy delivery, 8 webhooks + 2 hanging', value: mixed.cpu.serverUs, unit: 'µs' },
       {
         scenario: 'isolation',
         figure: 'healthy throughput with hanging ones ÷ without',

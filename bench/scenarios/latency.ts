@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import { apiClient } from '../api.js';
+import { describeCpu, startCpuWindow, type CpuPerUnit } from '../cpu.js';
 import { postgresDatabase, sqliteDatabase, type BenchDatabase } from '../database.js';
 import type { Figure } from '../report.js';
 import type { Scenario, BenchContext } from '../scenario.js';
@@ -51,7 +52,7 @@ async function openLoop(pool: Pool, projects: string[], total: number, tag: stri
 export const latencyScenario: Scenario = {
   name: 'latency',
   async run(ctx): Promise<Figure[]> {
-    const figures = await measureLatency(ctx, sqliteDatabase(ctx.tmpDir, 'latency'), '', 25);
+    const figures = await measureLatency(ctx, sqliteDatabase(ctx.tmpDir, 'latency'), '', 4);
     const pgUrl = ctx.options.postgresUrl;
     if (pgUrl === null) return figures;
     const db = await postgresDatabase(pgUrl);
@@ -62,6 +63,15 @@ export const latencyScenario: Scenario = {
     }
   },
 };
+
+/** CPU per event of the measured run, its API call and its delivery: the server's, and on PostgreSQL the database's. */
+function cpuRows(cpu: CpuPerUnit, suffix: string): Figure[] {
+  if (cpu.databaseUs === null) return [{ scenario: 'latency', figure: 'server CPU per event (API call + delivery, SQLite in-process)', value: cpu.serverUs, unit: 'µs' }];
+  return [
+    { scenario: 'latency', figure: `server CPU per event (API call + delivery)${suffix}`, value: cpu.serverUs, unit: 'µs' },
+    { scenario: 'latency', figure: `server + database CPU per event${suffix}`, value: cpu.totalUs, unit: 'µs' },
+  ];
+}
 
 /** One warm-up and one measured run against a fresh `serve` on `db`; `suffix` names the database in the rows. */
 async function measureLatency(ctx: BenchContext, db: BenchDatabase, suffix: string, p99Goal: number): Promise<Figure[]> {
@@ -85,12 +95,14 @@ async function measureLatency(ctx: BenchContext, db: BenchDatabase, suffix: stri
     await api.close();
     await ctx.receiver.reset();
     ctx.log(`latency${suffix}: ${RATE} events/s for ${seconds} s (${total} events)`);
+    const cpuWindow = await startCpuWindow([server], db);
     const { failed, seconds: sendSeconds } = await openLoop(pool, projects, total, 'Latency');
     const accepted = total - failed;
     const waited = await ctx.receiver.waitFor('latency', accepted, 120_000);
     const stats = (await ctx.receiver.stats(true)).latency;
+    const cpu = await cpuWindow.end(stats?.distinct ?? 0);
     const lat = stats?.latencies ?? [];
-    ctx.log(`  sent in ${sendSeconds.toFixed(1)} s (${failed} failed); delivered ${stats?.distinct ?? 0}; p50 ${percentile(lat, 50)} ms, p99 ${percentile(lat, 99)} ms (warm-up p99 ${percentile(warmLat, 99)} ms)`);
+    ctx.log(`  sent in ${sendSeconds.toFixed(1)} s (${failed} failed); delivered ${stats?.distinct ?? 0}; p50 ${percentile(lat, 50)} ms, p99 ${percentile(lat, 99)} ms (warm-up p99 ${percentile(warmLat, 99)} ms); ${describeCpu(cpu)} per event`);
     const note = waited.reached ? (failed > 0 ? `${failed} API calls failed` : undefined) : `timed out: ${stats?.distinct ?? 0}/${accepted} delivered`;
     const fig = (figure: string, value: number, goal?: Figure['goal']): Figure => ({ scenario: 'latency', figure, value, unit: 'ms', goal, note });
     return [
@@ -99,6 +111,7 @@ async function measureLatency(ctx: BenchContext, db: BenchDatabase, suffix: stri
       fig(`commit → received, max${suffix}`, lat.length ? lat.reduce((a, b) => Math.max(a, b), 0) : Number.NaN),
       // When the server takes fewer than 500 changes per second, the open loop queues and the latency shows it.
       { scenario: 'latency', figure: `API changes/s achieved (target ${RATE})${suffix}`, value: total / sendSeconds, unit: 'req/s' },
+      ...cpuRows(cpu, suffix),
       { scenario: 'latency', figure: `warm-up (first ${WARMUP_SECONDS} s of a fresh process, not in the rows above): p99${suffix}`, value: percentile(warmLat, 99), unit: 'ms' },
     ];
   } finally {
