@@ -4,7 +4,7 @@
 //   request() the former sendAttempt (undici request(), AbortSignal.timeout, for-await body): a frozen copy below
 //   dispatch  the current sendAttempt (src/webhooks/transport/send-attempt.ts)
 //   sender    WebhookSender.attempt: headers and signing (buildRequest) plus the current sendAttempt
-// plus buildRequest alone (no network). Variants alternate within each round; the table shows medians.
+// plus buildRequest alone (no network), before (spread copies, a frozen copy below) and now. Variants alternate within each round; the table shows medians.
 // Run: node --import tsx bench/micro-transport.ts [--n 20000] [--rounds 3]
 import { performance } from 'node:perf_hooks';
 import { Pool, request, type Dispatcher } from 'undici';
@@ -12,8 +12,11 @@ import { loadConfig } from '../src/config.js';
 import { classifyOutcome, errorCodeOf } from '../src/webhooks/delivery/outcome.js';
 import { parseRetryAfter } from '../src/webhooks/delivery/retry-after.js';
 import { createWebhookSlots } from '../src/webhooks/delivery/webhook-slots.js';
-import type { Webhook } from '../src/webhooks/admin/webhook-store.js';
-import { buildRequest, type OutgoingRequest } from '../src/webhooks/transport/outgoing-request.js';
+import { signingSecrets, type Webhook } from '../src/webhooks/admin/webhook-store.js';
+import { REDACTED } from '../src/webhooks/admin/webhook-views.js';
+import { getFormat } from '../src/webhooks/formats/registry.js';
+import { buildRequest, USER_AGENT, type OutgoingRequest } from '../src/webhooks/transport/outgoing-request.js';
+import { signStandard } from '../src/webhooks/transport/sign-standard.js';
 import { sendAttempt, type SendOptions, type SentAttempt } from '../src/webhooks/transport/send-attempt.js';
 import { createGuardedDispatcher, createTargetPolicy } from '../src/webhooks/transport/ssrf-guard.js';
 import { createWebhookSender } from '../src/webhooks/transport/webhook-sender.js';
@@ -63,6 +66,30 @@ async function requestAttempt(dispatcher: Dispatcher, req: OutgoingRequest, opti
   const status = res.statusCode;
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(responseHeaders['retry-after'], options.clock(), options.retryAfterCapMs) : null;
   return done({ responseStatus: status, responseHeaders, responseBody: text, error: null, outcome: classifyOutcome({ status, retryAfterMs }) });
+}
+
+/** The pre-change buildRequest (spread copies of the header objects), kept as the baseline of the no-network row. */
+function spreadBuildRequest(webhook: Webhook, messageId: string, body: string, now: number): OutgoingRequest {
+  const timestamp = Math.floor(now / 1000);
+  const signature = signStandard({ msgId: messageId, timestamp, body, secrets: signingSecrets(webhook, now) });
+  const own: Record<string, string> = {
+    'user-agent': USER_AGENT,
+    ...getFormat(webhook.format).headers(body, webhook.secret),
+    'webhook-id': messageId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signature,
+    'content-type': 'application/json',
+  };
+  const redacted = Object.fromEntries(Object.keys(webhook.headers).map((k) => [k, REDACTED]));
+  return { url: webhook.url, headers: { ...webhook.headers, ...own }, body, loggedHeaders: { ...redacted, ...own } };
+}
+
+/** CPU µs per call of `build`, `count` calls. */
+function buildCost(count: number, build: (i: number) => unknown): number {
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < count; i++) build(i);
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / count;
 }
 
 /** A ~1 KB JSON body, like a PROJECT_UPDATED delivery. */
@@ -145,11 +172,18 @@ async function main(): Promise<void> {
     }
   }
 
-  // buildRequest alone (headers and signing), no network.
+  // buildRequest alone (headers and signing), no network: before and now, alternating, median of the rounds.
   const builds = Math.min(N * 5, 200_000);
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < builds; i++) buildRequest(webhook, `msg_${i}`, body, now);
-  const used = process.cpuUsage(cpu);
+  const buildRuns = { before: [] as number[], now: [] as number[] };
+  for (let r = 0; r < ROUNDS + 1; r++) {
+    const before = buildCost(builds, (i) => spreadBuildRequest(webhook, `msg_${i}`, body, now));
+    const current = buildCost(builds, (i) => buildRequest(webhook, `msg_${i}`, body, now));
+    // The first round warms the JIT.
+    if (r > 0) {
+      buildRuns.before.push(before);
+      buildRuns.now.push(current);
+    }
+  }
 
   console.log(`\n${N} POSTs of ${Buffer.byteLength(body)} B at ${IN_FLIGHT} in flight, median of ${ROUNDS} rounds (client process CPU only)\n`);
   console.log(`${'variant'.padEnd(34)} ${'CPU µs/req'.padStart(11)} ${'req/s'.padStart(8)}`);
@@ -158,7 +192,8 @@ async function main(): Promise<void> {
     const rate = median(rs.map((x) => x.perSecond));
     console.log(`${name.padEnd(34)} ${cpuUs.toFixed(1).padStart(11)} ${rate.toFixed(0).padStart(8)}`);
   }
-  console.log(`${'buildRequest alone (no network)'.padEnd(34)} ${((used.user + used.system) / builds).toFixed(1).padStart(11)}`);
+  console.log(`${'buildRequest, spread copies (before)'.padEnd(34)} ${median(buildRuns.before).toFixed(1).padStart(11)}`);
+  console.log(`${'buildRequest (now)'.padEnd(34)} ${median(buildRuns.now).toFixed(1).padStart(11)}`);
 
   await Promise.all([pool.close(), oldAgent.close(), newAgent.close(), senderAgent.close()]);
   await receiver.close();
