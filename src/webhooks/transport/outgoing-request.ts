@@ -34,16 +34,15 @@ export function buildRequest(webhook: Webhook, messageId: string, body: string, 
     headers[name] = custom[name]!;
     loggedHeaders[name] = REDACTED;
   }
-  const own = (name: string, value: string): void => {
-    headers[name] = value;
-    loggedHeaders[name] = value;
-  };
-  own('user-agent', USER_AGENT);
+  const seconds = String(timestamp);
   const formatHeaders = getFormat(webhook.format).headers(body, webhook.secret);
-  for (const name of Object.keys(formatHeaders)) own(name, formatHeaders[name]!);
-  own('webhook-id', messageId);
-  own('webhook-timestamp', String(timestamp));
-  own('webhook-signature', signature);
-  own('content-type', 'application/json');
+  for (const h of [headers, loggedHeaders]) {
+    h['user-agent'] = USER_AGENT;
+    for (const name of Object.keys(formatHeaders)) h[name] = formatHeaders[name]!;
+    h['webhook-id'] = messageId;
+    h['webhook-timestamp'] = seconds;
+    h['webhook-signature'] = signature;
+    h['content-type'] = 'application/json';
+  }
   return { url: webhook.url, headers, body, loggedHeaders };
 }
