@@ -3,7 +3,7 @@ import { BodyCollector } from './capped-body.js';
 import { FencedRequestError, type Fence } from './fence.js';
 
 /** Flattens undici's raw response headers ([name, value, ...] as bytes): lower-case names, repeated ones joined by ', '. */
-export function flattenRawHeaders(raw: readonly (Buffer | string)[]): Record<string, string> {
+function flattenRawHeaders(raw: readonly (Buffer | string)[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = util.headerNameToString(raw[i]!);
