@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context.js';
 import type { Webhook } from '../admin/webhook-store.js';
 import type { DeliveryRow } from '../admin/webhook-views.js';
-import { fencedDispatcher, type FenceOutcome } from '../transport/fence-interceptor.js';
+import type { Fence } from '../transport/fence.js';
 import type { SentAttempt } from '../transport/send-attempt.js';
 import type { WebhookSender } from '../transport/webhook-sender.js';
 import type { WebhookRuntime } from '../webhook-runtime.js';
@@ -31,21 +31,21 @@ function internalFailure(ctx: AppContext, webhook: Webhook, delivery: DeliveryRo
  */
 export async function sendDelivery(
   ctx: AppContext,
-  runtime: WebhookRuntime,
+  // Unused since the fence moved into the attempt's handler; kept so the worker's call (not this file's) stays as is.
+  _runtime: WebhookRuntime,
   sender: WebhookSender,
   liveness: WorkerLiveness,
   webhook: Webhook,
   delivery: DeliveryRow,
 ): Promise<SentAttempt | null> {
-  const fence: FenceOutcome = { stopped: false };
+  const fence: Fence | undefined = liveness.fencing ? { live: liveness.live, stopped: false } : undefined;
   let sent: SentAttempt;
   try {
-    const dispatcher = liveness.fencing ? fencedDispatcher(runtime.agent(), liveness.live, fence) : undefined;
-    sent = await sender.attempt(webhook, delivery.message_id, delivery.payload, dispatcher);
+    sent = await sender.attempt(webhook, delivery.message_id, delivery.payload, fence);
   } catch (err) {
     sent = internalFailure(ctx, webhook, delivery, err);
   }
-  if (!fence.stopped) return sent;
+  if (fence?.stopped !== true) return sent;
   await releaseLeases(ctx.store, delivery.lease_owner ?? liveness.owner(), ctx.clock(), [delivery.id]);
   return null;
 }

@@ -25,15 +25,24 @@ export function buildRequest(webhook: Webhook, messageId: string, body: string, 
   const signature = signStandard({ msgId: messageId, timestamp, body, secrets: signingSecrets(webhook, now) });
   // Order: custom headers first, then labelhook's user-agent, the format's headers (a dialect may name its platform's
   // user-agent and accept headers), then the webhook-* ones, so neither a user nor a format can shadow a signature
-  // header (validation refuses such names anyway).
-  const own: Record<string, string> = {
-    'user-agent': USER_AGENT,
-    ...getFormat(webhook.format).headers(body, webhook.secret),
-    'webhook-id': messageId,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': signature,
-    'content-type': 'application/json',
-  };
-  const redacted = Object.fromEntries(Object.keys(webhook.headers).map((k) => [k, REDACTED]));
-  return { url: webhook.url, headers: { ...webhook.headers, ...own }, body, loggedHeaders: { ...redacted, ...own } };
+  // header (validation refuses such names anyway). Both objects are filled in place: spreading copies cost more
+  // than the signature on every attempt.
+  const headers: Record<string, string> = {};
+  const loggedHeaders: Record<string, string> = {};
+  const custom = webhook.headers;
+  for (const name of Object.keys(custom)) {
+    headers[name] = custom[name]!;
+    loggedHeaders[name] = REDACTED;
+  }
+  const seconds = String(timestamp);
+  const formatHeaders = getFormat(webhook.format).headers(body, webhook.secret);
+  for (const h of [headers, loggedHeaders]) {
+    h['user-agent'] = USER_AGENT;
+    for (const name of Object.keys(formatHeaders)) h[name] = formatHeaders[name]!;
+    h['webhook-id'] = messageId;
+    h['webhook-timestamp'] = seconds;
+    h['webhook-signature'] = signature;
+    h['content-type'] = 'application/json';
+  }
+  return { url: webhook.url, headers, body, loggedHeaders };
 }

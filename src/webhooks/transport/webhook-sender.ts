@@ -1,8 +1,9 @@
-import type { Agent, Dispatcher } from 'undici';
+import type { Agent } from 'undici';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Webhook } from '../admin/webhook-store.js';
 import type { WebhookSlots } from '../delivery/webhook-slots.js';
+import type { Fence } from './fence.js';
 import { buildRequest } from './outgoing-request.js';
 import { sendAttempt, type SendOptions, type SentAttempt } from './send-attempt.js';
 
@@ -10,9 +11,10 @@ import { sendAttempt, type SendOptions, type SentAttempt } from './send-attempt.
 export interface WebhookSender {
   /**
    * One delivery attempt: the signed request (stable `messageId`), within config.requestTimeoutMs, Retry-After
-   * honoured up to the retry schedule's longest step. `dispatcher` replaces the shared pool (the worker's fence).
+   * honoured up to the retry schedule's longest step; with a `fence` (the worker's, on PostgreSQL) it is stopped before
+   * its first byte unless the worker is still live then.
    */
-  attempt(webhook: Webhook, messageId: string, body: string, dispatcher?: Dispatcher): Promise<SentAttempt>;
+  attempt(webhook: Webhook, messageId: string, body: string, fence?: Fence): Promise<SentAttempt>;
   /** A manual send (test PING, redeliver): an attempt in one of the webhook's concurrency slots (409 `webhook_busy` after waiting a request timeout). */
   manual(webhook: Webhook, messageId: string, body: string): Promise<SentAttempt>;
   /** One label-gate call, within config.gateTimeoutMs; a verdict has no Retry-After. */
@@ -42,8 +44,8 @@ export function createWebhookSender(deps: SenderDeps): WebhookSender {
     clock,
   };
   const gate: SendOptions = { ...delivery, timeoutMs: config.gateTimeoutMs, retryAfterCapMs: 0 };
-  const attempt: WebhookSender['attempt'] = (webhook, messageId, body, dispatcher) =>
-    sendAttempt(dispatcher ?? deps.agent(), buildRequest(webhook, messageId, body, clock()), delivery);
+  const attempt: WebhookSender['attempt'] = (webhook, messageId, body, fence) =>
+    sendAttempt(deps.agent(), buildRequest(webhook, messageId, body, clock()), delivery, fence);
   const sender: WebhookSender = {
     attempt,
     async manual(webhook, messageId, body) {
