@@ -1,6 +1,7 @@
 // The engine thread of `labelhook serve` (src/process/engine-thread.ts starts it): its own store connection,
 // context, metrics and logger, running what `labelhook worker` runs, woken by the API thread's commits.
-import { parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Logger } from 'pino';
 import type { AppContext } from '../app-context.js';
 import { composeApp, type ComposedApp } from '../composition.js';
 import { wakeExportRunner } from '../export/runner-wake.js';
@@ -9,11 +10,13 @@ import { openStore, type Store } from '../store/db.js';
 import { startEngineHost, type EngineHost } from './engine-host.js';
 import { toThreadError, type EngineThreadData, type FromEngine, type ToEngine } from './engine-thread-protocol.js';
 
-const port = parentPort;
-if (!port) throw new Error('engine-thread-entry.js runs only as a worker thread (src/process/engine-thread.ts).');
-const data = workerData as EngineThreadData;
-const post = (message: FromEngine): void => port.postMessage(message);
-const logger = createLogger(data.config.logLevel).child({ thread: 'engine' });
+/**
+ * This module's URL, for `new Worker`. Imported (not only named) by engine-thread.ts so that every compilation of
+ * the server emits this file too; imported anywhere else, the module does nothing.
+ */
+export const ENGINE_THREAD_ENTRY = import.meta.url;
+
+type Post = (message: FromEngine) => void;
 
 interface Running {
   store: Store;
@@ -22,8 +25,8 @@ interface Running {
 }
 
 /** Opens the store (the API thread migrated it), composes a context and starts the engine host on it. */
-async function start(): Promise<Running> {
-  const store = openStore(data.config.databaseUrl);
+async function start(data: EngineThreadData, logger: Logger): Promise<Running> {
+  const store = openStore(data.config.databaseUrl, data.threadWriteLock ? { threadWriteLock: data.threadWriteLock } : {});
   try {
     // No process metrics here: CPU and memory are the process's, counted once by the API thread.
     const composed = composeApp({ config: data.config, store, logger });
@@ -45,7 +48,7 @@ async function start(): Promise<Running> {
  * or announced by another process. The API thread's own commits, relayed here, are not sent back: `fromApi` marks
  * one such notification (a local commit of this thread coalesced with it is then found by the streams' polling).
  */
-function relay(ctx: AppContext): { fromApi(): void } {
+function relay(ctx: AppContext, post: Post): { fromApi(): void } {
   let fromApi = false;
   ctx.commitSignal.on('eventsCommitted', (origin) => {
     if (origin === 'local' && fromApi) fromApi = false;
@@ -58,7 +61,7 @@ function relay(ctx: AppContext): { fromApi(): void } {
   };
 }
 
-async function stop(running: Running): Promise<void> {
+async function stop(running: Running, post: Post, logger: Logger): Promise<void> {
   let error: unknown = null;
   try {
     await running.host.stop();
@@ -72,35 +75,43 @@ async function stop(running: Running): Promise<void> {
   process.exit(0);
 }
 
-let running: Running;
-try {
-  running = await start();
-} catch (err) {
-  post({ t: 'startFailed', error: toThreadError(err) });
-  logger.flush();
-  process.exit(0);
-}
-const { ctx } = running.composed;
-const relayed = relay(ctx);
-port.on('message', (message: ToEngine) => {
-  switch (message.t) {
-    case 'signal':
-      if (message.event === 'eventsCommitted') relayed.fromApi();
-      ctx.commitSignal.emit(message.event, 'local');
-      break;
-    case 'exportQueued':
-      wakeExportRunner(ctx);
-      break;
-    case 'metrics':
-      // A failed read answers no figures rather than leaving the scrape waiting.
-      void ctx.metrics.ownFigures().then(
-        (metrics) => post({ t: 'metrics', id: message.id, metrics }),
-        () => post({ t: 'metrics', id: message.id, metrics: [] }),
-      );
-      break;
-    case 'stop':
-      void stop(running);
-      break;
+/** The thread's life: start, answer the API thread, stop when asked (then end the thread). */
+async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
+  const post: Post = (message) => port.postMessage(message);
+  const logger = createLogger(data.config.logLevel).child({ thread: 'engine' });
+  let running: Running;
+  try {
+    running = await start(data, logger);
+  } catch (err) {
+    post({ t: 'startFailed', error: toThreadError(err) });
+    logger.flush();
+    process.exit(0);
   }
-});
-post({ t: 'ready' });
+  const { ctx } = running.composed;
+  const relayed = relay(ctx, post);
+  port.on('message', (message: ToEngine) => {
+    switch (message.t) {
+      case 'signal':
+        if (message.event === 'eventsCommitted') relayed.fromApi();
+        ctx.commitSignal.emit(message.event, 'local');
+        break;
+      case 'exportQueued':
+        wakeExportRunner(ctx);
+        break;
+      case 'metrics':
+        // A failed read answers no figures rather than leaving the scrape waiting.
+        void ctx.metrics.ownFigures().then(
+          (metrics) => post({ t: 'metrics', id: message.id, metrics }),
+          () => post({ t: 'metrics', id: message.id, metrics: [] }),
+        );
+        break;
+      case 'stop':
+        void stop(running, post, logger);
+        break;
+    }
+  });
+  post({ t: 'ready' });
+}
+
+const data = workerData as Partial<EngineThreadData> | null;
+if (!isMainThread && parentPort && data?.engineThread === true) void run(parentPort, data as EngineThreadData);

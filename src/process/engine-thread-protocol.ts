@@ -4,9 +4,13 @@ import type { MetricsJson } from '../metrics/metrics.js';
 
 /** What the API thread hands the engine thread at its start (`workerData`): the validated config, read once. */
 export interface EngineThreadData {
+  /** Marks the thread as labelhook's engine (the entry module does nothing without it). */
+  engineThread: true;
   config: Config;
   /** What this process is, for the SQLite lock's refusal message. */
   role: string;
+  /** SQLite: the API store's turns at the write lock (shared memory), so the two connections take turns. */
+  threadWriteLock: SharedArrayBuffer | null;
 }
 
 /** An error as it crosses the thread boundary (its class does not). */

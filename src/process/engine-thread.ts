@@ -2,10 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { AppContext } from '../app-context.js';
 import { onExportQueued } from '../export/runner-wake.js';
 import type { MetricsJson } from '../metrics/metrics.js';
+import { ENGINE_THREAD_ENTRY } from './engine-thread-entry.js';
 import { fromThreadError, type EngineThreadData, type FromEngine, type ToEngine } from './engine-thread-protocol.js';
 
-// Compiled next to this file (dist/src/process/); tests may start another entry to play a misbehaving engine.
-const ENTRY = new URL('./engine-thread-entry.js', import.meta.url);
 // A scrape waits this long for the engine's figures, then shows the API thread's alone.
 const METRICS_WAIT_MS = 2_000;
 // After a stop was asked, how long past the drain the thread may take to close its pools before it is terminated.
@@ -16,7 +15,7 @@ export interface EngineThreadOptions {
   role: string;
   /** Called once when the thread dies without being asked to stop (an uncaught error, an exit of its own). */
   onCrash(err: Error): void;
-  /** Another entry module (tests). */
+  /** Another entry module (tests play a misbehaving engine with one). */
   entry?: URL;
 }
 
@@ -34,8 +33,8 @@ export interface EngineThread {
  * announcements wake the API's event streams; /metrics adds the thread's figures.
  */
 export async function startEngineThread(ctx: AppContext, options: EngineThreadOptions): Promise<EngineThread> {
-  const data: EngineThreadData = { config: ctx.config, role: options.role };
-  const worker = new Worker(options.entry ?? ENTRY, { workerData: data });
+  const data: EngineThreadData = { engineThread: true, config: ctx.config, role: options.role, threadWriteLock: ctx.store.threadWriteLock };
+  const worker = new Worker(options.entry ?? new URL(ENGINE_THREAD_ENTRY), { workerData: data });
   const send = (message: ToEngine): void => worker.postMessage(message);
   const metricsWaiting = new Map<number, (figures: MetricsJson | null) => void>();
   let nextMetricsId = 1;
