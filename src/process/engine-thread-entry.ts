@@ -110,6 +110,7 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
         break;
     }
   });
+  logger.info({ database: ctx.store.dialect }, 'engine thread running');
   post({ t: 'ready' });
 }
 
