@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { bootstrap, type BootstrapResult } from './domain/bootstrap.js';
 import { buildApp } from './http/app.js';
 import { startEngineHost } from './process/engine-host.js';
+import { startEngineThread } from './process/engine-thread.js';
 import { migrate, openStore } from './store/db.js';
 import { warnWideFiles } from './store/file-modes.js';
 
@@ -28,6 +29,14 @@ export interface StartOptions {
   worker?: boolean;
   /** Listen on config.port; false builds the app only (tests use inject). */
   listen?: boolean;
+  /**
+   * With a worker: run it in its own thread (default true), so API and delivery each have an event loop and a core.
+   * False runs it on the API's loop (embedding, or a process started from TypeScript sources, where the thread's
+   * compiled entry does not exist).
+   */
+  engineThread?: boolean;
+  /** The engine thread died: default, log it and exit 1 so a supervisor restarts the process (the outbox keeps every committed event). */
+  onEngineCrash?: (err: Error) => void;
 }
 
 /** Opens the database, migrates, bootstraps, builds the app and (optionally) listens. */
@@ -40,10 +49,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { ctx } = composed;
   const boot = await bootstrap(store.db, config.adminKey, ctx.clock());
   // Before the app exists and listens: resolves the secret key (a clear start-up error when it is missing), and
-  // with a worker starts fan-out and delivery, woken by the commit signal. On SQLite a delivering process also
-  // takes the single-writer lock (a second one is refused); on PostgreSQL processes wake each other with
-  // LISTEN/NOTIFY (src/process/engine-host.ts).
-  const engine = await startEngineHost(ctx, { worker: options.worker !== false, role: 'serve', databaseUrl: config.databaseUrl });
+  // with a worker starts fan-out and delivery, woken by the commit signal: by default in an engine thread with its
+  // own store connection (src/process/engine-thread.ts). The delivering side takes SQLite's single-writer lock (a
+  // second one is refused); on PostgreSQL processes wake each other with LISTEN/NOTIFY (src/process/engine-host.ts).
+  const worker = options.worker !== false;
+  let engine: { stop(): Promise<void> };
+  if (worker && options.engineThread !== false) {
+    ctx.webhooks.requireSecretKey();
+    engine = await startEngineThread(ctx, { role: 'serve', onCrash: options.onEngineCrash ?? ((err) => exitOnCrash(logger, err)) });
+  } else {
+    engine = await startEngineHost(ctx, { worker, role: 'serve', databaseUrl: config.databaseUrl });
+  }
   const app = await buildApp(ctx);
   let port = config.port;
   if (options.listen !== false) {
@@ -73,4 +89,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await store.close();
     },
   };
+}
+
+function exitOnCrash(logger: Logger, err: Error): void {
+  logger.fatal({ err }, 'the engine thread crashed; exiting so that a supervisor restarts labelhook (committed events wait in the outbox)');
+  process.exit(1);
 }

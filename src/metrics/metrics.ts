@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/db.js';
@@ -19,6 +19,9 @@ export interface AttemptSample {
 /** The verdict of one blocking webhook on one label update. */
 export type GateDecision = 'allow' | 'reject' | 'unavailable_open' | 'unavailable_closed';
 
+/** Metrics in prom-client's JSON form (`registry.getMetricsAsJSON()`), as they cross a thread boundary. */
+export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
 /** The process's Prometheus registry and the recording calls the engine makes (one per batch, not per request). */
 export interface Metrics {
   registry: Registry;
@@ -28,7 +31,14 @@ export interface Metrics {
   recordGateDecisions(decisions: readonly GateDecision[]): void;
   /** Tells the metrics how to read this process's requests in flight (the delivery worker, once started). */
   setLocalInFlight(read: (() => number) | null): void;
-  /** Prometheus text exposition of every metric. */
+  /**
+   * This registry's own figures without the gauges read from the database: what an engine thread hands the API
+   * thread, which reads those gauges itself (src/process/engine-thread.ts).
+   */
+  ownFigures(): Promise<MetricsJson>;
+  /** Adds figures of another thread to every render (summed per series); `read` answers null when it cannot tell. */
+  addPeer(read: () => Promise<MetricsJson | null>): void;
+  /** Prometheus text exposition of every metric (and the peers'). */
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -45,6 +55,8 @@ const ATTEMPT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 const QUEUE_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600];
 // One database read serves every gauge of a scrape (prom-client calls each gauge's collect in turn).
 const SNAPSHOT_TTL_MS = 1000;
+// Whole-database figures, the same whichever thread reads them: not summed across threads.
+const DATABASE_GAUGES = new Set<string>();
 
 /** Creates the registry with labelhook's metrics; queue gauges are read from `store` when scraped. */
 export function createMetrics(options: MetricsOptions): Metrics {
@@ -67,8 +79,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     }
     return snapshot;
   };
-  const fromSnapshot = (name: string, help: string, pick: (s: QueueSnapshot) => number): Gauge =>
-    new Gauge({
+  const peers: (() => Promise<MetricsJson | null>)[] = [];
+  const fromSnapshot = (name: string, help: string, pick: (s: QueueSnapshot) => number): Gauge => {
+    DATABASE_GAUGES.add(name);
+    return new Gauge({
       name,
       help,
       registers: [registry],
@@ -77,6 +91,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
         if (s) this.set(pick(s));
       },
     });
+  };
 
   const deliveries = new Counter({
     name: 'labelhook_deliveries_total',
@@ -141,8 +156,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
     setLocalInFlight(read) {
       localInFlight = read;
     },
+    async ownFigures() {
+      // Each metric's own get() (what getMetricsAsJSON calls), so the skipped gauges do not query the database.
+      const own = registry.getMetricsAsArray().filter((m) => !DATABASE_GAUGES.has(m.name)) as unknown as { get(): Promise<MetricsJson[number]> }[];
+      return Promise.all(own.map((m) => m.get()));
+    },
+    addPeer(read) {
+      peers.push(read);
+    },
     async render() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+      if (peers.length === 0) return { contentType: registry.contentType, body: await registry.metrics() };
+      const [mine, ...theirs] = await Promise.all([registry.getMetricsAsJSON(), ...peers.map((read) => read())]);
+      const merged = AggregatorRegistry.aggregate([mine, ...theirs.filter((t): t is MetricsJson => t !== null)]);
+      return { contentType: registry.contentType, body: await merged.metrics() };
     },
   };
 }

@@ -12,6 +12,7 @@ import { migrationsFor } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
 import { createPrivateFile, makePrivate } from './file-modes.js';
 import { groupCommitSqliteDialect } from './sqlite-group-commit.js';
+import { threadWriteLock } from './sqlite-thread-lock.js';
 
 // int8 (bigint, bigserial, count(*)) comes back from pg as a string; every such value here is an epoch
 // millisecond or a counter that fits in a double, so parse it once, globally.
@@ -30,6 +31,8 @@ export interface Store {
   capabilities: StoreCapabilities;
   /** The SQLite file path, when on SQLite. */
   sqlitePath: string | null;
+  /** SQLite file: the turns at its write lock, for another thread's openStore of the same file (src/store/sqlite-thread-lock.ts). */
+  threadWriteLock: SharedArrayBuffer | null;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +43,8 @@ export interface OpenStoreOptions {
   schema?: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** SQLite: another thread's `store.threadWriteLock`, so the two connections take turns at writing. */
+  threadWriteLock?: SharedArrayBuffer;
 }
 
 /** Most prepared statements kept per SQLite database (`in (?, ?, ...)` lists of many lengths make many texts). */
@@ -161,7 +166,8 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
     readerDb?.pragma('busy_timeout = 5000');
     const reader = readerDb ? { sqlite: readerDb, prepare: statementCache(readerDb) } : null;
     // Transactions commit in groups (src/store/sqlite-group-commit.ts): one COMMIT per turn of the event loop.
-    const db = new Kysely<DatabaseSchema>({ dialect: groupCommitSqliteDialect(sqlite, statementCache(sqlite), reader) });
+    const turns = file === ':memory:' ? null : threadWriteLock(options.threadWriteLock);
+    const db = new Kysely<DatabaseSchema>({ dialect: groupCommitSqliteDialect(sqlite, statementCache(sqlite), reader, turns) });
     return {
       db,
       // SQLite's isolation is serializable anyway; asking for it marks the transaction as bulk work (its own group).
@@ -169,6 +175,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
       dialect: 'sqlite',
       capabilities: capabilitiesOf('sqlite', file),
       sqlitePath: file,
+      threadWriteLock: turns?.buffer ?? null,
       ping: async () => {
         await sql`select 1`.execute(db);
       },
@@ -212,6 +219,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
     dialect: 'postgres',
     capabilities: capabilitiesOf('postgres'),
     sqlitePath: null,
+    threadWriteLock: null,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { ThreadWriteLock } from './sqlite-thread-lock.js';
 import {
   SqliteAdapter,
   SqliteIntrospector,
@@ -73,10 +74,11 @@ export function groupCommitSqliteDialect(
   sqlite: Database.Database,
   prepare: (sql: string) => Database.Statement,
   reader: { sqlite: Database.Database; prepare: (sql: string) => Database.Statement } | null = null,
+  threadLock: ThreadWriteLock | null = null,
 ): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new GroupCommitDriver(sqlite, prepare, reader),
+    createDriver: () => new GroupCommitDriver(sqlite, prepare, reader, threadLock),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
@@ -86,6 +88,8 @@ class GroupCommitDriver implements Driver {
   readonly #sqlite: Database.Database;
   readonly #prepare: (sql: string) => Database.Statement;
   readonly #reader: { sqlite: Database.Database; prepare: (sql: string) => Database.Statement } | null;
+  // Another thread of this process writes the file too: take turns (src/store/sqlite-thread-lock.ts).
+  readonly #threadLock: ThreadWriteLock | null;
   // FIFO of acquisitions waiting for the connection (Kysely's own mutex wakes every waiter on each release).
   readonly #waiting: (() => void)[] = [];
   #held = false;
@@ -96,10 +100,12 @@ class GroupCommitDriver implements Driver {
     sqlite: Database.Database,
     prepare: (sql: string) => Database.Statement,
     reader: { sqlite: Database.Database; prepare: (sql: string) => Database.Statement } | null,
+    threadLock: ThreadWriteLock | null,
   ) {
     this.#sqlite = sqlite;
     this.#prepare = prepare;
     this.#reader = reader;
+    this.#threadLock = threadLock;
   }
 
   async init(): Promise<void> {}
@@ -120,6 +126,7 @@ class GroupCommitDriver implements Driver {
         }
         // A statement outside a transaction must neither read nor join what the group has not committed yet.
         if (!lease.inTransaction && this.#group) this.#commitGroup();
+        if (!lease.inTransaction && this.#threadLock && !this.#prepare(query.sql).readonly) return this.#runInTurn<R>(query);
         return this.#runOn<R>(this.#prepare, query);
       },
       // eslint-disable-next-line require-yield -- the interface needs a generator; nothing here streams
@@ -137,9 +144,15 @@ class GroupCommitDriver implements Driver {
     const open = this.#group;
     if (open && (solo || open.solo || open.members >= MAX_GROUP_MEMBERS || performance.now() - open.openedAt >= MAX_GROUP_AGE_MS)) this.#commitGroup();
     if (!this.#group) {
+      await this.#threadLock?.acquire();
       // IMMEDIATE: the write lock up front, waiting out another process's writer (busy_timeout); a DEFERRED group that
       // read first could fail on its first write when another process committed in between (SQLITE_BUSY_SNAPSHOT).
-      this.#prepare('begin immediate').run();
+      try {
+        this.#prepare('begin immediate').run();
+      } catch (err) {
+        this.#threadLock?.release();
+        throw err;
+      }
       this.#group = newGroup(solo);
     }
     this.#prepare(`savepoint ${MEMBER}`).run();
@@ -231,11 +244,22 @@ class GroupCommitDriver implements Driver {
     }
   }
 
+  /** A plain write outside any transaction, in this thread's turn at the write lock. */
+  async #runInTurn<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    await this.#threadLock!.acquire();
+    try {
+      return await this.#runOn<R>(this.#prepare, query);
+    } finally {
+      this.#threadLock!.release();
+    }
+  }
+
   #commitGroup(): void {
     const group = this.#group!;
     try {
       this.#prepare('commit').run();
       this.#group = null;
+      this.#threadLock?.release();
       group.resolve();
     } catch (err) {
       this.#abortGroup(err);
@@ -251,6 +275,7 @@ class GroupCommitDriver implements Driver {
     } catch {
       // Nothing more to undo here; a connection that cannot roll back fails its next statement too.
     }
+    if (group) this.#threadLock?.release();
     group?.reject(reason);
   }
 
