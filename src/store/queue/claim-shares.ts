@@ -13,7 +13,7 @@ import type { DatabaseSchema } from '../schema.js';
 // dispatcher's foreign-key checks on it are not blocked); the counts are read by a later statement, whose snapshot
 // sees every claim committed before the lock was taken.
 
-type LockParams = { now: number; exclude: readonly string[] };
+type LockParams = { now: number; exclude: readonly string[]; owner: string; concurrency: number };
 
 /** The due deliveries of the webhook `w` of the enclosing query in `status`: pending and due, or leased and expired. */
 function dueOf(eb: ExpressionBuilder<DatabaseSchema & { w: DatabaseSchema['webhooks'] }, 'w'>, status: 'pending' | 'delivering', param: QueryParam<LockParams>) {
@@ -27,14 +27,21 @@ function dueOf(eb: ExpressionBuilder<DatabaseSchema & { w: DatabaseSchema['webho
   );
 }
 
-/** lockClaimable's statement: enabled webhooks with due work (and, with `expired`, expired leases), locked. */
+/**
+ * lockClaimable's statement: enabled webhooks with due work (and, with `expired`, expired leases), locked, except
+ * those other workers hold up to the concurrency as of the statement's snapshot. That check may be stale in one
+ * direction only (it misses what was released since: the webhook waits for a later claim); what it lets through is
+ * counted again after the lock. It keeps an idle worker from locking, and so hiding from its holder's next claim,
+ * a webhook it could take nothing of.
+ */
 function lockQuery(expired: boolean) {
   return preparedQuery<LockParams, { id: string }>((db, param) => {
     let q = db
       .selectFrom('webhooks as w')
       .select('w.id')
       .where('w.enabled', '=', 1)
-      .where((eb) => (expired ? eb.or([dueOf(eb, 'pending', param), dueOf(eb, 'delivering', param)]) : dueOf(eb, 'pending', param)));
+      .where((eb) => (expired ? eb.or([dueOf(eb, 'pending', param), dueOf(eb, 'delivering', param)]) : dueOf(eb, 'pending', param)))
+      .where(heldBy(db, param, false), '<', param('concurrency'));
     const exclude = param.list('exclude');
     if (exclude.length > 0) q = q.where('w.id', 'not in', [...exclude]);
     return q.forNoKeyUpdate().skipLocked();
@@ -45,15 +52,15 @@ const lockWithExpired = lockQuery(true);
 const lockPendingOnly = lockQuery(false);
 
 /** Locks, until `trx` ends, the enabled webhooks not excluded that have due work no other claim is counting now. */
-export async function lockClaimable(trx: Transaction<DatabaseSchema>, req: { now: number; exclude: readonly string[]; includeExpired: boolean }): Promise<string[]> {
-  const rows = await (req.includeExpired ? lockWithExpired : lockPendingOnly)(trx, { now: req.now, exclude: req.exclude });
+export async function lockClaimable(trx: Transaction<DatabaseSchema>, req: LockParams & { includeExpired: boolean }): Promise<string[]> {
+  const rows = await (req.includeExpired ? lockWithExpired : lockPendingOnly)(trx, { now: req.now, exclude: req.exclude, owner: req.owner, concurrency: req.concurrency });
   return rows.map((r) => r.id);
 }
 
 type HoldParams = { ids: readonly string[]; owner: string; now: number; concurrency: number };
 
 /** Deliveries of `w` leased (unexpired) to `owner` (`mine`) or to anyone else, counted up to the concurrency. */
-function heldBy(db: Kysely<DatabaseSchema>, param: QueryParam<HoldParams>, mine: boolean) {
+function heldBy(db: Kysely<DatabaseSchema>, param: QueryParam<Pick<HoldParams, 'owner' | 'now' | 'concurrency'>>, mine: boolean) {
   const held = db
     .selectFrom('deliveries as h')
     .select(sql.lit(1).as('one'))

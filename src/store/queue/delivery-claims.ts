@@ -153,7 +153,7 @@ async function selectCandidates(trx: Transaction<DatabaseSchema>, caps: StoreCap
     const expired = includeExpired ? await selectExpiredPlain(trx, { now, limit, exclude }) : [];
     return { candidates: [...numeric(pending), ...numeric(expired)], shares: null };
   }
-  const locked = await lockClaimable(trx, { now, exclude, includeExpired });
+  const locked = await lockClaimable(trx, { now, exclude, includeExpired, owner: req.owner, concurrency: req.concurrency });
   if (locked.length === 0) return { candidates: [], shares: null };
   const shares = await claimShares(trx, { ids: locked, owner: req.owner, now, concurrency: req.concurrency, perWebhook });
   const only = locked.filter((id) => (shares.get(id) ?? 0) > 0);
