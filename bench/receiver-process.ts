@@ -7,6 +7,9 @@ import type { GroupStats, ReceiverMode, ReceiverRequest, ReceiverResponse, WaitR
 
 interface Group {
   requests: number;
+  /** Requests being answered now, and the most at once. */
+  open: number;
+  maxOpen: number;
   ids: Set<string>;
   first: number | null;
   last: number | null;
@@ -21,7 +24,7 @@ const waiters = new Set<() => void>();
 function groupOf(name: string): Group {
   let g = groups.get(name);
   if (!g) {
-    g = { requests: 0, ids: new Set(), first: null, last: null, latencies: [] };
+    g = { requests: 0, open: 0, maxOpen: 0, ids: new Set(), first: null, last: null, latencies: [] };
     groups.set(name, g);
   }
   return g;
@@ -85,15 +88,22 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       res.writeHead(204).end();
       if (waiters.size > 0) for (const w of [...waiters]) w();
     };
-    if (mode.kind === 'slow') setTimeout(answer, mode.delayMs);
-    else answer();
+    if (mode.kind === 'slow') {
+      // Only a delayed answer stays open: the others are written in the turn their request ended.
+      g.open += 1;
+      g.maxOpen = Math.max(g.maxOpen, g.open);
+      setTimeout(() => {
+        g.open -= 1;
+        answer();
+      }, mode.delayMs);
+    } else answer();
   });
 }
 
 function snapshot(withLatencies: boolean): Record<string, GroupStats> {
   const out: Record<string, GroupStats> = {};
   for (const [name, g] of groups) {
-    out[name] = { requests: g.requests, distinct: g.ids.size, first: g.first, last: g.last, ...(withLatencies ? { latencies: g.latencies } : {}) };
+    out[name] = { requests: g.requests, maxOpen: g.maxOpen, distinct: g.ids.size, first: g.first, last: g.last, ...(withLatencies ? { latencies: g.latencies } : {}) };
   }
   return out;
 }

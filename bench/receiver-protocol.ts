@@ -5,6 +5,7 @@ export type ReceiverMode =
   | { kind: 'ok' }
   | { kind: 'hang' }
   | { kind: 'status'; status: number }
+  /** Answers 2xx after `delayMs`: a receiver that takes that long per request (requests overlap). */
   | { kind: 'slow'; delayMs: number }
   /** Answers 413 to bodies larger than maxBytes, as Express does past its body limit. */
   | { kind: 'limit'; maxBytes: number };
@@ -15,6 +16,8 @@ export interface GroupStats {
   requests: number;
   /** Distinct `webhook-id`s answered with 2xx: deliveries that succeeded. */
   distinct: number;
+  /** Most requests of the group being answered at once (arrived, answer not yet written). */
+  maxOpen: number;
   /** Arrival time (epoch ms, sub-ms precision) of the first and last request. */
   first: number | null;
   last: number | null;

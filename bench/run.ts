@@ -20,6 +20,7 @@ import { latencyScenario } from './scenarios/latency.js';
 import { limitScenario } from './scenarios/limit.js';
 import { stallScenario } from './scenarios/stall.js';
 import { partsScenario } from './scenarios/parts.js';
+import { pgWorkersScenario } from './scenarios/pg-workers.js';
 
 // In the order; the limit first, since every throughput is a ratio to it.
 const SCENARIOS: Scenario[] = [
@@ -34,6 +35,7 @@ const SCENARIOS: Scenario[] = [
   stallScenario,
   exportScenario,
   partsScenario,
+  pgWorkersScenario,
 ];
 
 async function main(): Promise<void> {

@@ -11,6 +11,12 @@ export interface StoreCapabilities {
    * time, so a transaction alone makes a select-then-update atomic.
    */
   rowLocks: boolean;
+  /**
+   * Several workers share the delivery queue, so each claim counts a webhook's concurrency across all of them
+   * (src/store/queue/claim-shares.ts) and deliveries reach a worker only through a claim: the dispatcher's
+   * adoption, which bypasses the claim, is off (PostgreSQL). Without it (SQLite) one worker's slots are the limit.
+   */
+  globalConcurrency: boolean;
   /** Processes can wake each other (PostgreSQL LISTEN/NOTIFY; src/process/engine-host.ts acts on it). */
   crossProcessNotify: boolean;
   /** One file with one writer: a delivering process must hold the file's worker lock (SQLite on disk). */
@@ -20,5 +26,5 @@ export interface StoreCapabilities {
 /** The capabilities of a dialect; `sqliteFile` is the SQLite path (`:memory:` has no file to lock). */
 export function capabilitiesOf(dialect: DialectName, sqliteFile: string | null = null): StoreCapabilities {
   const postgres = dialect === 'postgres';
-  return { rowLocks: postgres, crossProcessNotify: postgres, singleWriterFile: !postgres && sqliteFile !== null && sqliteFile !== ':memory:' };
+  return { rowLocks: postgres, globalConcurrency: postgres, crossProcessNotify: postgres, singleWriterFile: !postgres && sqliteFile !== null && sqliteFile !== ':memory:' };
 }

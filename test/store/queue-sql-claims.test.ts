@@ -6,12 +6,24 @@ import { recordingStore, type Answer } from './recording-store.js';
 // The delivery queue's statements as each database receives them. A change here changes the hot path of every
 // delivery: measure it (npm run bench -- --only delivery) before taking a new snapshot.
 
-const REQ: ClaimRequest = { now: 1_000, owner: 'wrk_a', leaseMs: 30_000, limit: 50, perWebhook: 10, exclude: ['wh_full'] };
+const REQ: ClaimRequest = { now: 1_000, owner: 'wrk_a', leaseMs: 30_000, limit: 50, perWebhook: 10, concurrency: 4, exclude: ['wh_full'] };
 
-/** The pending select finds one delivery, the expired one another: so both updates of the claim run. */
+/**
+ * The pending select finds one delivery, the expired one another: so both updates of the claim run. On PostgreSQL
+ * the claim locks wh_1 and wh_2 first; wh_2 has one delivery leased to another worker and one to this one, so its
+ * share is 4 − 1 − 1 = 2, and wh_3 is held by others up to the concurrency (share 0: its rows are not even read).
+ */
 const candidates: Answer = (sql) => {
   if (sql.startsWith('select "c"."id"')) return [{ id: 'dlv_1', webhook_id: 'wh_1', next_attempt_at: 900 }];
   if (sql.startsWith('select "d"."id"')) return [{ id: 'dlv_2', webhook_id: 'wh_2', next_attempt_at: 950 }];
+  if (sql.startsWith('select "w"."id" from')) return [{ id: 'wh_1' }, { id: 'wh_2' }, { id: 'wh_3' }];
+  if (sql.startsWith('select "w"."id", (')) {
+    return [
+      { id: 'wh_1', others: '0', mine: '3' },
+      { id: 'wh_2', others: '1', mine: '1' },
+      { id: 'wh_3', others: '4', mine: '0' },
+    ];
+  }
   return [];
 };
 
@@ -86,7 +98,7 @@ describe('claim due deliveries', () => {
     `);
   });
 
-  it('on PostgreSQL: a LATERAL probe per webhook with FOR UPDATE SKIP LOCKED, the same for expired leases', async () => {
+  it('on PostgreSQL: locks the webhooks with due work, counts what workers hold of them, then a LATERAL probe per webhook with a share and the expired leases, FOR UPDATE SKIP LOCKED', async () => {
     const store = recordingStore('postgres', candidates);
     await claimDeliveries(store, REQ);
     expect(store.statements).toMatchInlineSnapshot(`
@@ -94,6 +106,39 @@ describe('claim due deliveries', () => {
         {
           "parameters": [],
           "sql": "begin",
+        },
+        {
+          "parameters": [
+            1,
+            "pending",
+            1000,
+            "delivering",
+            1000,
+            "delivering",
+            1000,
+            "wrk_a",
+            4,
+            4,
+            "wh_full",
+          ],
+          "sql": "select "w"."id" from "webhooks" as "w" where "w"."enabled" = $1 and (exists (select 1 as "one" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $2 and "d"."next_attempt_at" <= $3) or exists (select 1 as "one" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $4 and "d"."next_attempt_at" <= $5)) and (select count(*) as "n" from (select 1 as "one" from "deliveries" as "h" where "h"."webhook_id" = "w"."id" and "h"."status" = $6 and "h"."next_attempt_at" > $7 and "h"."lease_owner" <> $8 limit $9) as "held") < $10 and "w"."id" not in ($11) for no key update skip locked",
+        },
+        {
+          "parameters": [
+            "delivering",
+            1000,
+            "wrk_a",
+            4,
+            "delivering",
+            1000,
+            "wrk_a",
+            4,
+            "wh_1",
+            "wh_2",
+            "wh_3",
+            "wh_3",
+          ],
+          "sql": "select "w"."id", (select count(*) as "n" from (select 1 as "one" from "deliveries" as "h" where "h"."webhook_id" = "w"."id" and "h"."status" = $1 and "h"."next_attempt_at" > $2 and "h"."lease_owner" <> $3 limit $4) as "held") as "others", (select count(*) as "n" from (select 1 as "one" from "deliveries" as "h" where "h"."webhook_id" = "w"."id" and "h"."status" = $5 and "h"."next_attempt_at" > $6 and "h"."lease_owner" = $7 limit $8) as "held") as "mine" from "webhooks" as "w" where "w"."id" in ($9, $10, $11, $12)",
         },
         {
           "parameters": [
@@ -105,11 +150,11 @@ describe('claim due deliveries', () => {
             "delivering",
             1000,
             10,
-            1,
-            "wh_full",
+            "wh_1",
+            "wh_2",
             50,
           ],
-          "sql": "select "c"."id", "c"."webhook_id", "c"."next_attempt_at" from "webhooks" as "w" inner join lateral (select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $1 and "d"."next_attempt_at" <= $2 and ("w"."ordered" = $3 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ($4, $5) and (("e"."status" = $6 and "e"."next_attempt_at" > $7) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) order by "d"."next_attempt_at", "d"."id" limit $8 for update skip locked) as "c" on true where "w"."enabled" = $9 and "w"."id" not in ($10) order by "c"."next_attempt_at", "c"."id" limit $11",
+          "sql": "select "c"."id", "c"."webhook_id", "c"."next_attempt_at" from "webhooks" as "w" inner join lateral (select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $1 and "d"."next_attempt_at" <= $2 and ("w"."ordered" = $3 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ($4, $5) and (("e"."status" = $6 and "e"."next_attempt_at" > $7) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) order by "d"."next_attempt_at", "d"."id" limit $8 for update skip locked) as "c" on true where "w"."id" in ($9, $10) order by "c"."next_attempt_at", "c"."id" limit $11",
         },
         {
           "parameters": [
@@ -121,10 +166,11 @@ describe('claim due deliveries', () => {
             "delivering",
             "delivering",
             1000,
-            "wh_full",
+            "wh_1",
+            "wh_2",
             50,
           ],
-          "sql": "select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" inner join "webhooks" as "w" on "w"."id" = "d"."webhook_id" where "d"."status" = $1 and "d"."next_attempt_at" <= $2 and "w"."enabled" = $3 and ("w"."ordered" = $4 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ($5, $6) and (("e"."status" = $7 and "e"."next_attempt_at" > $8) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) and "d"."webhook_id" not in ($9) order by "d"."next_attempt_at", "d"."id" limit $10 for update of "d" skip locked",
+          "sql": "select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" inner join "webhooks" as "w" on "w"."id" = "d"."webhook_id" where "d"."status" = $1 and "d"."next_attempt_at" <= $2 and "w"."enabled" = $3 and ("w"."ordered" = $4 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ($5, $6) and (("e"."status" = $7 and "e"."next_attempt_at" > $8) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) and "d"."webhook_id" in ($9, $10) order by "d"."next_attempt_at", "d"."id" limit $11 for update of "d" skip locked",
         },
         {
           "parameters": [

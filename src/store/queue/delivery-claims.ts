@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transac
 import type { StoreCapabilities } from '../capabilities.js';
 import { preparedQuery, type QueryParam, type Store } from '../db.js';
 import type { DatabaseSchema, DeliveryTable } from '../schema.js';
+import { claimShares, lockClaimable } from './claim-shares.js';
 
 // The delivery worker's claim on the queue, in SQL per database (docs/architecture.md "The seams → Database").
 // Every claim runs these statements: each is compiled once per database and list length (preparedQuery).
@@ -16,6 +17,11 @@ export interface ClaimRequest {
   limit: number;
   /** Most deliveries to take for any one webhook. */
   perWebhook: number;
+  /**
+   * The per-webhook concurrency. Where several workers share the queue (store.capabilities.globalConcurrency) a
+   * claim takes no more of a webhook than keeps its requests in flight, all workers together, within it.
+   */
+  concurrency: number;
   /** Webhooks to leave out: the worker already holds enough of their deliveries. */
   exclude: readonly string[];
   /** Also take deliveries whose lease expired (a crashed worker's); default true. */
@@ -26,6 +32,8 @@ type Candidate = { id: string; webhook_id: string; next_attempt_at: number };
 
 /** The run-time values of the candidate selects. */
 type SelectParams = { now: number; perWebhook: number; limit: number; exclude: readonly string[] };
+/** The same with row locks: only the webhooks this claim locked (claim-shares.ts) and has a share of. */
+type LockedParams = Omit<SelectParams, 'exclude'> & { only: readonly string[] };
 
 /**
  * For an ordered webhook only the head of each (webhook, project) line qualifies: nothing earlier in the line is
@@ -59,7 +67,7 @@ function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['
  * The first due pending deliveries of the webhook `w` of the enclosing query, in due order: an index probe on
  * (webhook_id, status, next_attempt_at, id), so another webhook's backlog is never read.
  */
-function dueOfWebhook(db: Kysely<DatabaseSchema>, param: QueryParam<SelectParams>) {
+function dueOfWebhook(db: Kysely<DatabaseSchema>, param: QueryParam<Pick<SelectParams, 'now' | 'perWebhook'>>) {
   return db
     .selectFrom('deliveries as d')
     .where('d.webhook_id', '=', sql.ref<string>('w.id'))
@@ -71,23 +79,21 @@ function dueOfWebhook(db: Kysely<DatabaseSchema>, param: QueryParam<SelectParams
     .limit(param('perWebhook'));
 }
 
-// With row locks (PostgreSQL): LATERAL runs the per-webhook probe once per webhook; SKIP LOCKED leaves rows another
-// worker is claiming.
-const selectPendingLateral = preparedQuery<SelectParams, Candidate>((db, param) => {
-  const q = db
+// With row locks (PostgreSQL): LATERAL runs the per-webhook probe once per webhook this claim locked; SKIP LOCKED
+// leaves rows another transaction is writing (the dispatcher's adoption, a release).
+const selectPendingLateral = preparedQuery<LockedParams, Candidate>((db, param) =>
+  db
     .selectFrom('webhooks as w')
     .innerJoinLateral(
       () => dueOfWebhook(db, param).select(['d.id', 'd.webhook_id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
       (join) => join.onTrue(),
     )
     .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
-    .where('w.enabled', '=', 1)
+    .where('w.id', 'in', param.list('only'))
     .orderBy('c.next_attempt_at')
     .orderBy('c.id')
-    .limit(param('limit'));
-  const exclude = param.list('exclude');
-  return exclude.length > 0 ? q.where('w.id', 'not in', [...exclude]) : q;
-});
+    .limit(param('limit')),
+);
 
 // SQLite has no LATERAL; a correlated `IN (… LIMIT k)` gets the same plan: scan webhooks, probe each one's due rows.
 const selectPendingCorrelated = preparedQuery<SelectParams, Candidate>((db, param) => {
@@ -103,54 +109,70 @@ const selectPendingCorrelated = preparedQuery<SelectParams, Candidate>((db, para
   return exclude.length > 0 ? q.where('w.id', 'not in', [...exclude]) : q;
 });
 
-/** Due pending deliveries, up to `perWebhook` of each enabled webhook not excluded, earliest due first. */
-async function selectPending(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, req: ClaimRequest): Promise<Candidate[]> {
-  const select = caps.rowLocks ? selectPendingLateral : selectPendingCorrelated;
-  const rows = await select(trx, { now: req.now, perWebhook: req.perWebhook, limit: req.limit, exclude: req.exclude });
-  return rows.map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
-}
+/** Deliveries whose lease expired, of the enabled webhooks not excluded (SQLite: one writer, no locks). */
+const selectExpiredPlain = preparedQuery<Omit<SelectParams, 'perWebhook'>, Candidate>((db, param) => {
+  const q = expiredOfWebhooks(db, param);
+  const exclude = param.list('exclude');
+  return exclude.length > 0 ? q.where('d.webhook_id', 'not in', [...exclude]) : q;
+});
 
-/** selectExpired's statement, with `FOR UPDATE OF d SKIP LOCKED` where the database has row locks. */
-function expiredQuery(locking: boolean) {
-  return preparedQuery<Omit<SelectParams, 'perWebhook'>, Candidate>((db, param) => {
-    let q = db
-      .selectFrom('deliveries as d')
-      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-      .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
-      .where('d.status', '=', 'delivering')
-      .where('d.next_attempt_at', '<=', param('now'))
-      .where('w.enabled', '=', 1)
-      .where((eb) => headOfLine(eb, param('now')))
-      .orderBy('d.next_attempt_at')
-      .orderBy('d.id')
-      .limit(param('limit'));
-    const exclude = param.list('exclude');
-    if (exclude.length > 0) q = q.where('d.webhook_id', 'not in', [...exclude]);
-    return locking ? q.forUpdate('d').skipLocked() : q;
-  });
-}
-
-const selectExpiredLocking = expiredQuery(true);
-const selectExpiredPlain = expiredQuery(false);
+/** The same of the webhooks this claim locked, `FOR UPDATE OF d SKIP LOCKED` (PostgreSQL). */
+const selectExpiredLocking = preparedQuery<Omit<LockedParams, 'perWebhook'>, Candidate>((db, param) =>
+  expiredOfWebhooks(db, param).where('d.webhook_id', 'in', param.list('only')).forUpdate('d').skipLocked(),
+);
 
 /**
  * Deliveries whose lease expired (next_attempt_at is the lease expiry while delivering): a crashed or stalled
  * worker's. Only leased rows are walked, and there are never more of them than the workers hold.
  */
-async function selectExpired(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, req: ClaimRequest): Promise<Candidate[]> {
-  const select = caps.rowLocks ? selectExpiredLocking : selectExpiredPlain;
-  const rows = await select(trx, { now: req.now, limit: req.limit, exclude: req.exclude });
-  return rows.map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
+function expiredOfWebhooks(db: Kysely<DatabaseSchema>, param: QueryParam<{ now: number; limit: number }>) {
+  return db
+    .selectFrom('deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
+    .where('d.status', '=', 'delivering')
+    .where('d.next_attempt_at', '<=', param('now'))
+    .where('w.enabled', '=', 1)
+    .where((eb) => headOfLine(eb, param('now')))
+    .orderBy('d.next_attempt_at')
+    .orderBy('d.id')
+    .limit(param('limit'));
 }
 
-/** Keeps candidates in due order, at most `perWebhook` of each webhook and `limit` in all. */
-function pick(candidates: Candidate[], req: ClaimRequest): string[] {
+const numeric = (rows: Candidate[]): Candidate[] => rows.map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at) }));
+
+/**
+ * The candidates of a claim and how many each webhook may give: up to `perWebhook` each on SQLite (one worker:
+ * its local slots bound the concurrency); with row locks, only webhooks this claim locked, each up to its share.
+ */
+async function selectCandidates(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, req: ClaimRequest): Promise<{ candidates: Candidate[]; shares: Map<string, number> | null }> {
+  const includeExpired = req.includeExpired !== false;
+  const { now, limit, perWebhook, exclude } = req;
+  if (!caps.rowLocks) {
+    const pending = await selectPendingCorrelated(trx, { now, perWebhook, limit, exclude });
+    const expired = includeExpired ? await selectExpiredPlain(trx, { now, limit, exclude }) : [];
+    return { candidates: [...numeric(pending), ...numeric(expired)], shares: null };
+  }
+  const locked = await lockClaimable(trx, { now, exclude, includeExpired, owner: req.owner, concurrency: req.concurrency });
+  if (locked.length === 0) return { candidates: [], shares: null };
+  const shares = await claimShares(trx, { ids: locked, owner: req.owner, now, concurrency: req.concurrency, perWebhook });
+  const only = locked.filter((id) => (shares.get(id) ?? 0) > 0);
+  if (only.length === 0) return { candidates: [], shares };
+  const most = Math.max(...only.map((id) => shares.get(id)!));
+  const pending = await selectPendingLateral(trx, { now, perWebhook: most, limit, only });
+  const expired = includeExpired ? await selectExpiredLocking(trx, { now, limit, only }) : [];
+  return { candidates: [...numeric(pending), ...numeric(expired)], shares };
+}
+
+/** Keeps candidates in due order, at most `perWebhook` (or the webhook's share) of each webhook and `limit` in all. */
+function pick(candidates: Candidate[], req: ClaimRequest, shares: Map<string, number> | null): string[] {
+  candidates.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const taken = new Map<string, number>();
   const ids: string[] = [];
   for (const c of candidates) {
     if (ids.length >= req.limit) break;
     const n = taken.get(c.webhook_id) ?? 0;
-    if (n >= req.perWebhook) continue;
+    if (n >= (shares?.get(c.webhook_id) ?? req.perWebhook)) continue;
     taken.set(c.webhook_id, n + 1);
     ids.push(c.id);
   }
@@ -160,16 +182,15 @@ function pick(candidates: Candidate[], req: ClaimRequest): string[] {
 /**
  * Claims due deliveries in one transaction and stamps a lease on them: status `delivering`, lease owner and
  * expiry, next_attempt_at = lease expiry (so a crashed worker's deliveries come due again by themselves), and
- * an open batch closed for good. With row locks (PostgreSQL) FOR UPDATE SKIP LOCKED keeps workers from taking the
- * same row; without (SQLite) the single writer makes the transaction's select-then-update atomic.
+ * an open batch closed for good. With row locks (PostgreSQL) the claim first locks the webhooks it takes from
+ * (claim-shares.ts: the per-webhook concurrency holds across workers), and FOR UPDATE SKIP LOCKED keeps it off
+ * rows another transaction writes; without (SQLite) the single writer makes the select-then-update atomic.
  */
 export async function claimDeliveries(store: Pick<Store, 'db' | 'capabilities'>, req: ClaimRequest): Promise<Selectable<DeliveryTable>[]> {
   if (req.limit <= 0) return [];
   return store.db.transaction().execute(async (trx) => {
-    const pending = await selectPending(trx, store.capabilities, req);
-    const expired = req.includeExpired === false ? [] : await selectExpired(trx, store.capabilities, req);
-    const candidates = expired.length === 0 ? pending : [...pending, ...expired].sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const ids = pick(candidates, req);
+    const { candidates, shares } = await selectCandidates(trx, store.capabilities, req);
+    const ids = pick(candidates, req, shares);
     if (ids.length === 0) return [];
     const leaseEnd = req.now + req.leaseMs;
     // Close the claimed open batches for good (the dispatcher appends no more to them). A separate statement so

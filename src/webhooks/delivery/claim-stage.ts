@@ -29,7 +29,7 @@ export function createClaimStage(ctx: AppContext, queue: DeliveryQueue, webhooks
     const includeExpired = now - lastExpiredCheck >= Math.min(1000, config.leaseMs);
     if (includeExpired) lastExpiredCheck = now;
     const exclude = [...webhooks.unusable(now), ...queue.fullWebhooks()];
-    const rows = await claimDeliveries(ctx.store, { now, owner: owner(), leaseMs: config.leaseMs, limit: room, perWebhook, exclude, includeExpired });
+    const rows = await claimDeliveries(ctx.store, { now, owner: owner(), leaseMs: config.leaseMs, limit: room, perWebhook, concurrency: config.webhookConcurrency, exclude, includeExpired });
     const ids = new Set(rows.map((r) => r.webhook_id));
     for (const id of queue.queuedWebhooks()) ids.add(id);
     const current = ids.size > 0 ? await webhooks.load([...ids]) : new Map<string, Webhook>();

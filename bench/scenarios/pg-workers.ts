@@ -1,0 +1,131 @@
+import { apiClient } from '../api.js';
+import { postgresDatabase } from '../database.js';
+import { scaled } from '../options.js';
+import type { Figure } from '../report.js';
+import type { BenchContext, Scenario } from '../scenario.js';
+import { seedEvents } from '../seed.js';
+import { startServerProcess } from '../server.js';
+import { median } from '../stats.js';
+
+/**
+ * PostgreSQL with 1 and with 3 `labelhook worker` processes (issue 14). WEBHOOKS webhooks, each its own receiver
+ * group answering after DELAY_MS, subscribe to every seeded event; LABELHOOK_WEBHOOK_CONCURRENCY is CONCURRENCY.
+ *
+ * What limits it: the receivers. Each webhook may have CONCURRENCY requests in flight across all workers, so the
+ * deliveries can never go faster than WEBHOOKS × CONCURRENCY / DELAY_MS (1,500/s), well under what one worker's
+ * CPU can send (about 3,000/s on the bench machine). One worker reaches that ceiling alone; three workers cannot go
+ * past it and must not fall below it: the ratio shows that the workers do not slow each other down (claims
+ * contending on the same webhooks, a webhook split into small shares), and the largest number of requests one
+ * webhook had in flight at once shows the concurrency held across processes (before issue 14 each worker had its
+ * own, 3 × CONCURRENCY). More workers add throughput only where one worker's CPU is the limit (the delivery
+ * scenario); on the 2-core bench machine three workers share the same two cores.
+ */
+const WEBHOOKS = 6;
+const CONCURRENCY = 5;
+const DELAY_MS = 20;
+
+interface Run {
+  perSecond: number;
+  cpuUsPerDelivery: number;
+  maxInFlight: number;
+  delivered: number;
+  expected: number;
+}
+
+/** One run: a fresh schema, the webhooks, `events` seeded, then `workers` worker processes until all arrived. */
+async function runOnce(ctx: BenchContext, pgUrl: string, events: number, workers: number): Promise<Run> {
+  const db = await postgresDatabase(pgUrl);
+  const env = { LABELHOOK_WEBHOOK_CONCURRENCY: String(CONCURRENCY) };
+  try {
+    const setup = await startServerProcess({ databaseUrl: db.url, worker: false, env });
+    let projectId: string;
+    try {
+      const api = apiClient(setup.origin);
+      projectId = (await api.createProject('Bench pg-workers')).id;
+      for (let i = 0; i < WEBHOOKS; i++) await api.createWebhook(ctx.receiver.url(`pgw${i}`), { projectId });
+      await api.close();
+    } finally {
+      await setup.stop();
+    }
+    await seedEvents(db.url, projectId, events);
+    await ctx.receiver.reset();
+    for (let i = 0; i < WEBHOOKS; i++) await ctx.receiver.configure(`pgw${i}`, { kind: 'slow', delayMs: DELAY_MS });
+    const servers = await Promise.all(Array.from({ length: workers }, () => startServerProcess({ databaseUrl: db.url, role: 'worker', env, cpuProfDir: ctx.options.cpuProfDir })));
+    const readyAt = performance.timeOrigin + performance.now();
+    const cpuNow = async (): Promise<number> => (await Promise.all(servers.map((s) => s.memory()))).reduce((sum, m) => sum + m.cpuMs, 0);
+    try {
+      const cpuAtStart = await cpuNow();
+      const expected = events * WEBHOOKS;
+      await ctx.receiver.waitFor(null, expected, 300_000);
+      const cpuMs = await cpuNow();
+      const stats = Object.values(await ctx.receiver.stats());
+      const delivered = stats.reduce((n, s) => n + s.distinct, 0);
+      const first = Math.min(readyAt, ...stats.map((s) => s.first ?? Infinity));
+      const last = Math.max(...stats.map((s) => s.last ?? 0));
+      const elapsedMs = Math.max(1, last - first);
+      return {
+        perSecond: (delivered / elapsedMs) * 1000,
+        cpuUsPerDelivery: ((cpuMs - cpuAtStart) * 1000) / Math.max(1, delivered),
+        maxInFlight: Math.max(0, ...stats.map((s) => s.maxOpen)),
+        delivered,
+        expected,
+      };
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+async function repeatRuns(ctx: BenchContext, pgUrl: string, events: number, workers: number): Promise<Run[]> {
+  const runs: Run[] = [];
+  for (let r = 0; r < ctx.options.repeats; r++) {
+    const run = await runOnce(ctx, pgUrl, events, workers);
+    ctx.log(`  ${workers} worker(s) run ${r + 1}: ${run.delivered}/${run.expected} → ${Math.round(run.perSecond)}/s, worker CPU ${Math.round(run.cpuUsPerDelivery)} µs/delivery, most in flight to one webhook ${run.maxInFlight}`);
+    runs.push(run);
+  }
+  return runs;
+}
+
+function short(runs: Run[]): string | undefined {
+  const cut = runs.filter((r) => r.delivered < r.expected);
+  return cut.length === 0 ? undefined : `timed out: ${cut.map((r) => `${r.delivered}/${r.expected}`).join(', ')} delivered`;
+}
+
+/** Deliveries/s with 1 and 3 PostgreSQL worker processes when the receivers' concurrency is the limit. */
+export const pgWorkersScenario: Scenario = {
+  name: 'pg-workers',
+  async run(ctx): Promise<Figure[]> {
+    const pgUrl = ctx.options.postgresUrl;
+    const base = `${WEBHOOKS} webhooks × concurrency ${CONCURRENCY}, ${DELAY_MS} ms receiver`;
+    if (pgUrl === null) return [{ scenario: 'pg-workers', figure: 'deliveries/s, PostgreSQL workers', value: null, unit: 'deliveries/s', note: 'skipped: LABELHOOK_BENCH_POSTGRES_URL not set' }];
+    const events = scaled(ctx.options, 3_000, 50);
+    ctx.log(`pg-workers: ${events} events × ${base}, 1 then 3 worker processes × ${ctx.options.repeats}`);
+    const one = await repeatRuns(ctx, pgUrl, events, 1);
+    const three = await repeatRuns(ctx, pgUrl, events, 3);
+    const rate1 = median(one.map((r) => r.perSecond));
+    const rate3 = median(three.map((r) => r.perSecond));
+    const ceiling = (WEBHOOKS * CONCURRENCY * 1000) / DELAY_MS;
+    return [
+      { scenario: 'pg-workers', figure: `deliveries/s, ${base}, 1 worker`, value: rate1, unit: 'deliveries/s', note: short(one) ?? `ceiling ${ceiling}/s` },
+      { scenario: 'pg-workers', figure: `deliveries/s, ${base}, 3 worker processes`, value: rate3, unit: 'deliveries/s', note: short(three) },
+      { scenario: 'pg-workers', figure: 'ratio 3 workers ÷ 1 worker', value: rate1 > 0 ? rate3 / rate1 : null, unit: '×', goal: { on: 'value', op: '>=', target: 0.9 } },
+      {
+        scenario: 'pg-workers',
+        figure: 'most requests in flight to one webhook, 3 worker processes',
+        value: Math.max(...three.map((r) => r.maxInFlight)),
+        unit: 'requests',
+        goal: { on: 'value', op: '<=', target: CONCURRENCY },
+        note: `1 worker: ${Math.max(...one.map((r) => r.maxInFlight))}`,
+      },
+      {
+        scenario: 'pg-workers',
+        figure: 'worker CPU per delivery, 1 / 3 processes',
+        value: median(one.map((r) => r.cpuUsPerDelivery)),
+        unit: 'µs',
+        note: `3 processes: ${Math.round(median(three.map((r) => r.cpuUsPerDelivery)))} µs`,
+      },
+    ];
+  },
+};
