@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../../app-context.js';
 import { chunked } from '../../domain/chunked.js';
 import type { StoredEvent } from '../../events/event.js';
@@ -113,13 +113,19 @@ export const isLargeEvent = (row: Pick<UndispatchedEvent, 'data'>): boolean => r
  * One fan-out pass over at most DISPATCH_BATCH undispatched events, in one transaction: each event becomes a
  * delivery for every enabled webhook whose scope and filter match (its body rendered once, here; a list event too
  * large for the webhook's limit becomes several, its parts), or records appended to the webhook's open batch; the
- * events are then marked dispatched. Deliveries are inserted in chunks as they are made.
+ * events are then marked dispatched. Deliveries are inserted in chunks as they are made. The transaction runs on
+ * `db`: the store's, or a connection the dispatch loop holds (PostgreSQL).
  *
  * A large event (isLargeEvent) ends the ordinary pass before it and is fanned out next, alone, in a bulk transaction
  * (on SQLite a commit group of its own) that lets the event loop run between its steps: measuring, parts, inserts.
  */
-export async function dispatchOnce(ctx: AppContext, limit = DISPATCH_BATCH, adopter?: DeliveryAdopter): Promise<DispatchReport> {
-  const first = await ctx.store.db.transaction().execute((trx) => dispatchPass(ctx, trx, limit, adopter, null));
+export async function dispatchOnce(
+  ctx: AppContext,
+  limit = DISPATCH_BATCH,
+  adopter?: DeliveryAdopter,
+  db: Kysely<DatabaseSchema> = ctx.store.db,
+): Promise<DispatchReport> {
+  const first = await db.transaction().execute((trx) => dispatchPass(ctx, trx, limit, adopter, null));
   if (!first.largeNext) return first.report;
   let large: Awaited<ReturnType<typeof dispatchPass>>;
   // Without row locks (SQLite: one dispatcher, one writer) the row the first pass read is taken as it is, once
