@@ -1,9 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeApp } from '../../src/composition.js';
+import { loadConfig } from '../../src/config.js';
+import { bootstrap } from '../../src/domain/bootstrap.js';
+import { buildApp } from '../../src/http/app.js';
 import { newId } from '../../src/ids.js';
-import { BACKENDS } from '../helpers/backends.js';
+import { ensurePostgresSchema, migrate, openStore } from '../../src/store/db.js';
+import { startEngine } from '../../src/webhooks/engine.js';
+import { injectApi } from '../helpers/api-client.js';
+import { TEST_ADMIN_KEY } from '../helpers/app.js';
+import { BACKENDS, postgresUrlWithSchema } from '../helpers/backends.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
-import { bump, createProject, createWebhook, useEngineApp, type EngineApp } from './receiver.js';
+import { bump, createProject, createWebhook, FAST, useEngineApp, type EngineApp } from './receiver.js';
 
 // A poll interval far longer than any wait below: a delivery that arrives in time was not found by a poll. The
 // heartbeat timeout is as long, so a worker whose heartbeat waits for a busy pool stays live meanwhile.
@@ -72,6 +83,77 @@ describe.each(BACKENDS.filter((b) => b === 'postgres'))('fan-out keeps a connect
       await r!.waitForCount(2, PROMPT_MS);
       expect(ended).toBe(false);
       await busy;
+    });
+  });
+});
+
+/**
+ * An engine app on PostgreSQL whose connections carry `applicationName`, so the test can end them from outside
+ * (as idle_session_timeout or a restart would) without touching any other test's connections.
+ */
+function useNamedPostgresApp(applicationName: string): EngineApp {
+  const box = {} as EngineApp;
+  let closeAll: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const base = process.env.LABELHOOK_TEST_POSTGRES_URL!;
+    const schema = `lh_test_${randomBytes(6).toString('hex')}`;
+    await ensurePostgresSchema(base, schema);
+    const named = new URL(base);
+    named.searchParams.set('application_name', applicationName);
+    const store = openStore(named.toString(), { schema });
+    await migrate(store);
+    const url = postgresUrlWithSchema(base, schema);
+    const config = loadConfig({ LABELHOOK_DATABASE_URL: url, LABELHOOK_LOG_LEVEL: 'silent' }, { ...FAST, ...SLOW_POLL });
+    const composed = composeApp({ config, store, logger: pino({ level: 'silent' }) });
+    await bootstrap(composed.ctx.store.db, TEST_ADMIN_KEY, composed.ctx.clock());
+    const app = await buildApp(composed.ctx);
+    await app.ready();
+    const drop = async (): Promise<void> => {
+      await store.close().catch(() => undefined);
+      const admin = new pg.Client({ connectionString: base });
+      await admin.connect();
+      await admin.query(`drop schema if exists "${schema}" cascade`).finally(() => admin.end());
+    };
+    box.t = { app, ctx: composed.ctx, database: { store, url, schema, drop }, adminKey: TEST_ADMIN_KEY, close: async () => undefined };
+    box.engine = startEngine(composed.ctx);
+    const client = injectApi(app, TEST_ADMIN_KEY);
+    box.api = (method, path, body) => client.call(method, path, body);
+    closeAll = async () => {
+      await box.engine.stop();
+      await app.close();
+      await composed.close();
+      await drop();
+    };
+  });
+  afterAll(() => closeAll());
+  return box;
+}
+
+describe.each(BACKENDS.filter((b) => b === 'postgres'))("fan-out's own connection, ended by the database (%s)", () => {
+  const applicationName = `lh_test_${randomBytes(4).toString('hex')}`;
+  const app = useNamedPostgresApp(applicationName);
+
+  it('the next change is delivered without waiting for a poll', async () => {
+    await withReceivers(1, async ([r]) => {
+      const projectId = await createProject(app, 'Ended connection');
+      await createWebhook(app, { url: r!.url, events: ['PROJECT_UPDATED'], projectId });
+      await bump(app, projectId, 'first');
+      await r!.waitForCount(1, PROMPT_MS);
+      // Every idle connection of this app ends, the one fan-out keeps among them (the pool drops its own idle ones).
+      const admin = new pg.Client({ connectionString: process.env.LABELHOOK_TEST_POSTGRES_URL });
+      await admin.connect();
+      try {
+        const ended = await admin.query<{ n: number }>(
+          `with idle as materialized (select pid from pg_stat_activity where application_name = $1 and state = 'idle')
+           select count(*)::int as n from idle where pg_terminate_backend(pid)`,
+          [applicationName],
+        );
+        expect(ended.rows[0]!.n).toBeGreaterThan(0);
+      } finally {
+        await admin.end();
+      }
+      await bump(app, projectId, 'second');
+      await r!.waitForCount(2, PROMPT_MS);
     });
   });
 });
