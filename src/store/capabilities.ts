@@ -21,10 +21,21 @@ export interface StoreCapabilities {
   crossProcessNotify: boolean;
   /** One file with one writer: a delivering process must hold the file's worker lock (SQLite on disk). */
   singleWriterFile: boolean;
+  /**
+   * Connections come from a pool every caller shares (PostgreSQL): a loop on the delivery path keeps one of its
+   * own, so it never queues behind a burst of API transactions. SQLite has one connection, shared by design.
+   */
+  pooledConnections: boolean;
 }
 
 /** The capabilities of a dialect; `sqliteFile` is the SQLite path (`:memory:` has no file to lock). */
 export function capabilitiesOf(dialect: DialectName, sqliteFile: string | null = null): StoreCapabilities {
   const postgres = dialect === 'postgres';
-  return { rowLocks: postgres, globalConcurrency: postgres, crossProcessNotify: postgres, singleWriterFile: !postgres && sqliteFile !== null && sqliteFile !== ':memory:' };
+  return {
+    rowLocks: postgres,
+    globalConcurrency: postgres,
+    crossProcessNotify: postgres,
+    singleWriterFile: !postgres && sqliteFile !== null && sqliteFile !== ':memory:',
+    pooledConnections: postgres,
+  };
 }

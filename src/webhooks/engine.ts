@@ -24,7 +24,7 @@ export function startEngine(ctx: AppContext, options: EngineOptions = {}): Engin
   const dispatch = startDispatchLoop(
     ctx,
     (report) => {
-      worker.adopt(report.adopted);
+      worker.adopt(report.adopted, report.webhookVersions);
       // Deliveries the worker did not take wait for a claim: by this worker, or (scale-out) any other.
       if (report.deliveries > report.adopted.length) ctx.commitSignal.emit('deliveriesDue');
       if (report.nextBatchDueAt !== null) worker.wakeAt(report.nextBatchDueAt);

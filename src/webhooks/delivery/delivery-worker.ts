@@ -34,8 +34,11 @@ export interface DeliveryWorkerOptions {
 export interface DeliveryWorker {
   /** What the dispatcher of this process asks before creating deliveries already leased to this worker. */
   adopter: DeliveryAdopter;
-  /** Takes deliveries the dispatcher created leased to this worker (after their transaction committed). */
-  adopt(rows: readonly DeliveryRow[]): void;
+  /**
+   * Takes deliveries the dispatcher created leased to this worker (after their transaction committed); `versions`:
+   * the webhook versions the dispatcher read, so a cached webhook of the same version is used without a read.
+   */
+  adopt(rows: readonly DeliveryRow[], versions?: ReadonlyMap<string, number>): void;
   /** New work may be due: claim now. */
   wake(): void;
   /** Something becomes due at `at` (a retry, a batch's maxWaitMs). */
@@ -125,11 +128,11 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     pump();
   }
 
-  async function adopt(rows: readonly DeliveryRow[]): Promise<void> {
+  async function adopt(rows: readonly DeliveryRow[], versions?: ReadonlyMap<string, number>): Promise<void> {
     queue.expect(rows);
     let found: Map<string, Webhook>;
     try {
-      found = await webhooks.recent([...new Set(rows.map((r) => r.webhook_id))]);
+      found = await webhooks.recent([...new Set(rows.map((r) => r.webhook_id))], versions);
     } catch (err) {
       // They stay leased to this worker, unrenewed: they come due again when the lease runs out.
       logger.error({ err }, 'could not take over new deliveries; they are claimed again when their lease expires');
@@ -201,8 +204,8 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
 
   return {
     adopter,
-    adopt(rows) {
-      if (rows.length > 0) void adopt(rows);
+    adopt(rows, versions) {
+      if (rows.length > 0) void adopt(rows, versions);
     },
     wake: () => waker.wake(),
     wakeAt: (at) => waker.wakeAt(at),

@@ -7,8 +7,12 @@ import { decodeWebhook, type Webhook } from '../admin/webhook-store.js';
 export interface WorkerWebhooks {
   /** The current version of each listed webhook that is enabled and usable; a missing id means "drop its work". */
   load(ids: string[]): Promise<Map<string, Webhook>>;
-  /** Like load, but answers from memory what was read within one poll interval. */
-  recent(ids: string[]): Promise<Map<string, Webhook>>;
+  /**
+   * Like load, but answers from memory what was read within one poll interval. A webhook `versions` names (the
+   * fan-out pass that created the deliveries read it just now) is answered from memory when of that version, read
+   * again when not: a new delivery waits for no read, and an edited webhook's is sent as edited.
+   */
+  recent(ids: string[], versions?: ReadonlyMap<string, number>): Promise<Map<string, Webhook>>;
   /** Webhooks whose secrets could not be decrypted lately: they sit out claims for a lease's length. */
   unusable(now: number): string[];
   isUnusable(id: string): boolean;
@@ -52,13 +56,16 @@ export function createWorkerWebhooks(ctx: AppContext, runtime: WebhookRuntime): 
 
   return {
     load,
-    async recent(ids) {
+    async recent(ids, versions) {
       const now = ctx.clock();
       const out = new Map<string, Webhook>();
       const stale: string[] = [];
       for (const id of ids) {
         const hit = cache.get(id);
-        if (hit && now - hit.fetchedAt < config.pollIntervalMs) out.set(id, hit.webhook);
+        const seen = versions?.get(id);
+        // The version the pass read decides where there is one; the age of the cached read otherwise.
+        const fresh = hit !== undefined && (seen !== undefined ? hit.updatedAt === seen : now - hit.fetchedAt < config.pollIntervalMs);
+        if (fresh) out.set(id, hit.webhook);
         else stale.push(id);
       }
       if (stale.length > 0) for (const [id, w] of await load(stale)) out.set(id, w);

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../../app-context.js';
 import { chunked } from '../../domain/chunked.js';
 import type { StoredEvent } from '../../events/event.js';
@@ -27,6 +27,8 @@ export interface DispatchReport {
   nextBatchDueAt: number | null;
   /** Deliveries created already leased to the adopter's worker (committed; hand them to it). */
   adopted: DeliveryTable[];
+  /** The version (updated_at) of each webhook the pass read, as of its transaction: the worker's cache checks it. */
+  webhookVersions?: ReadonlyMap<string, number>;
   /** Undispatched events were left behind for the next pass (a large event's pass takes it alone). */
   more?: boolean;
 }
@@ -46,6 +48,7 @@ export interface DeliveryAdopter {
 
 interface DispatchHook {
   id: string;
+  updatedAt: number;
   ordered: boolean;
   teamId: string;
   projectId: string | null;
@@ -66,7 +69,7 @@ export function effectiveBatch(batch: BatchSettings | null, format: PayloadForma
 async function loadHooks(trx: Transaction<DatabaseSchema>, teamIds: string[]): Promise<Map<string, DispatchHook[]>> {
   const rows = await trx
     .selectFrom('webhooks')
-    .select(['id', 'team_id', 'project_id', 'events', 'blocking', 'created_at', 'format', 'send_payload', 'batch', 'ordered', 'max_body_bytes'])
+    .select(['id', 'team_id', 'project_id', 'events', 'blocking', 'created_at', 'updated_at', 'format', 'send_payload', 'batch', 'ordered', 'max_body_bytes'])
     .where('team_id', 'in', teamIds)
     .where('enabled', '=', 1)
     .where('ephemeral', '=', 0)
@@ -76,6 +79,7 @@ async function loadHooks(trx: Transaction<DatabaseSchema>, teamIds: string[]): P
     const format = getFormat(r.format);
     const hook: DispatchHook = {
       id: r.id,
+      updatedAt: Number(r.updated_at),
       ordered: r.ordered === 1,
       teamId: r.team_id,
       projectId: r.project_id,
@@ -113,13 +117,19 @@ export const isLargeEvent = (row: Pick<UndispatchedEvent, 'data'>): boolean => r
  * One fan-out pass over at most DISPATCH_BATCH undispatched events, in one transaction: each event becomes a
  * delivery for every enabled webhook whose scope and filter match (its body rendered once, here; a list event too
  * large for the webhook's limit becomes several, its parts), or records appended to the webhook's open batch; the
- * events are then marked dispatched. Deliveries are inserted in chunks as they are made.
+ * events are then marked dispatched. Deliveries are inserted in chunks as they are made. The transaction runs on
+ * `db`: the store's, or a connection the dispatch loop holds (PostgreSQL).
  *
  * A large event (isLargeEvent) ends the ordinary pass before it and is fanned out next, alone, in a bulk transaction
  * (on SQLite a commit group of its own) that lets the event loop run between its steps: measuring, parts, inserts.
  */
-export async function dispatchOnce(ctx: AppContext, limit = DISPATCH_BATCH, adopter?: DeliveryAdopter): Promise<DispatchReport> {
-  const first = await ctx.store.db.transaction().execute((trx) => dispatchPass(ctx, trx, limit, adopter, null));
+export async function dispatchOnce(
+  ctx: AppContext,
+  limit = DISPATCH_BATCH,
+  adopter?: DeliveryAdopter,
+  db: Kysely<DatabaseSchema> = ctx.store.db,
+): Promise<DispatchReport> {
+  const first = await db.transaction().execute((trx) => dispatchPass(ctx, trx, limit, adopter, null));
   if (!first.largeNext) return first.report;
   let large: Awaited<ReturnType<typeof dispatchPass>>;
   // Without row locks (SQLite: one dispatcher, one writer) the row the first pass read is taken as it is, once
@@ -140,6 +150,7 @@ export async function dispatchOnce(ctx: AppContext, limit = DISPATCH_BATCH, adop
     deliveries: a.deliveries + b.deliveries,
     nextBatchDueAt: due.length > 0 ? Math.min(...due) : null,
     adopted: [...a.adopted, ...b.adopted],
+    webhookVersions: new Map([...(a.webhookVersions ?? []), ...(b.webhookVersions ?? [])]),
     // Events after the large one were left for the next pass.
     more: true,
   };
@@ -175,7 +186,8 @@ async function dispatchPass(
   const nextBatchDueAt = await book.finish();
   await sink.flush();
   for (const part of chunked(events.map((e) => e.seq))) await markEventsDispatched(trx, part, now);
-  const report = { events: events.length, deliveries: sink.count(), nextBatchDueAt, adopted: sink.adopted, more: largeNext !== null };
+  const webhookVersions = new Map([...hooksById.values()].map((h) => [h.id, h.updatedAt]));
+  const report = { events: events.length, deliveries: sink.count(), nextBatchDueAt, adopted: sink.adopted, webhookVersions, more: largeNext !== null };
   return { report, largeNext };
 }
 
