@@ -13,8 +13,8 @@ export interface StoreCapabilities {
   rowLocks: boolean;
   /**
    * Several workers share the delivery queue, so each claim counts a webhook's concurrency across all of them
-   * (src/store/queue/claim-shares.ts) and deliveries reach a worker only through a claim: the dispatcher's
-   * adoption, which bypasses the claim, is off (PostgreSQL). Without it (SQLite) one worker's slots are the limit.
+   * (src/store/queue/claim-shares.ts), and so does the dispatcher's adoption, which hands new deliveries to its own
+   * worker without a claim (PostgreSQL). Without it (SQLite) one worker's slots are the limit.
    */
   globalConcurrency: boolean;
   /** Processes can wake each other (PostgreSQL LISTEN/NOTIFY; src/process/engine-host.ts acts on it). */

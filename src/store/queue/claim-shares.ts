@@ -93,3 +93,19 @@ export async function claimShares(trx: Transaction<DatabaseSchema>, req: HoldPar
   }
   return shares;
 }
+
+const lockAdoptable = preparedQuery<{ ids: readonly string[] }, { id: string }>((db, param) =>
+  db.selectFrom('webhooks').select('id').where('id', 'in', param.list('ids')).forNoKeyUpdate().skipLocked(),
+);
+
+/**
+ * What a fan-out pass may hand straight to `owner`'s worker (adoption) where several workers share the queue: it
+ * locks the listed webhooks as a claim does, skipping those a claim is counting now (they get none), and answers
+ * each locked one's share by the claim's rule. The locks last until the pass commits, so no claim counts a webhook
+ * while adopted deliveries of it are still invisible to other workers.
+ */
+export async function adoptionShares(trx: Transaction<DatabaseSchema>, req: Omit<HoldParams, 'ids'> & { ids: readonly string[]; perWebhook: number }): Promise<Map<string, number>> {
+  const locked = (await lockAdoptable(trx, { ids: req.ids })).map((r) => r.id);
+  if (locked.length === 0) return new Map();
+  return claimShares(trx, { ...req, ids: locked });
+}

@@ -191,15 +191,13 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
     pump();
   });
 
-  const adoptable = !ctx.store.capabilities.globalConcurrency;
   const adopter: DeliveryAdopter = {
     get owner() {
       return owner();
     },
     leaseMs: config.leaseMs,
-    // Where the concurrency is counted across workers, only a claim may add to what this worker holds: an adopted
-    // delivery is decided before its insert commits, while another worker's claim may take the same webhook.
-    room: (webhookId) => (!adoptable || !liveness.live() || webhooks.isUnusable(webhookId) ? 0 : queue.room(webhookId)),
+    // Where the concurrency is counted across workers, the fan-out pass also bounds this by the claim's rule.
+    room: (webhookId) => (!liveness.live() || webhooks.isUnusable(webhookId) ? 0 : queue.room(webhookId)),
   };
 
   return {

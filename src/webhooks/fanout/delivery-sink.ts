@@ -23,8 +23,15 @@ export interface DeliverySink {
 }
 
 /**
- * A sink inserting into `trx`; rows of webhooks `adoptable` says yes to are offered to the adopter first. It asks for
- * a flush at CHUNK_SIZE rows or `flushBytes` of payload (a large event's pass asks for less: each insert is one step).
+ * What the adopter may take of each listed webhook as the queue's other workers stand (a webhook left out gets
+ * none); given only where several workers share the queue (store.capabilities.globalConcurrency).
+ */
+export type AdoptionShares = (webhookIds: readonly string[]) => Promise<Map<string, number>>;
+
+/**
+ * A sink inserting into `trx`; rows of webhooks `adoptable` says yes to are offered to the adopter first (within
+ * `shares`, when given). It asks for a flush at CHUNK_SIZE rows or `flushBytes` of payload (a large event's pass
+ * asks for less: each insert is one step).
  */
 export function deliverySink(
   trx: Transaction<DatabaseSchema>,
@@ -32,6 +39,7 @@ export function deliverySink(
   adopter: DeliveryAdopter | undefined,
   adoptable: (webhookId: string) => boolean,
   flushBytes = FLUSH_BYTES,
+  shares?: AdoptionShares,
 ): DeliverySink {
   let rows: DeliveryTable[] = [];
   let bytes = 0;
@@ -40,13 +48,15 @@ export function deliverySink(
   const adopted: DeliveryTable[] = [];
 
   /** Leases to the adopter, in place, the new single deliveries it has room for. */
-  function adopt(batch: DeliveryTable[]): void {
+  async function adopt(batch: DeliveryTable[]): Promise<void> {
     if (!adopter) return;
+    const candidates = batch.filter((row) => row.status === 'pending' && row.batch_open === 0 && adoptable(row.webhook_id));
+    const fresh = [...new Set(candidates.map((row) => row.webhook_id))].filter((id) => !room.has(id));
+    const share = shares && fresh.length > 0 ? await shares(fresh) : null;
+    for (const id of fresh) room.set(id, Math.min(adopter.room(id), share ? share.get(id) ?? 0 : Infinity));
     const leaseEnd = now + adopter.leaseMs;
-    for (const row of batch) {
-      if (row.status !== 'pending' || row.batch_open === 1 || !adoptable(row.webhook_id)) continue;
-      let left = room.get(row.webhook_id);
-      if (left === undefined) left = adopter.room(row.webhook_id);
+    for (const row of candidates) {
+      const left = room.get(row.webhook_id)!;
       if (left <= 0) continue;
       room.set(row.webhook_id, left - 1);
       row.status = 'delivering';
@@ -70,7 +80,7 @@ export function deliverySink(
       const batch = rows;
       rows = [];
       bytes = 0;
-      adopt(batch);
+      await adopt(batch);
       await insertDeliveries(trx, batch);
       inserted += batch.length;
     },

@@ -5,9 +5,10 @@ import type { StoredEvent } from '../../events/event.js';
 import { eventFromRow } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
 import { claimEventsToFanOut, markEventsDispatched, type UndispatchedEvent } from '../../store/queue/fan-out.js';
+import { adoptionShares } from '../../store/queue/claim-shares.js';
 import type { DatabaseSchema, DeliveryTable } from '../../store/schema.js';
 import { deliveryRow, partDeliveryId } from './delivery-row.js';
-import { deliverySink, type DeliverySink } from './delivery-sink.js';
+import { deliverySink, type AdoptionShares, type DeliverySink } from './delivery-sink.js';
 import { webhookWantsEvent } from './event-match.js';
 import { fitRecordInSteps, STEP, type FitTarget, type FittedRecord } from './fit-record.js';
 import { jsonParseInSlices, pacer, yieldToEventLoop, type Breather } from '../../domain/slices.js';
@@ -180,7 +181,12 @@ async function dispatchPass(
     const h = hooksById.get(id);
     return h !== undefined && !h.ordered && h.batch === null;
   };
-  const sink = deliverySink(trx, now, adopter, adoptable, pause ? LARGE_FLUSH_BYTES : undefined);
+  // Where several workers share the queue, adoption takes no more than a claim could (src/store/queue/claim-shares.ts).
+  const shares: AdoptionShares | undefined =
+    adopter && ctx.store.capabilities.globalConcurrency
+      ? (ids) => adoptionShares(trx, { ids, owner: adopter.owner, now, concurrency: ctx.config.webhookConcurrency, perWebhook: Number.POSITIVE_INFINITY })
+      : undefined;
+  const sink = deliverySink(trx, now, adopter, adoptable, pause ? LARGE_FLUSH_BYTES : undefined, shares);
   const book = await openBatchBook(trx, ctx, hooksById, sink, now);
   for (const row of events) await fanOut(row, hooksByTeam.get(row.team_id) ?? [], book, sink, now, pause);
   const nextBatchDueAt = await book.finish();
