@@ -24,8 +24,12 @@ export interface Config {
   attemptRetentionMs: number;
   /** A webhook whose every attempt failed for this long is disabled. */
   autoDisableAfterMs: number;
-  /** Most requests in flight to one webhook at once. */
+  /** Most requests in flight to one webhook at once (across all workers on PostgreSQL). */
   webhookConcurrency: number;
+  /** Most requests one worker has in flight at once, all webhooks together. */
+  workerMaxInFlight: number;
+  /** Most deliveries one worker holds claimed (queued or in flight); others' claims take the rest. */
+  workerMaxHeld: number;
   /** How long a rotated-out secret still signs requests. */
   secretRotationOverlapMs: number;
   /** Largest accepted API request body. */
@@ -122,6 +126,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     attemptRetentionMs: duration(env, 'LABELHOOK_ATTEMPT_RETENTION', '30d'),
     autoDisableAfterMs: duration(env, 'LABELHOOK_AUTO_DISABLE_AFTER', '5d'),
     webhookConcurrency: int(env, 'LABELHOOK_WEBHOOK_CONCURRENCY', 10, 1),
+    workerMaxInFlight: int(env, 'LABELHOOK_WORKER_MAX_IN_FLIGHT', 1000, 1),
+    workerMaxHeld: int(env, 'LABELHOOK_WORKER_MAX_HELD', 10_000, 1),
     secretRotationOverlapMs: duration(env, 'LABELHOOK_SECRET_OVERLAP', '24h'),
     bodyLimitBytes: int(env, 'LABELHOOK_BODY_LIMIT', 64 * 1024 * 1024, 1024),
     leaseMs: duration(env, 'LABELHOOK_LEASE', '60s'),

@@ -9,20 +9,23 @@ import { median } from '../stats.js';
 
 /**
  * PostgreSQL with 1 and with 3 `labelhook worker` processes (issue 14). WEBHOOKS webhooks, each its own receiver
- * group answering after DELAY_MS, subscribe to every seeded event; LABELHOOK_WEBHOOK_CONCURRENCY is CONCURRENCY.
+ * group answering after DELAY_MS, subscribe to every seeded event; LABELHOOK_WEBHOOK_CONCURRENCY is CONCURRENCY,
+ * and each worker runs at most WORKER_IN_FLIGHT requests at once and holds at most WORKER_HELD claimed deliveries.
  *
- * What limits it: the receivers. Each webhook may have CONCURRENCY requests in flight across all workers, so the
- * deliveries can never go faster than WEBHOOKS × CONCURRENCY / DELAY_MS (1,500/s), well under what one worker's
- * CPU can send (about 3,000/s on the bench machine). One worker reaches that ceiling alone; three workers cannot go
- * past it and must not fall below it: the ratio shows that the workers do not slow each other down (claims
- * contending on the same webhooks, a webhook split into small shares), and the largest number of requests one
- * webhook had in flight at once shows the concurrency held across processes (before issue 14 each worker had its
- * own, 3 × CONCURRENCY). More workers add throughput only where one worker's CPU is the limit (the delivery
- * scenario); on the 2-core bench machine three workers share the same two cores.
+ * What limits it: concurrency, not CPU. One worker can have WORKER_IN_FLIGHT requests open, so it delivers at most
+ * WORKER_IN_FLIGHT / DELAY_MS (800/s); three can have three times that (2,400/s), under the webhooks' own ceiling of
+ * WEBHOOKS × CONCURRENCY / DELAY_MS (3,000/s) that holds across all workers. So three workers should deliver about
+ * 3× one (goal ≥ 2.5×): the ratio shows that the workers share the webhooks instead of one holding them all or the
+ * claims getting in each other's way. The most requests one webhook had open at once shows that its concurrency
+ * held across processes (before issue 14 each worker had its own, 3 × CONCURRENCY). WORKER_HELD is kept near the
+ * in-flight limit: a worker holding more claimed deliveries of a webhook than its concurrency leaves others nothing
+ * of it (claim-shares.ts counts held deliveries, not open requests).
  */
-const WEBHOOKS = 6;
+const WEBHOOKS = 12;
 const CONCURRENCY = 5;
 const DELAY_MS = 20;
+const WORKER_IN_FLIGHT = 16;
+const WORKER_HELD = 32;
 
 interface Run {
   perSecond: number;
@@ -35,7 +38,11 @@ interface Run {
 /** One run: a fresh schema, the webhooks, `events` seeded, then `workers` worker processes until all arrived. */
 async function runOnce(ctx: BenchContext, pgUrl: string, events: number, workers: number): Promise<Run> {
   const db = await postgresDatabase(pgUrl);
-  const env = { LABELHOOK_WEBHOOK_CONCURRENCY: String(CONCURRENCY) };
+  const env = {
+    LABELHOOK_WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+    LABELHOOK_WORKER_MAX_IN_FLIGHT: String(WORKER_IN_FLIGHT),
+    LABELHOOK_WORKER_MAX_HELD: String(WORKER_HELD),
+  };
   try {
     const setup = await startServerProcess({ databaseUrl: db.url, worker: false, env });
     let projectId: string;
@@ -98,7 +105,7 @@ export const pgWorkersScenario: Scenario = {
   name: 'pg-workers',
   async run(ctx): Promise<Figure[]> {
     const pgUrl = ctx.options.postgresUrl;
-    const base = `${WEBHOOKS} webhooks × concurrency ${CONCURRENCY}, ${DELAY_MS} ms receiver`;
+    const base = `${WEBHOOKS} webhooks × concurrency ${CONCURRENCY}, ${DELAY_MS} ms receiver, ${WORKER_IN_FLIGHT} in flight per worker`;
     if (pgUrl === null) return [{ scenario: 'pg-workers', figure: 'deliveries/s, PostgreSQL workers', value: null, unit: 'deliveries/s', note: 'skipped: LABELHOOK_BENCH_POSTGRES_URL not set' }];
     const events = scaled(ctx.options, 3_000, 50);
     ctx.log(`pg-workers: ${events} events × ${base}, 1 then 3 worker processes × ${ctx.options.repeats}`);
@@ -106,11 +113,11 @@ export const pgWorkersScenario: Scenario = {
     const three = await repeatRuns(ctx, pgUrl, events, 3);
     const rate1 = median(one.map((r) => r.perSecond));
     const rate3 = median(three.map((r) => r.perSecond));
-    const ceiling = (WEBHOOKS * CONCURRENCY * 1000) / DELAY_MS;
+    const ceiling = (WORKER_IN_FLIGHT * 1000) / DELAY_MS;
     return [
       { scenario: 'pg-workers', figure: `deliveries/s, ${base}, 1 worker`, value: rate1, unit: 'deliveries/s', note: short(one) ?? `ceiling ${ceiling}/s` },
-      { scenario: 'pg-workers', figure: `deliveries/s, ${base}, 3 worker processes`, value: rate3, unit: 'deliveries/s', note: short(three) },
-      { scenario: 'pg-workers', figure: 'ratio 3 workers ÷ 1 worker', value: rate1 > 0 ? rate3 / rate1 : null, unit: '×', goal: { on: 'value', op: '>=', target: 0.9 } },
+      { scenario: 'pg-workers', figure: `deliveries/s, ${base}, 3 worker processes`, value: rate3, unit: 'deliveries/s', note: short(three) ?? `ceiling ${3 * ceiling}/s` },
+      { scenario: 'pg-workers', figure: 'ratio 3 workers ÷ 1 worker', value: rate1 > 0 ? rate3 / rate1 : null, unit: '×', goal: { on: 'value', op: '>=', target: 2.5 } },
       {
         scenario: 'pg-workers',
         figure: 'most requests in flight to one webhook, 3 worker processes',

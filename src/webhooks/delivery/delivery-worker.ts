@@ -60,8 +60,8 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   const limits = {
     claimBatch: options.claimBatch ?? 2000,
     perWebhookBatch: options.perWebhookBatch ?? 100,
-    maxHeld: options.maxHeld ?? 10_000,
-    maxInFlight: options.maxInFlight ?? 1000,
+    maxHeld: options.maxHeld ?? ctx.config.workerMaxHeld,
+    maxInFlight: options.maxInFlight ?? ctx.config.workerMaxInFlight,
   };
   const random = options.random ?? Math.random;
   const { config, logger } = ctx;
