@@ -196,9 +196,10 @@ describe('lock open batches', () => {
           "parameters": [
             "wh_1",
             "wh_2",
+            1,
             "pending",
           ],
-          "sql": "select "id", "webhook_id", "team_id", "project_id", "event_type", "event_ids", "event_seq", "batch_records", "payload", "created_at", "next_attempt_at" from "deliveries" where "webhook_id" in (?, ?) and "batch_open" = 1 and "status" = ?",
+          "sql": "select "id", "webhook_id", "team_id", "project_id", "event_type", "event_ids", "event_seq", "batch_records", "payload", "created_at", "next_attempt_at" from "deliveries" where "webhook_id" in (?, ?) and "batch_open" = ? and "status" = ?",
         },
         {
           "parameters": [],
@@ -219,9 +220,10 @@ describe('lock open batches', () => {
           "parameters": [
             "wh_1",
             "wh_2",
+            1,
             "pending",
           ],
-          "sql": "select "id", "webhook_id", "team_id", "project_id", "event_type", "event_ids", "event_seq", "batch_records", "payload", "created_at", "next_attempt_at" from "deliveries" where "webhook_id" in ($1, $2) and "batch_open" = 1 and "status" = $3 for update",
+          "sql": "select "id", "webhook_id", "team_id", "project_id", "event_type", "event_ids", "event_seq", "batch_records", "payload", "created_at", "next_attempt_at" from "deliveries" where "webhook_id" in ($1, $2) and "batch_open" = $3 and "status" = $4 for update",
         },
         {
           "parameters": [],

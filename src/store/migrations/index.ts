@@ -25,6 +25,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '008-integer-aliases': { up: (db) => m008.up(db, dialect) },
     '009-workers': { up: (db) => m009.up(db) },
     '010-export-jobs': { up: (db) => m010.up(db) },
-    '011-lean-queue-indexes': { up: (db) => m011.up(db, dialect) },
+    '011-lean-queue-indexes': { up: (db) => m011.up(db) },
   };
 }

@@ -89,9 +89,7 @@ function openBatchesQuery(locking: boolean) {
       .selectFrom('deliveries')
       .select(['id', 'webhook_id', 'team_id', 'project_id', 'event_type', 'event_ids', 'event_seq', 'batch_records', 'payload', 'created_at', 'next_attempt_at'])
       .where('webhook_id', 'in', param.list('webhookIds'))
-      // A literal, as in the predicate of the partial index deliveries_open_batch (migration 011, PostgreSQL); SQLite
-      // would match a partial index against a bound parameter only by preparing the statement again at every run.
-      .where('batch_open', '=', sql.lit(1))
+      .where('batch_open', '=', 1)
       .where('status', '=', 'pending');
     return locking ? q.forUpdate() : q;
   });
