@@ -30,6 +30,15 @@ export function newId(prefix: string, now = Date.now()): string {
 }
 
 /**
+ * The bound between the ids `prefix` minted before `ms` and those minted at `ms` or later: `id < idBoundAt(p, ms)`
+ * holds exactly for ids minted before `ms` (time first, then a fixed-length tail), so a time range over rows whose
+ * id was minted at their own time is a range of the primary key.
+ */
+export function idBoundAt(prefix: string, ms: number): string {
+  return `${prefix}_${encodeTime(ms)}`;
+}
+
+/**
  * `count` new ids for one batch (a bulk import), in ascending order: one random read for all of them, since a
  * `randomBytes` call per id costs more than the rest of a 10,000-document import.
  */

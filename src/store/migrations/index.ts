@@ -10,6 +10,7 @@ import * as m007 from './007-webhook-max-body-bytes.js';
 import * as m008 from './008-integer-aliases.js';
 import * as m009 from './009-workers.js';
 import * as m010 from './010-export-jobs.js';
+import * as m011 from './011-lean-queue-indexes.js';
 
 /** Every migration in order; forward-only. Add a numbered file and list it here. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -24,5 +25,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '008-integer-aliases': { up: (db) => m008.up(db, dialect) },
     '009-workers': { up: (db) => m009.up(db) },
     '010-export-jobs': { up: (db) => m010.up(db) },
+    '011-lean-queue-indexes': { up: (db) => m011.up(db) },
   };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../app-context.js';
 import { requireAdmin } from '../../domain/permissions.js';
 import type { Principal } from '../../domain/principal.js';
+import { idBoundAt } from '../../ids.js';
 import { findWebhookRow } from './webhook-store.js';
 
 /** The charts' windows: the last hour in one-minute buckets, the last day in 15-minute buckets. */
@@ -61,7 +62,10 @@ export async function deliveryStats(ctx: AppContext, p: Principal, q: { window: 
     .innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
     .where('a.team_id', '=', p.teamId)
     .where('a.at', '>=', from)
-    .where('a.at', '<', to);
+    .where('a.at', '<', to)
+    // An attempt's id starts with its `at` (attemptRow): the window is a range of the primary key (migration 011).
+    .where('a.id', '>=', idBoundAt('att', from))
+    .where('a.id', '<', idBoundAt('att', to));
   if (q.webhookId) base = base.where('a.webhook_id', '=', q.webhookId);
 
   const counts = await base
@@ -112,13 +116,16 @@ export interface WebhookHealth {
 /** Success rate of every webhook of the team that had attempts in the last `spanMs`. */
 export async function webhookHealth(ctx: AppContext, p: Principal, spanMs = STATS_WINDOWS.day.spanMs): Promise<WebhookHealth[]> {
   requireAdmin(p, 'read delivery statistics');
+  // Per webhook of the team, each one's recent attempts: a range of attempts_at (webhook_id, at) each, however many
+  // attempts the team made before the window.
   const rows = await ctx.store.db
-    .selectFrom('attempts')
-    .where('team_id', '=', p.teamId)
-    .where('at', '>=', ctx.clock() - spanMs)
-    .select(['webhook_id', sql<number>`sum(case when outcome = 'ok' then 1 else 0 end)`.as('succeeded'), sql<number>`count(*)`.as('total')])
-    .groupBy('webhook_id')
-    .orderBy('webhook_id')
+    .selectFrom('webhooks as w')
+    .innerJoin('attempts as a', 'a.webhook_id', 'w.id')
+    .where('w.team_id', '=', p.teamId)
+    .where('a.at', '>=', ctx.clock() - spanMs)
+    .select(['w.id as webhook_id', sql<number>`sum(case when a.outcome = 'ok' then 1 else 0 end)`.as('succeeded'), sql<number>`count(*)`.as('total')])
+    .groupBy('w.id')
+    .orderBy('w.id')
     .execute();
   return rows.map((r) => {
     const succeeded = Number(r.succeeded);

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../app-context.js';
+import { idBoundAt } from '../../ids.js';
 
 /** Attempts pruned per statement: small enough that a prune never holds the database for long. */
 export const PRUNE_BATCH = 1000;
@@ -16,6 +17,9 @@ export async function pruneAttemptBodies(ctx: AppContext, maxBatches = 100): Pro
     const ids = ctx.store.db
       .selectFrom('attempts')
       .select('id')
+      // An attempt's id starts with its `at` (attemptRow): the time range is a range of the primary key, and needs no
+      // index of its own on `at` that every attempt insert would pay for.
+      .where('id', '<', idBoundAt('att', cutoff))
       .where('at', '<', cutoff)
       .where((eb) => eb.or([eb('request_body', 'is not', null), eb('response_body', 'is not', null), eb('response_headers', 'is not', null)]))
       .limit(PRUNE_BATCH);
