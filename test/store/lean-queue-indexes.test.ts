@@ -99,7 +99,7 @@ describe.each(BACKENDS)('migration 011: lean queue indexes (%s)', (backend) => {
     // The open batch is still found (and only it), the due delivery is claimed, the later one sets the next wake-up.
     const batches = await store.db.transaction().execute((trx) => lockOpenBatches(trx, store.capabilities, ['wh_1']));
     expect(batches.map((b) => b.id)).toEqual(['dlv_b']);
-    const claimed = await claimDeliveries(store, { now: NOW, owner: 'wrk_1', leaseMs: 30_000, limit: 10, perWebhook: 10, exclude: [] });
+    const claimed = await claimDeliveries(store, { now: NOW, owner: 'wrk_1', leaseMs: 30_000, limit: 10, perWebhook: 10, concurrency: 10, exclude: [] });
     expect(claimed.map((d) => d.id)).toEqual(['dlv_c']);
     expect(await nextDueAt(store, NOW)).toBe(NOW + 30_000);
     expect(await raw.selectFrom('attempts').select('id').execute()).toEqual([{ id: 'att_1' }]);
