@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { bootstrap, type BootstrapResult } from './domain/bootstrap.js';
 import { buildApp } from './http/app.js';
 import { startEngineHost } from './process/engine-host.js';
-import { startEngineThread } from './process/engine-thread.js';
+import { engineThreadAvailable, startEngineThread } from './process/engine-thread.js';
 import { migrate, openStore } from './store/db.js';
 import { warnWideFiles } from './store/file-modes.js';
 
@@ -30,9 +30,9 @@ export interface StartOptions {
   /** Listen on config.port; false builds the app only (tests use inject). */
   listen?: boolean;
   /**
-   * With a worker: run it in its own thread (default true), so API and delivery each have an event loop and a core.
-   * False runs it on the API's loop (embedding, or a process started from TypeScript sources, where the thread's
-   * compiled entry does not exist).
+   * With a worker: run it in its own thread, so API and delivery each have an event loop and a core (default: true
+   * when compiled). False runs it on the API's loop (embedding); so does a process started from TypeScript sources
+   * (tests, tsx), where the thread's compiled entry does not exist.
    */
   engineThread?: boolean;
   /** The engine thread died: default, log it and exit 1 so a supervisor restarts the process (the outbox keeps every committed event). */
@@ -54,7 +54,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // second one is refused); on PostgreSQL processes wake each other with LISTEN/NOTIFY (src/process/engine-host.ts).
   const worker = options.worker !== false;
   let engine: { stop(): Promise<void> };
-  if (worker && options.engineThread !== false) {
+  if (worker && (options.engineThread ?? engineThreadAvailable())) {
     ctx.webhooks.requireSecretKey();
     engine = await startEngineThread(ctx, { role: 'serve', onCrash: options.onEngineCrash ?? ((err) => exitOnCrash(logger, err)) });
   } else {

@@ -25,6 +25,11 @@ export interface EngineThread {
   stop(): Promise<void>;
 }
 
+/** Whether the thread's compiled entry exists: from TypeScript sources (tests, tsx) a Worker cannot load it. */
+export function engineThreadAvailable(): boolean {
+  return ENGINE_THREAD_ENTRY.endsWith('.js');
+}
+
 /**
  * Starts the dispatcher, delivery worker, retention and export runner in a worker thread with its own store
  * connection, like `labelhook worker` in the same process; resolves once the thread runs (it took the SQLite lock,

@@ -79,7 +79,17 @@ describe.runIf(ON_POSTGRES)('per-webhook concurrency across workers (postgres)',
     const admin = new pg.Client({ connectionString: process.env.LABELHOOK_TEST_POSTGRES_URL });
     await admin.connect();
     try {
-      expect(await deliveryStatusCounts(admin, database.schema!)).toEqual({ succeeded: EVENTS * WEBHOOKS });
+      // Results are recorded in batches after the responses: every delivery ends succeeded, none left leased.
+      let counts: Record<string, number> = {};
+      await eventually(
+        async () => {
+          counts = await deliveryStatusCounts(admin, database.schema!);
+          return counts.succeeded === EVENTS * WEBHOOKS;
+        },
+        10_000,
+        () => `delivery states ${JSON.stringify(counts)}`,
+      );
+      expect(counts).toEqual({ succeeded: EVENTS * WEBHOOKS });
     } finally {
       await admin.end();
     }
