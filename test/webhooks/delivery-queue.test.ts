@@ -152,6 +152,28 @@ describe('DeliveryQueue', () => {
     expect(queue.queued).toBe(0);
   });
 
+  it('a claim cut short by the held limit asks for another once half of that room is free, across webhooks', () => {
+    // Shares of 2 per webhook never fill a webhook's batch: only the worker's own limit said "there may be more".
+    const { queue } = setup({ maxHeld: 8, claimBatch: 8 });
+    expect(queue.beginClaim()).toBe(8);
+    queue.accept([...rows('wh_a', 2), ...rows('wh_b', 2), ...rows('wh_c', 2), ...rows('wh_d', 2)], hooks('wh_a', 'wh_b', 'wh_c', 'wh_d'), OWNER, true);
+    queue.endClaim();
+    const started = takeAll(queue);
+    expect(started).toHaveLength(8);
+    expect(queue.beginClaim()).toBe(0);
+    const asks = started.slice(0, 5).map((s) => queue.finish(s));
+    // Spare 1, 2, 3, 4, 5 of 8: the fourth finish frees half and asks once; later ones do not ask again.
+    expect(asks).toEqual([false, false, false, true, false]);
+  });
+
+  it('a claim that took less than its room does not ask for more when requests finish', () => {
+    const { queue } = setup({ maxHeld: 8, claimBatch: 8 });
+    expect(queue.beginClaim()).toBe(8);
+    queue.accept([...rows('wh_a', 2), ...rows('wh_b', 2)], hooks('wh_a', 'wh_b'), OWNER, true);
+    queue.endClaim();
+    expect(takeAll(queue).map((s) => queue.finish(s))).toEqual([false, false, false, false]);
+  });
+
   it('a fenced worker drops every queue; requests in flight finish', () => {
     const { queue } = setup({}, 1);
     queue.accept([...rows('wh_a', 3), ...rows('wh_b', 3)], hooks('wh_a', 'wh_b'), OWNER, true);

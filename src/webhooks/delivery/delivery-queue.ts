@@ -72,6 +72,9 @@ export class DeliveryQueue {
   private incomingTotal = 0;
   private queuedTotal = 0;
   private inFlightTotal = 0;
+  /** The room the running claim was given, and whether the last claim took all of it (more may be due). */
+  private claimRoom = 0;
+  private roomFilled = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -114,6 +117,7 @@ export class DeliveryQueue {
     if (this.current !== 'idle') return 0;
     const room = Math.min(this.limits.claimBatch, this.spare());
     if (room > 0) this.current = 'claiming';
+    this.claimRoom = room;
     return room;
   }
 
@@ -188,7 +192,10 @@ export class DeliveryQueue {
       this.enqueue(row, webhook);
       perWebhook.set(row.webhook_id, (perWebhook.get(row.webhook_id) ?? 0) + 1);
     }
-    if (claimed) for (const [id, n] of perWebhook) this.lanes.get(id)!.more = n >= this.limits.perWebhookBatch;
+    if (claimed) {
+      for (const [id, n] of perWebhook) this.lanes.get(id)!.more = n >= this.limits.perWebhookBatch;
+      this.roomFilled = this.claimRoom > 0 && rows.length >= this.claimRoom;
+    }
     return { perWebhook, orphans, stale };
   }
 
@@ -248,7 +255,11 @@ export class DeliveryQueue {
     if (this.inFlightTotal === 0) this.notifyIdle();
     if (!this.open) return false;
     this.markReady(lane);
-    const refill = lane.more && lane.queue.length < this.limits.perWebhookBatch;
+    // A claim cut short by the worker's own limit (maxHeld) left work behind across webhooks: claim again once
+    // half of that room is free, whatever each webhook's share was.
+    const refillAll = this.roomFilled && this.spare() >= Math.max(1, Math.floor(Math.min(this.limits.claimBatch, this.limits.maxHeld) / 2));
+    if (refillAll) this.roomFilled = false;
+    const refill = refillAll || (lane.more && lane.queue.length < this.limits.perWebhookBatch);
     if (lane.queue.length === 0 && lane.inFlight === 0 && this.lanes.get(lane.webhook.id) === lane) this.lanes.delete(lane.webhook.id);
     return refill;
   }
