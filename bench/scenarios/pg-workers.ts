@@ -14,14 +14,14 @@ import { median } from '../stats.js';
  *
  * What limits it: concurrency, not CPU. One worker can have WORKER_IN_FLIGHT requests open, so it delivers at most
  * WORKER_IN_FLIGHT / DELAY_MS (800/s); three can have three times that (2,400/s), under the webhooks' own ceiling of
- * WEBHOOKS × CONCURRENCY / DELAY_MS (3,000/s) that holds across all workers. So three workers should deliver about
+ * WEBHOOKS × CONCURRENCY / DELAY_MS (7,500/s) that holds across all workers. So three workers should deliver about
  * 3× one (goal ≥ 2.5×): the ratio shows that the workers share the webhooks instead of one holding them all or the
  * claims getting in each other's way. The most requests one webhook had open at once shows that its concurrency
  * held across processes (before issue 14 each worker had its own, 3 × CONCURRENCY). WORKER_HELD is kept near the
  * in-flight limit: a worker holding more claimed deliveries of a webhook than its concurrency leaves others nothing
  * of it (claim-shares.ts counts held deliveries, not open requests).
  */
-const WEBHOOKS = 12;
+const WEBHOOKS = 30;
 const CONCURRENCY = 5;
 const DELAY_MS = 20;
 const WORKER_IN_FLIGHT = 16;
@@ -107,7 +107,7 @@ export const pgWorkersScenario: Scenario = {
     const pgUrl = ctx.options.postgresUrl;
     const base = `${WEBHOOKS} webhooks × concurrency ${CONCURRENCY}, ${DELAY_MS} ms receiver, ${WORKER_IN_FLIGHT} in flight per worker`;
     if (pgUrl === null) return [{ scenario: 'pg-workers', figure: 'deliveries/s, PostgreSQL workers', value: null, unit: 'deliveries/s', note: 'skipped: LABELHOOK_BENCH_POSTGRES_URL not set' }];
-    const events = scaled(ctx.options, 3_000, 50);
+    const events = scaled(ctx.options, 1_500, 50);
     ctx.log(`pg-workers: ${events} events × ${base}, 1 then 3 worker processes × ${ctx.options.repeats}`);
     const one = await repeatRuns(ctx, pgUrl, events, 1);
     const three = await repeatRuns(ctx, pgUrl, events, 3);

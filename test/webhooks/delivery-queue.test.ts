@@ -152,7 +152,7 @@ describe('DeliveryQueue', () => {
     expect(queue.queued).toBe(0);
   });
 
-  it('a claim cut short by the held limit asks for another once half of that room is free, across webhooks', () => {
+  it('after a claim that found work, it asks for another claim once half the room is free, across webhooks', () => {
     // Shares of 2 per webhook never fill a webhook's batch: only the worker's own limit said "there may be more".
     const { queue } = setup({ maxHeld: 8, claimBatch: 8 });
     expect(queue.beginClaim()).toBe(8);
@@ -166,10 +166,11 @@ describe('DeliveryQueue', () => {
     expect(asks).toEqual([false, false, false, true, false]);
   });
 
-  it('a claim that took less than its room does not ask for more when requests finish', () => {
+  it('after a claim that found nothing, finishing requests asks for no claim', () => {
     const { queue } = setup({ maxHeld: 8, claimBatch: 8 });
-    expect(queue.beginClaim()).toBe(8);
-    queue.accept([...rows('wh_a', 2), ...rows('wh_b', 2)], hooks('wh_a', 'wh_b'), OWNER, true);
+    queue.accept(rows('wh_a', 4), hooks('wh_a'), OWNER, false);
+    expect(queue.beginClaim()).toBe(4);
+    queue.accept([], hooks(), OWNER, true);
     queue.endClaim();
     expect(takeAll(queue).map((s) => queue.finish(s))).toEqual([false, false, false, false]);
   });

@@ -13,7 +13,7 @@ import type { DatabaseSchema } from '../schema.js';
 // dispatcher's foreign-key checks on it are not blocked); the counts are read by a later statement, whose snapshot
 // sees every claim committed before the lock was taken.
 
-type LockParams = { now: number; exclude: readonly string[]; owner: string; concurrency: number };
+type LockParams = { now: number; exclude: readonly string[]; owner: string; concurrency: number; webhooks: number };
 
 /** The due deliveries of the webhook `w` of the enclosing query in `status`: pending and due, or leased and expired. */
 function dueOf(eb: ExpressionBuilder<DatabaseSchema & { w: DatabaseSchema['webhooks'] }, 'w'>, status: 'pending' | 'delivering', param: QueryParam<LockParams>) {
@@ -44,16 +44,21 @@ function lockQuery(expired: boolean) {
       .where(heldBy(db, param, false), '<', param('concurrency'));
     const exclude = param.list('exclude');
     if (exclude.length > 0) q = q.where('w.id', 'not in', [...exclude]);
-    return q.forNoKeyUpdate().skipLocked();
+    // At most as many webhooks as the claim's room can use, in random order: concurrent claims of other workers
+    // find the rest unlocked instead of skipping everything one claim locked, and no webhook is always last.
+    return q.orderBy(sql`random()`).limit(param('webhooks')).forNoKeyUpdate().skipLocked();
   });
 }
 
 const lockWithExpired = lockQuery(true);
 const lockPendingOnly = lockQuery(false);
 
-/** Locks, until `trx` ends, the enabled webhooks not excluded that have due work no other claim is counting now. */
+/**
+ * Locks, until `trx` ends, up to `webhooks` of the enabled webhooks not excluded that have due work no other claim
+ * is counting now.
+ */
 export async function lockClaimable(trx: Transaction<DatabaseSchema>, req: LockParams & { includeExpired: boolean }): Promise<string[]> {
-  const rows = await (req.includeExpired ? lockWithExpired : lockPendingOnly)(trx, { now: req.now, exclude: req.exclude, owner: req.owner, concurrency: req.concurrency });
+  const rows = await (req.includeExpired ? lockWithExpired : lockPendingOnly)(trx, { now: req.now, exclude: req.exclude, owner: req.owner, concurrency: req.concurrency, webhooks: req.webhooks });
   return rows.map((r) => r.id);
 }
 

@@ -153,7 +153,9 @@ async function selectCandidates(trx: Transaction<DatabaseSchema>, caps: StoreCap
     const expired = includeExpired ? await selectExpiredPlain(trx, { now, limit, exclude }) : [];
     return { candidates: [...numeric(pending), ...numeric(expired)], shares: null };
   }
-  const locked = await lockClaimable(trx, { now, exclude, includeExpired, owner: req.owner, concurrency: req.concurrency });
+  // Each locked webhook gives at least its concurrency's worth where it is contended: lock no more than the room needs.
+  const webhooks = Math.max(1, Math.ceil(limit / Math.max(1, Math.min(perWebhook, req.concurrency))));
+  const locked = await lockClaimable(trx, { now, exclude, includeExpired, owner: req.owner, concurrency: req.concurrency, webhooks });
   if (locked.length === 0) return { candidates: [], shares: null };
   const shares = await claimShares(trx, { ids: locked, owner: req.owner, now, concurrency: req.concurrency, perWebhook });
   const only = locked.filter((id) => (shares.get(id) ?? 0) > 0);

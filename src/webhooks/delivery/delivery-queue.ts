@@ -72,9 +72,8 @@ export class DeliveryQueue {
   private incomingTotal = 0;
   private queuedTotal = 0;
   private inFlightTotal = 0;
-  /** The room the running claim was given, and whether the last claim took all of it (more may be due). */
-  private claimRoom = 0;
-  private roomFilled = false;
+  /** The last claim found work: more may be due (cut by this worker's room, or by other workers' shares). */
+  private claimFound = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -117,7 +116,6 @@ export class DeliveryQueue {
     if (this.current !== 'idle') return 0;
     const room = Math.min(this.limits.claimBatch, this.spare());
     if (room > 0) this.current = 'claiming';
-    this.claimRoom = room;
     return room;
   }
 
@@ -194,7 +192,7 @@ export class DeliveryQueue {
     }
     if (claimed) {
       for (const [id, n] of perWebhook) this.lanes.get(id)!.more = n >= this.limits.perWebhookBatch;
-      this.roomFilled = this.claimRoom > 0 && rows.length >= this.claimRoom;
+      this.claimFound = rows.length > 0;
     }
     return { perWebhook, orphans, stale };
   }
@@ -255,10 +253,10 @@ export class DeliveryQueue {
     if (this.inFlightTotal === 0) this.notifyIdle();
     if (!this.open) return false;
     this.markReady(lane);
-    // A claim cut short by the worker's own limit (maxHeld) left work behind across webhooks: claim again once
-    // half of that room is free, whatever each webhook's share was.
-    const refillAll = this.roomFilled && this.spare() >= Math.max(1, Math.floor(Math.min(this.limits.claimBatch, this.limits.maxHeld) / 2));
-    if (refillAll) this.roomFilled = false;
+    // After a claim that found work, more may be due that no webhook's share showed (the claim was cut by this
+    // worker's held limit, or by what other workers hold): claim again once half a claim's room is free.
+    const refillAll = this.claimFound && this.spare() >= Math.max(1, Math.floor(Math.min(this.limits.claimBatch, this.limits.maxHeld) / 2));
+    if (refillAll) this.claimFound = false;
     const refill = refillAll || (lane.more && lane.queue.length < this.limits.perWebhookBatch);
     if (lane.queue.length === 0 && lane.inFlight === 0 && this.lanes.get(lane.webhook.id) === lane) this.lanes.delete(lane.webhook.id);
     return refill;
