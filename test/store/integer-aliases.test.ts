@@ -1,47 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Migrator, sql } from 'kysely';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensurePostgresSchema, migrate, openStore, type Store } from '../../src/store/db.js';
+import { migrate } from '../../src/store/db.js';
 import { migrationsFor } from '../../src/store/migrations/index.js';
 import { allocateNums } from '../../src/store/num-alias.js';
-import { BACKENDS, type Backend } from '../helpers/backends.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { migrateBefore, openEmptyStore } from '../helpers/upgrade-fixture.js';
 
 // Migration 008 numbers the rows that exist, in id order, and new rows continue after them on both databases.
-
-async function openEmpty(backend: Backend): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (backend === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'labelhook-alias-'));
-    const store = openStore(`sqlite:${join(dir, 'test.db')}`);
-    return { store, drop: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
-  }
-  const base = process.env.LABELHOOK_TEST_POSTGRES_URL!;
-  const schema = `lh_alias_${randomBytes(6).toString('hex')}`;
-  await ensurePostgresSchema(base, schema);
-  const store = openStore(base, { schema });
-  return {
-    store,
-    drop: async () => {
-      await store.close();
-      const client = new pg.Client({ connectionString: base });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    },
-  };
-}
-
-/** Applies the migrations before 008 only: the database as a release without aliases left it. */
-async function migrateBefore008(store: Store): Promise<void> {
-  const all = migrationsFor(store.dialect);
-  const before = Object.fromEntries(Object.entries(all).filter(([name]) => name < '008'));
-  const schema = store.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s : undefined;
-  const { error } = await new Migrator({ db: store.db, provider: { getMigrations: async () => before }, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
-  if (error) throw error;
-}
 
 describe.each(BACKENDS)('migration 008: integer aliases (%s)', (backend) => {
   let drop: (() => Promise<void>) | null = null;
@@ -51,10 +15,10 @@ describe.each(BACKENDS)('migration 008: integer aliases (%s)', (backend) => {
   });
 
   it('backfills existing rows in id order and numbers new rows after them', async () => {
-    const db = await openEmpty(backend);
+    const db = await openEmptyStore(backend, 'alias');
     drop = db.drop;
     const { store } = db;
-    await migrateBefore008(store);
+    await migrateBefore(store, '008');
     const raw = store.db as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
     await raw.insertInto('teams').values({ id: 'team_1', name: 'T', created_at: 1 }).execute();
     await raw.insertInto('members').values({ id: 'mem_1', team_id: 'team_1', email: 'a@x', name: 'A', role: 'admin', instance_admin: 0, created_at: 1 }).execute();

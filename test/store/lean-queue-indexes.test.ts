@@ -1,47 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Migrator, sql, type Kysely } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensurePostgresSchema, migrate, openStore, type Store } from '../../src/store/db.js';
-import { migrationsFor } from '../../src/store/migrations/index.js';
+import { migrate, type Store } from '../../src/store/db.js';
 import { claimDeliveries, nextDueAt } from '../../src/store/queue/delivery-claims.js';
 import { lockOpenBatches } from '../../src/store/queue/fan-out.js';
-import { BACKENDS, type Backend } from '../helpers/backends.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { migrateBefore, openEmptyStore } from '../helpers/upgrade-fixture.js';
 
 // Migration 011 runs on upgrade, on a database full of deliveries: the queue goes on where it was, with the new indexes.
-
-async function openEmpty(backend: Backend): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (backend === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'labelhook-m011-'));
-    const store = openStore(`sqlite:${join(dir, 'test.db')}`);
-    return { store, drop: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
-  }
-  const base = process.env.LABELHOOK_TEST_POSTGRES_URL!;
-  const schema = `lh_m011_${randomBytes(6).toString('hex')}`;
-  await ensurePostgresSchema(base, schema);
-  const store = openStore(base, { schema });
-  return {
-    store,
-    drop: async () => {
-      await store.close();
-      const client = new pg.Client({ connectionString: base });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    },
-  };
-}
-
-/** Applies the migrations before 011 only: the database as the release before it left it. */
-async function migrateBefore011(store: Store): Promise<void> {
-  const before = Object.fromEntries(Object.entries(migrationsFor(store.dialect)).filter(([name]) => name < '011'));
-  const schema = store.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s : undefined;
-  const { error } = await new Migrator({ db: store.db, provider: { getMigrations: async () => before }, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
-  if (error) throw error;
-}
 
 /** Index name → definition of the deliveries and attempts tables. */
 async function queueIndexes(store: Store): Promise<Record<string, string>> {
@@ -70,10 +35,10 @@ describe.each(BACKENDS)('migration 011: lean queue indexes (%s)', (backend) => {
   });
 
   it('replaces the indexes on a database with deliveries, and the queue carries on', async () => {
-    const db = await openEmpty(backend);
+    const db = await openEmptyStore(backend, 'm011');
     drop = db.drop;
     const { store } = db;
-    await migrateBefore011(store);
+    await migrateBefore(store, '011');
     const raw = store.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
     await raw.insertInto('teams').values({ id: 'team_1', name: 'T', created_at: 1 }).execute();
     await raw
