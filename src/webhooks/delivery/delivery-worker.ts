@@ -111,7 +111,7 @@ export function startDeliveryWorker(ctx: AppContext, runtime: WebhookRuntime, op
   async function run(started: StartedDelivery): Promise<void> {
     const { delivery, lane } = started;
     try {
-      const sent = await sendDelivery(ctx, runtime, sender, liveness, lane.webhook, delivery);
+      const sent = await sendDelivery(ctx, sender, liveness, lane.webhook, delivery);
       if (sent && queue.state !== 'stopped') {
         const result = attemptResult(ctx, lane.webhook, delivery, sent, random);
         // 410: the receiver asked not to be called again. Nothing more goes out from its queue; the flush, at once,

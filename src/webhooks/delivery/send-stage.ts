@@ -4,7 +4,6 @@ import type { DeliveryRow } from '../admin/webhook-views.js';
 import type { Fence } from '../transport/fence.js';
 import type { SentAttempt } from '../transport/send-attempt.js';
 import type { WebhookSender } from '../transport/webhook-sender.js';
-import type { WebhookRuntime } from '../webhook-runtime.js';
 import { releaseLeases } from './leases.js';
 import type { WorkerLiveness } from './worker-liveness.js';
 
@@ -31,8 +30,6 @@ function internalFailure(ctx: AppContext, webhook: Webhook, delivery: DeliveryRo
  */
 export async function sendDelivery(
   ctx: AppContext,
-  // Unused since the fence moved into the attempt's handler; kept so the worker's call (not this file's) stays as is.
-  _runtime: WebhookRuntime,
   sender: WebhookSender,
   liveness: WorkerLiveness,
   webhook: Webhook,
