@@ -55,8 +55,6 @@ const ATTEMPT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 const QUEUE_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600];
 // One database read serves every gauge of a scrape (prom-client calls each gauge's collect in turn).
 const SNAPSHOT_TTL_MS = 1000;
-// Whole-database figures, the same whichever thread reads them: not summed across threads.
-const DATABASE_GAUGES = new Set<string>();
 
 /** Creates the registry with labelhook's metrics; queue gauges are read from `store` when scraped. */
 export function createMetrics(options: MetricsOptions): Metrics {
@@ -80,8 +78,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     return snapshot;
   };
   const peers: (() => Promise<MetricsJson | null>)[] = [];
+  // Whole-database figures, the same whichever thread reads them: left out of what a thread hands over.
+  const databaseGauges = new Set<string>();
   const fromSnapshot = (name: string, help: string, pick: (s: QueueSnapshot) => number): Gauge => {
-    DATABASE_GAUGES.add(name);
+    databaseGauges.add(name);
     return new Gauge({
       name,
       help,
@@ -158,7 +158,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     async ownFigures() {
       // Each metric's own get() (what getMetricsAsJSON calls), so the skipped gauges do not query the database.
-      const own = registry.getMetricsAsArray().filter((m) => !DATABASE_GAUGES.has(m.name)) as unknown as { get(): Promise<MetricsJson[number]> }[];
+      const own = registry.getMetricsAsArray().filter((m) => !databaseGauges.has(m.name)) as unknown as { get(): Promise<MetricsJson[number]> }[];
       return Promise.all(own.map((m) => m.get()));
     },
     addPeer(read) {
