@@ -91,6 +91,13 @@ export class InternalError extends ApiError {
   }
 }
 
+/** A service labelhook depends on does not answer now, such as the database (503); the same request may succeed later. */
+export class UnavailableError extends ApiError {
+  constructor(message: string, details: unknown, code: CodeWithStatus<503>) {
+    super(code, message, details);
+  }
+}
+
 /** A configuration value is missing or invalid; raised once at start-up, never an API answer. */
 export class ConfigError extends LabelhookError {
   constructor(message: string, details?: unknown) {

@@ -11,6 +11,8 @@ export function sendCatalogError(reply: FastifyReply, code: ErrorCode, message =
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | LabelhookError | Error, request, reply) => {
     if (err instanceof LabelhookError) {
+      // A 5xx is the server's or the database's fault, not the caller's: the operator needs to see it.
+      if (err.status >= 500) request.log.error({ err }, err.message);
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     const fe = err as FastifyError;

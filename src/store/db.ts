@@ -3,12 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, type Compilable, type CompiledQuery, type Transaction, type TransactionBuilder } from 'kysely';
+import { Kysely, Migrator, sql, type Compilable, type CompiledQuery, type Transaction, type TransactionBuilder } from 'kysely';
 import pg from 'pg';
 import { capabilitiesOf, type StoreCapabilities } from './capabilities.js';
 import type { DialectName } from './dialect.js';
-import { storeErrorFor } from './driver-errors.js';
 import { migrationsFor } from './migrations/index.js';
+import { postgresDialect } from './pg-pool.js';
 import type { DatabaseSchema } from './schema.js';
 import { createPrivateFile, makePrivate } from './file-modes.js';
 import { groupCommitSqliteDialect } from './sqlite-group-commit.js';
@@ -185,34 +185,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
       },
     };
   }
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    options: options.schema ? `-c search_path=${options.schema}` : undefined,
-  });
-  // An idle client losing its server (restart, pg_terminate_backend) must not crash the process.
-  pool.on('error', () => undefined);
-  // Nor may a checked-out one: its 'error' event has no pool listener then, and an unhandled one kills the
-  // process. The query in flight fails (the caller retries) and the pool discards the broken client on release.
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<DatabaseSchema>({
-    dialect: new PostgresDialect({
-      pool,
-      // Driver errors that mean bad input become labelhook's errors here, so no layer above reads SQLSTATEs.
-      onCreateConnection: async (connection) => {
-        const execute = connection.executeQuery.bind(connection);
-        connection.executeQuery = async <R>(query: CompiledQuery) => {
-          try {
-            return await execute<R>(query);
-          } catch (err) {
-            const mapped = storeErrorFor(err);
-            if (mapped) throw mapped;
-            throw err;
-          }
-        };
-      },
-    }),
-  });
+  const db = new Kysely<DatabaseSchema>({ dialect: postgresDialect(url, { poolSize: options.poolSize ?? 10, ...(options.schema ? { schema: options.schema } : {}) }) });
   return {
     db,
     bulkTransaction: () => db.transaction(),

@@ -12,6 +12,7 @@ import {
   NotFoundError,
   TooManyError,
   UnauthorizedError,
+  UnavailableError,
   ValidationError,
   type ApiError,
 } from '../../src/errors.js';
@@ -70,6 +71,7 @@ describe('error catalog', () => {
       new ValidationError('m', null, 'invalid_url'),
       new TooManyError('m', null, 'stream_limit_reached'),
       new InternalError('m', null, 'secret_decrypt_failed'),
+      new UnavailableError('m', null, 'database_unavailable'),
     ];
     for (const e of made) expect([e.code, e.status]).toEqual([e.code, ERROR_CATALOG[e.code].status]);
     expect(new NotFoundError('Project', 'prj_x').details).toEqual({ resource: 'Project', id: 'prj_x' });
@@ -94,6 +96,7 @@ describe('error handler', () => {
     new ForbiddenError('A labeler may not do that.', { role: 'labeler' }, 'forbidden'),
     new NotFoundError('Webhook', 'whk_nope'),
     new TooManyError('Too many streams.', { limit: 1 }, 'stream_limit_reached'),
+    new UnavailableError('The database does not answer.', { reason: 'Connection terminated unexpectedly' }, 'database_unavailable'),
   ])('renders $code as {"error": {code, message, details}} with the catalog status', async (err) => {
     const app = await appThrowing(err);
     const res = await app.inject({ url: '/boom' });

@@ -26,7 +26,11 @@ export type TestAppOptions = Pick<ComposeOptions, 'clock' | 'lookup' | 'labelGat
  * the configuration. Start the engine on `ctx` (startEngine) for delivery tests.
  */
 export async function createTestApp(backend: Backend, overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase(backend);
+  return createTestAppOn(await createTestDatabase(backend), overrides, options);
+}
+
+/** Builds the app as createTestApp does, on a test database the caller created (e.g. with a named PostgreSQL pool). */
+export async function createTestAppOn(database: TestDatabase, overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({ LABELHOOK_DATABASE_URL: database.url, LABELHOOK_LOG_LEVEL: 'silent' }, overrides);
   const composed = composeApp({ config, store: database.store, logger: pino({ level: 'silent' }), ...options });
   const { ctx } = composed;

@@ -27,8 +27,15 @@ export function postgresUrlWithSchema(base: string, schema: string): string {
   return u.toString();
 }
 
+/** PostgreSQL only: how the test database's pool connects (ignored on SQLite). */
+export interface TestDatabaseOptions {
+  poolSize?: number;
+  /** Sent as `application_name`, so a test can find (and end) this pool's connections in `pg_stat_activity`. */
+  applicationName?: string;
+}
+
 /** Creates an isolated database: a temp SQLite file or a new PostgreSQL schema. */
-export async function createTestDatabase(backend: Backend): Promise<TestDatabase> {
+export async function createTestDatabase(backend: Backend, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'labelhook-test-'));
     const url = `sqlite:${join(dir, 'test.db')}`;
@@ -47,7 +54,9 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
   const base = process.env.LABELHOOK_TEST_POSTGRES_URL!;
   const schema = `lh_test_${randomBytes(6).toString('hex')}`;
   await ensurePostgresSchema(base, schema);
-  const store = openStore(base, { schema });
+  const storeUrl = new URL(base);
+  if (options.applicationName) storeUrl.searchParams.set('application_name', options.applicationName);
+  const store = openStore(storeUrl.toString(), { schema, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
   await migrate(store);
   return {
     store,

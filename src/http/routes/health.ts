@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { UnavailableError } from '../../errors.js';
 import { sendCatalogError } from '../error-handler.js';
 
 /** `/healthz` (the process answers) and `/readyz` (the database answers too). */
@@ -10,6 +11,8 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       await ctx.store.ping();
       return { status: 'ready', database: ctx.store.dialect };
     } catch (err) {
+      // A lost or refused connection arrives as database_unavailable already, the driver's reason in its details.
+      if (err instanceof UnavailableError) return sendCatalogError(reply, err.code, err.message, err.details);
       return sendCatalogError(reply, 'database_unavailable', undefined, { reason: (err as Error).message });
     }
   });
