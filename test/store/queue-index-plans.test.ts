@@ -130,7 +130,12 @@ describe.each(BACKENDS)('queue and log statements use an index (%s)', (backend) 
   /** A case: what runs, and the indexes its plans must name on this database (the hot statements' own). */
   type Case = [string, () => Promise<unknown>, string[]];
   const cases: Case[] = [
-    ['claim', () => claimDeliveries(ctx.store, { now: NOW, owner, leaseMs: 30_000, limit: 10, perWebhook: 5, concurrency: 5, exclude: [] }), ['deliveries_webhook_due', 'deliveries_due_order']],
+    [
+      'claim',
+      () => claimDeliveries(ctx.store, { now: NOW, owner, leaseMs: 30_000, limit: 10, perWebhook: 5, concurrency: 5, exclude: [] }),
+      // PostgreSQL probes each webhook's due rows (claim-shares.ts): no scan of every webhook's through the due order.
+      onPg ? ['deliveries_webhook_due'] : ['deliveries_webhook_due', 'deliveries_due_order'],
+    ],
     ['claim excluding a webhook', () => claimDeliveries(ctx.store, { now: NOW + 60_000, owner, leaseMs: 30_000, limit: 10, perWebhook: 5, concurrency: 5, exclude: ['wh_other'] }), []],
     ['next due', () => nextDueAt(ctx.store, NOW), ['deliveries_due_order']],
     ['renew leases', () => renewHeldLeases(ctx.store, owner, pendingIds, NOW + 60_000), []],

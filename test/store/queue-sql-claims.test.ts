@@ -122,7 +122,7 @@ describe('claim due deliveries', () => {
             "wh_full",
             13,
           ],
-          "sql": "select "w"."id" from "webhooks" as "w" where "w"."enabled" = $1 and (exists (select 1 as "one" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $2 and "d"."next_attempt_at" <= $3) or exists (select 1 as "one" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $4 and "d"."next_attempt_at" <= $5)) and (select count(*) as "n" from (select 1 as "one" from "deliveries" as "h" where "h"."webhook_id" = "w"."id" and "h"."status" = $6 and "h"."next_attempt_at" > $7 and "h"."lease_owner" <> $8 limit $9) as "held") < $10 and "w"."id" not in ($11) order by random() limit $12 for no key update skip locked",
+          "sql": "select "w"."id" from "webhooks" as "w" where "w"."enabled" = $1 and ((select 1 as "one" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $2 and "d"."next_attempt_at" <= $3 limit 1) is not null or (select 1 as "one" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $4 and "d"."next_attempt_at" <= $5 limit 1) is not null) and (select count(*) as "n" from (select 1 as "one" from "deliveries" as "h" where "h"."webhook_id" = "w"."id" and "h"."status" = $6 and "h"."next_attempt_at" > $7 and "h"."lease_owner" <> $8 limit $9) as "held") < $10 and "w"."id" not in ($11) order by random() limit $12 for no key update skip locked",
         },
         {
           "parameters": [

@@ -160,7 +160,11 @@ async function selectCandidates(trx: Transaction<DatabaseSchema>, caps: StoreCap
   const shares = await claimShares(trx, { ids: locked, owner: req.owner, now, concurrency: req.concurrency, perWebhook });
   const only = locked.filter((id) => (shares.get(id) ?? 0) > 0);
   if (only.length === 0) return { candidates: [], shares };
-  const most = Math.max(...only.map((id) => shares.get(id)!));
+  // The room is spread over the locked webhooks (an even part each, at least the concurrency): a claim that took its
+  // whole room from the one webhook first in due order would leave this worker no more requests in flight than that
+  // webhook's concurrency, and other workers nothing of it.
+  const even = Math.max(req.concurrency, Math.ceil(limit / only.length));
+  const most = Math.min(even, Math.max(...only.map((id) => shares.get(id)!)));
   const pending = await selectPendingLateral(trx, { now, perWebhook: most, limit, only });
   const expired = includeExpired ? await selectExpiredLocking(trx, { now, limit, only }) : [];
   return { candidates: [...numeric(pending), ...numeric(expired)], shares };
