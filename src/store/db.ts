@@ -9,6 +9,7 @@ import { capabilitiesOf, type StoreCapabilities } from './capabilities.js';
 import type { DialectName } from './dialect.js';
 import { migrationsFor } from './migrations/index.js';
 import { postgresDialect } from './pg-pool.js';
+import { nameStatement } from './statement-names.js';
 import type { DatabaseSchema } from './schema.js';
 import { createPrivateFile, makePrivate } from './file-modes.js';
 import { groupCommitSqliteDialect } from './sqlite-group-commit.js';
@@ -292,6 +293,7 @@ export function preparedQuery<P extends Record<string, unknown>, R>(
         return rows.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${PARAM_MARK}${name}${SEP}${i}${SEP}${c}`]))) as P[typeof name];
       };
       const compiled = build(db, param).compile();
+      nameStatement(compiled.sql);
       entry = { compiled, slots: compiled.parameters.map(slotOf) };
       forDb.lists ??= lists;
       shape = shapeOf(forDb.lists, params);

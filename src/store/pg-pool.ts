@@ -1,6 +1,7 @@
 import { PostgresDialect, type CompiledQuery, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import { isConnectionLoss, storeErrorFor } from './driver-errors.js';
+import { statementName } from './statement-names.js';
 
 /** How the PostgreSQL pool connects. */
 export interface PostgresPoolOptions {
@@ -112,7 +113,7 @@ class Checkout implements PostgresPoolClient {
   query<R>(sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>;
   query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
   query<R>(sql: string | PostgresCursor<R>, parameters?: readonly unknown[]): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
-    if (!this.#first) return this.#client.query(sql as string, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<R>>;
+    if (!this.#first) return runOn<R>(this.#client, sql as string, parameters as unknown[]);
     // Cleared before the first result: Kysely sends a checkout's statements one at a time, so a statement after
     // this one follows its retry and goes to the client the retry took.
     this.#first = false;
@@ -124,7 +125,7 @@ class Checkout implements PostgresPoolClient {
   async #firstQuery<R>(sql: string, parameters: unknown[]): Promise<PostgresQueryResult<R>> {
     for (let retries = 0; ; retries++) {
       try {
-        return (await this.#client.query(sql, parameters)) as unknown as PostgresQueryResult<R>;
+        return await runOn<R>(this.#client, sql, parameters);
       } catch (err) {
         if (!isConnectionLoss(err)) throw err;
         // The pool may not have read the socket's end yet, and would keep the client on a plain release.
@@ -153,6 +154,13 @@ class Checkout implements PostgresPoolClient {
   release(): void {
     if (!this.#released) this.#client.release(this.#lost);
   }
+}
+
+/** Runs a statement on `client`, as a named (prepared once per connection) statement when its text has a name. */
+function runOn<R>(client: pg.PoolClient, text: string, values: unknown[]): Promise<PostgresQueryResult<R>> {
+  const name = statementName(text);
+  const result = name === undefined ? client.query(text, values) : client.query({ name, text, values });
+  return result as unknown as Promise<PostgresQueryResult<R>>;
 }
 
 /** `begin` or `start transaction …` alone: it opens a transaction and changes nothing. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powerOfTwoParts, preparedQuery } from '../../src/store/db.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
@@ -67,5 +68,25 @@ describe.each(BACKENDS)('preparedQuery (%s)', (backend) => {
     expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l9', 'team_l8'], skip: ['team_l8'] }))).toEqual(['team_l9']);
     expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l1', 'team_l2', 'team_l3', 'team_l4', 'team_l5'], skip: ['team_l2', 'team_l3', 'team_l5'] }))).toEqual(['team_l1', 'team_l4']);
     expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l6'], skip: [] }))).toEqual(['team_l6']);
+  });
+});
+
+describe.runIf(BACKENDS.includes('postgres'))('preparedQuery on PostgreSQL', () => {
+  let d: TestDatabase;
+  beforeAll(async () => {
+    d = await createTestDatabase('postgres');
+  });
+  afterAll(async () => d.drop());
+
+  it('runs as a named statement: parsed once per connection, however often it runs', async () => {
+    await insertTeam(d.store.db, { id: 'team_n1', createdAt: 1 });
+    const prepared = await d.store.db.connection().execute(async (conn) => {
+      for (let i = 0; i < 3; i++) expect(await selectTeam(conn, { id: 'team_n1' })).toEqual([{ id: 'team_n1', name: 'Prepared', created_at: 1 }]);
+      // The connection's prepared statements: the select once, under its name, however many runs.
+      return (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(conn)).rows;
+    });
+    const selects = prepared.filter((p) => p.statement.startsWith('select "id", "name", "created_at" from "teams"'));
+    expect(selects).toHaveLength(1);
+    expect(selects[0]!.name).toMatch(/^lh_\d+$/);
   });
 });

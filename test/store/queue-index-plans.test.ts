@@ -75,8 +75,16 @@ async function explain(t: TestApp, s: Captured): Promise<string[]> {
     // With sequential scans priced out, the planner takes an index whenever one can serve the statement: an
     // empty test table would otherwise make a scan the cheapest plan for anything.
     await client.query('set local enable_seqscan = off');
-    const res = await client.query<{ 'QUERY PLAN': string }>(`explain ${s.sql}`, s.parameters);
-    return res.rows.map((r) => r['QUERY PLAN']);
+    const custom = await client.query<{ 'QUERY PLAN': string }>(`explain ${s.sql}`, s.parameters);
+    // The hot statements run as named statements (src/store/statement-names.ts): after a few runs PostgreSQL may
+    // keep a generic plan, made without the parameters' values, so that plan must use an index too.
+    await client.query(`prepare plan_probe as ${s.sql}`);
+    await client.query('set local plan_cache_mode = force_generic_plan');
+    // EXPLAIN EXECUTE takes its arguments as literals.
+    const literal = (v: unknown): string => (v === null ? 'null' : typeof v === 'number' ? String(v) : client.escapeLiteral(String(v)));
+    const args = s.parameters.map(literal).join(', ');
+    const generic = await client.query<{ 'QUERY PLAN': string }>(`explain execute plan_probe${args ? `(${args})` : ''}`);
+    return [...custom.rows, ...generic.rows].map((r) => r['QUERY PLAN']);
   } finally {
     await client.query('rollback');
     await client.end();
