@@ -1,11 +1,12 @@
-import type { Transaction } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { sql, type Transaction } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreCapabilities } from '../../src/store/capabilities.js';
 import type { DialectName } from '../../src/store/dialect.js';
 import { claimEventsToFanOut, insertDeliveries, lockOpenBatches, markEventsDispatched } from '../../src/store/queue/fan-out.js';
 import { lockDocumentRow, lockProjectRow } from '../../src/store/row-locks.js';
 import type { DatabaseSchema } from '../../src/store/schema.js';
 import { deliveryRow } from '../../src/webhooks/fanout/delivery-row.js';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
 import { recordingStore, type Answer } from './recording-store.js';
 
 // The fan-out pass's statements and the domain's row locks as each database receives them (inside a transaction,
@@ -17,12 +18,10 @@ async function recorded(dialect: DialectName, work: (trx: Transaction<DatabaseSc
   return store.statements;
 }
 
-/** The advisory lock is granted. */
-const granted: Answer = (sql) => (sql.includes('pg_try_advisory_xact_lock') ? [{ ok: true }] : []);
 
 describe('claim events to fan out', () => {
   it('on SQLite: the oldest undispatched events', async () => {
-    expect(await recorded('sqlite', (trx, caps) => claimEventsToFanOut(trx, caps, 200), granted)).toMatchInlineSnapshot(`
+    expect(await recorded('sqlite', (trx, caps) => claimEventsToFanOut(trx, caps, 200))).toMatchInlineSnapshot(`
       [
         {
           "parameters": [],
@@ -42,22 +41,18 @@ describe('claim events to fan out', () => {
     `);
   });
 
-  it('on PostgreSQL: the dispatcher advisory lock, then the oldest undispatched events FOR UPDATE SKIP LOCKED', async () => {
-    expect(await recorded('postgres', (trx, caps) => claimEventsToFanOut(trx, caps, 200), granted)).toMatchInlineSnapshot(`
+  it('on PostgreSQL: the oldest undispatched events FOR UPDATE SKIP LOCKED, under the dispatcher lock tried in the same statement', async () => {
+    expect(await recorded('postgres', (trx, caps) => claimEventsToFanOut(trx, caps, 200))).toMatchInlineSnapshot(`
       [
         {
           "parameters": [],
           "sql": "begin",
         },
         {
-          "parameters": [],
-          "sql": "select pg_try_advisory_xact_lock(hashtext('labelhook_dispatch:' || current_schema())) as ok",
-        },
-        {
           "parameters": [
             200,
           ],
-          "sql": "select "seq", "id", "team_id", "project_id", "type", "data", "created_at" from "events" where "dispatched_at" is null order by "seq" limit $1 for update skip locked",
+          "sql": "select "seq", "id", "team_id", "project_id", "type", "data", "created_at" from "events" where "dispatched_at" is null and (select pg_try_advisory_xact_lock(hashtext('labelhook_dispatch:' || current_schema()))) order by "seq" limit $1 for update skip locked",
         },
         {
           "parameters": [],
@@ -66,11 +61,26 @@ describe('claim events to fan out', () => {
       ]
     `);
   });
+});
 
-  it('on PostgreSQL: no event select when another dispatcher holds the lock', async () => {
-    const statements = await recorded('postgres', (trx, caps) => claimEventsToFanOut(trx, caps, 200), () => [{ ok: false }]);
-    expect(statements.map((s) => s.sql.split(' ')[0])).toEqual(['begin', 'select', 'commit']);
-    expect(statements[1]!.sql).toContain('pg_try_advisory_xact_lock');
+describe.runIf(BACKENDS.includes('postgres'))('the dispatcher lock (postgres)', () => {
+  let d: TestDatabase;
+  beforeAll(async () => {
+    d = await createTestDatabase('postgres');
+    await d.store.db.insertInto('teams').values({ id: 'team_lock', name: 'Lock', created_at: 1 }).execute();
+    await d.store.db.insertInto('events').values({ id: 'evt_lock', team_id: 'team_lock', project_id: null, type: 'PROJECT_CREATED', actor: null, data: '{}', created_at: 1, dispatched_at: null }).execute();
+  });
+  afterAll(async () => d.drop());
+
+  it('takes no event while another dispatcher holds the lock, and the event once it is free', async () => {
+    const claim = () => d.store.db.transaction().execute((trx) => claimEventsToFanOut(trx, d.store.capabilities, 200));
+    await d.store.db.connection().execute(async (other) => {
+      await sql`begin`.execute(other);
+      await sql`select pg_advisory_xact_lock(hashtext('labelhook_dispatch:' || current_schema()))`.execute(other);
+      expect(await claim()).toEqual([]);
+      await sql`commit`.execute(other);
+    });
+    expect((await claim()).map((e) => e.id)).toEqual(['evt_lock']);
   });
 });
 

@@ -22,17 +22,20 @@ export interface UndispatchedEvent {
  * because dispatched_at is set in the same transaction); SQLite has one writer.
  */
 export async function claimEventsToFanOut(trx: Transaction<DatabaseSchema>, caps: StoreCapabilities, limit: number): Promise<UndispatchedEvent[]> {
-  if (caps.rowLocks) {
-    // One dispatcher at a time per database: with several, a later event's deliveries could commit before an
-    // earlier one's and an ordered webhook would send them out of order. Fan-out is cheap; the others skip the pass.
-    const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('labelhook_dispatch:' || current_schema())) as ok`.execute(trx);
-    if (!lock.rows[0]?.ok) return [];
-  }
   const rows = await (caps.rowLocks ? selectUndispatchedLocking : selectUndispatchedPlain)(trx, { limit });
   return rows.map((r) => ({ ...r, seq: Number(r.seq), created_at: Number(r.created_at) }));
 }
 
-/** claimEventsToFanOut's select, with `FOR UPDATE SKIP LOCKED` where the database has row locks. */
+/**
+ * One dispatcher at a time per database (PostgreSQL): with several, a later event's deliveries could commit before an
+ * earlier one's and an ordered webhook would send them out of order. Fan-out is cheap; the others skip the pass. An
+ * uncorrelated subquery, so the lock is tried once, before any row is read, in the select's own round trip. The
+ * select's snapshot may predate the commit of the pass that held the lock: FOR UPDATE re-reads each row it takes,
+ * so the events that pass marked dispatched drop out.
+ */
+const DISPATCH_LOCK = sql<boolean>`(select pg_try_advisory_xact_lock(hashtext('labelhook_dispatch:' || current_schema())))`;
+
+/** claimEventsToFanOut's select, under the dispatch lock and with `FOR UPDATE SKIP LOCKED` where the database has row locks. */
 function undispatchedQuery(locking: boolean) {
   return preparedQuery<{ limit: number }, UndispatchedEvent>((db, param) => {
     const q = db
@@ -41,7 +44,7 @@ function undispatchedQuery(locking: boolean) {
       .where('dispatched_at', 'is', null)
       .orderBy('seq')
       .limit(param('limit'));
-    return locking ? q.forUpdate().skipLocked() : q;
+    return locking ? q.where(DISPATCH_LOCK).forUpdate().skipLocked() : q;
   });
 }
 
