@@ -26,6 +26,12 @@ export interface StoreCapabilities {
    * own, so it never queues behind a burst of API transactions. SQLite has one connection, shared by design.
    */
   pooledConnections: boolean;
+  /**
+   * Each statement is a round trip to a server (PostgreSQL), so two writes to the same rows are folded into one
+   * even where one of them mostly sets a column to its own value. SQLite runs a statement as a function call but
+   * rewrites every index on a column named in an UPDATE's SET, changed or not, so there the writes stay apart.
+   */
+  statementsAreRoundTrips: boolean;
 }
 
 /** The capabilities of a dialect; `sqliteFile` is the SQLite path (`:memory:` has no file to lock). */
@@ -37,5 +43,6 @@ export function capabilitiesOf(dialect: DialectName, sqliteFile: string | null =
     crossProcessNotify: postgres,
     singleWriterFile: !postgres && sqliteFile !== null && sqliteFile !== ':memory:',
     pooledConnections: postgres,
+    statementsAreRoundTrips: postgres,
   };
 }

@@ -175,25 +175,16 @@ describe('claim due deliveries', () => {
         },
         {
           "parameters": [
-            0,
-            null,
-            "dlv_1",
-            "dlv_2",
-            1,
-          ],
-          "sql": "update "deliveries" set "batch_open" = $1, "batch_records" = $2 where "id" in ($3, $4) and "batch_open" = $5",
-        },
-        {
-          "parameters": [
             "delivering",
             "wrk_a",
             31000,
             31000,
             1000,
+            0,
             "dlv_1",
             "dlv_2",
           ],
-          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "id" in ($6, $7) returning *",
+          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5, "batch_open" = $6, "batch_records" = case when batch_open = 1 then null else batch_records end where "id" in ($7, $8) returning *",
         },
         {
           "parameters": [],

@@ -198,11 +198,13 @@ export async function claimDeliveries(store: Pick<Store, 'db' | 'capabilities'>,
     const { candidates, shares } = await selectCandidates(trx, store.capabilities, req);
     const ids = pick(candidates, req, shares);
     if (ids.length === 0) return [];
-    const leaseEnd = req.now + req.leaseMs;
-    // Close the claimed open batches for good (the dispatcher appends no more to them). A separate statement so
-    // that the common case, no batch, leaves the batch index alone instead of rewriting it for every row.
+    const lease = { ids, owner: req.owner, leaseEnd: req.now + req.leaseMs, now: req.now };
+    // Close the claimed open batches for good (the dispatcher appends no more to them). On SQLite a separate
+    // statement, so that the common case, no batch, leaves the batch index alone instead of rewriting it for every
+    // row; on PostgreSQL the stamp does it too (its update writes every index of the row anyway).
+    if (store.capabilities.statementsAreRoundTrips) return stampLeasesClosingBatches(trx, lease);
     await closeClaimedBatches(trx, { ids });
-    return stampLeases(trx, { ids, owner: req.owner, leaseEnd, now: req.now });
+    return stampLeases(trx, lease);
   });
 }
 
@@ -210,13 +212,22 @@ const closeClaimedBatches = preparedQuery<{ ids: readonly string[] }, unknown>((
   db.updateTable('deliveries').set({ batch_open: 0, batch_records: null }).where('id', 'in', param.list('ids')).where('batch_open', '=', 1),
 );
 
-const stampLeases = preparedQuery<{ ids: readonly string[]; owner: string; leaseEnd: number; now: number }, Selectable<DeliveryTable>>((db, param) =>
-  db
-    .updateTable('deliveries')
-    .set({ status: 'delivering', lease_owner: param('owner'), lease_expires_at: param('leaseEnd'), next_attempt_at: param('leaseEnd'), updated_at: param('now') })
-    .where('id', 'in', param.list('ids'))
-    .returningAll(),
-);
+type LeaseParams = { ids: readonly string[]; owner: string; leaseEnd: number; now: number };
+
+function stampQuery(closeBatches: boolean) {
+  return preparedQuery<LeaseParams, Selectable<DeliveryTable>>((db, param) => {
+    const stamp = { status: 'delivering' as const, lease_owner: param('owner'), lease_expires_at: param('leaseEnd'), next_attempt_at: param('leaseEnd'), updated_at: param('now') };
+    const closing = { batch_open: 0, batch_records: sql<string | null>`case when batch_open = 1 then null else batch_records end` };
+    return db
+      .updateTable('deliveries')
+      .set(closeBatches ? { ...stamp, ...closing } : stamp)
+      .where('id', 'in', param.list('ids'))
+      .returningAll();
+  });
+}
+
+const stampLeases = stampQuery(false);
+const stampLeasesClosingBatches = stampQuery(true);
 
 const selectNextDue = preparedQuery<{ status: 'pending' | 'delivering'; now: number }, { next_attempt_at: number }>((db, param) =>
   db.selectFrom('deliveries').select('next_attempt_at').where('status', '=', param('status')).where('next_attempt_at', '>', param('now')).orderBy('next_attempt_at').limit(1),
