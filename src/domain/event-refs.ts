@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { DocumentRef, ProjectRef } from '../events/event.js';
+import type { DocumentRef, ProjectCounts, ProjectRef } from '../events/event.js';
 import { preparedQuery } from '../store/db.js';
 import type { DatabaseSchema, DocumentTable, ProjectTable } from '../store/schema.js';
 import { toDocumentRef, toProjectRef, type CurrentProjectRef } from './views.js';
@@ -23,7 +23,7 @@ const selectCounts = preparedQuery<{ id: string }, Record<'documents' | 'annotat
 );
 
 /** The project as an event carries it: the API's ref plus its counts now (one statement). */
-export async function eventProjectRef(db: Db, row: Selectable<ProjectTable>): Promise<ProjectRef> {
+export async function eventProjectRef(db: Db, row: Selectable<ProjectTable>): Promise<ProjectRef & { counts: ProjectCounts }> {
   const c = (await selectCounts(db, { id: row.id }))[0];
   return {
     ...toProjectRef(row),

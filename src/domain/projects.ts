@@ -207,7 +207,9 @@ export async function updateProject(ctx: AppContext, p: Principal, id: string, p
     await updateProjectRow(trx, { id: current.id, name: updated.name, tags: updated.tags, labelSet: updated.label_set, updatedAt: now });
     const project = await eventProjectRef(trx, updated);
     await appendEvent(trx, { type: 'PROJECT_UPDATED', team: teamOf(p), project, actor: actorOf(p), data: { project, before, changed } }, now);
-    return { ...toProjectRef(updated), ...(await oneProjectCounts(trx, current.id)), ...setting };
+    // The event's ref was counted in this transaction, after the last write that could change a count.
+    const { documentCount, labelCount } = project.counts;
+    return { ...toProjectRef(updated), documentCount, labelCount, ...setting };
   });
   return view;
 }

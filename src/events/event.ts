@@ -1,7 +1,7 @@
 import type { Actor, EventType, ProjectRef, TeamRef } from '../../sdk/event-types.js';
 
 // The shapes events carry are defined once, in the receiver SDK, so receivers and server cannot drift apart.
-export type { Actor, DocumentRef, LabelView, ProjectRef, TeamRef } from '../../sdk/event-types.js';
+export type { Actor, DocumentRef, LabelView, ProjectCounts, ProjectRef, TeamRef } from '../../sdk/event-types.js';
 
 /**
  * An event as stored in the outbox and listed by `GET /api/v1/events`. `data` is event-specific

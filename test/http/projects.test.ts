@@ -205,6 +205,8 @@ describe.each(BACKENDS)('projects (%s)', (backend) => {
       const ok = await req('PATCH', `/api/v1/projects/${p.id}`, t.adminKey, { labelSet: [{ id: 'pos', label: 'Good' }] });
       expect(ok.statusCode).toBe(200);
       expect(ok.json().labelSet).toEqual([{ id: 'pos', label: 'Good', color: null }]);
+      // The answer counts the project's documents and labels, as a GET does.
+      expect(ok.json()).toMatchObject({ documentCount: 1, labelCount: 1 });
     });
 
     it("answers 404 for another team's project, 403 for labelers and reviewers, 401 without a key", async () => {
