@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { StoreCapabilities } from '../capabilities.js';
 import { powerOfTwoParts, preparedQuery } from '../db.js';
-import type { DatabaseSchema, DeliveryTable } from '../schema.js';
+import type { DatabaseSchema, DeliveryTable, WebhookTable } from '../schema.js';
 
 // Every fan-out pass runs these statements: each is compiled once per database and list length (preparedQuery).
 
@@ -100,3 +100,23 @@ function openBatchesQuery(locking: boolean) {
 
 const selectOpenBatchesLocking = openBatchesQuery(true);
 const selectOpenBatchesPlain = openBatchesQuery(false);
+
+/** A webhook as the fan-out pass reads it: what matching, rendering and batching need. */
+export type DispatchWebhookRow = Pick<
+  WebhookTable,
+  'id' | 'team_id' | 'project_id' | 'events' | 'blocking' | 'created_at' | 'updated_at' | 'format' | 'send_payload' | 'batch' | 'ordered' | 'max_body_bytes'
+>;
+
+/** The enabled, lasting webhooks of the teams `teamIds` (one `in` list's worth), read once per pass. */
+export async function selectDispatchWebhooks(trx: Transaction<DatabaseSchema>, teamIds: readonly string[]): Promise<DispatchWebhookRow[]> {
+  return selectWebhooksOfTeams(trx, { teamIds });
+}
+
+const selectWebhooksOfTeams = preparedQuery<{ teamIds: readonly string[] }, DispatchWebhookRow>((db, param) =>
+  db
+    .selectFrom('webhooks')
+    .select(['id', 'team_id', 'project_id', 'events', 'blocking', 'created_at', 'updated_at', 'format', 'send_payload', 'batch', 'ordered', 'max_body_bytes'])
+    .where('team_id', 'in', param.list('teamIds'))
+    .where('enabled', '=', 1)
+    .where('ephemeral', '=', 0),
+);

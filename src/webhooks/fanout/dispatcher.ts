@@ -4,7 +4,7 @@ import { chunked } from '../../domain/chunked.js';
 import type { StoredEvent } from '../../events/event.js';
 import { eventFromRow } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
-import { claimEventsToFanOut, markEventsDispatched, type UndispatchedEvent } from '../../store/queue/fan-out.js';
+import { claimEventsToFanOut, markEventsDispatched, selectDispatchWebhooks, type DispatchWebhookRow, type UndispatchedEvent } from '../../store/queue/fan-out.js';
 import { adoptionShares } from '../../store/queue/claim-shares.js';
 import type { DatabaseSchema, DeliveryTable } from '../../store/schema.js';
 import { deliveryRow, partDeliveryId } from './delivery-row.js';
@@ -68,13 +68,8 @@ export function effectiveBatch(batch: BatchSettings | null, format: PayloadForma
 }
 
 async function loadHooks(trx: Transaction<DatabaseSchema>, teamIds: string[]): Promise<Map<string, DispatchHook[]>> {
-  const rows = await trx
-    .selectFrom('webhooks')
-    .select(['id', 'team_id', 'project_id', 'events', 'blocking', 'created_at', 'updated_at', 'format', 'send_payload', 'batch', 'ordered', 'max_body_bytes'])
-    .where('team_id', 'in', teamIds)
-    .where('enabled', '=', 1)
-    .where('ephemeral', '=', 0)
-    .execute();
+  const rows: DispatchWebhookRow[] = [];
+  for (const part of chunked(teamIds)) rows.push(...(await selectDispatchWebhooks(trx, part)));
   const byTeam = new Map<string, DispatchHook[]>();
   for (const r of rows) {
     const format = getFormat(r.format);
