@@ -1,5 +1,8 @@
+import type { Selectable } from 'kysely';
 import type { AppContext } from '../../app-context.js';
 import { chunked } from '../../domain/chunked.js';
+import { preparedQuery } from '../../store/db.js';
+import type { WebhookTable } from '../../store/schema.js';
 import type { WebhookRuntime } from '../webhook-runtime.js';
 import { decodeWebhook, type Webhook } from '../admin/webhook-store.js';
 
@@ -18,6 +21,9 @@ export interface WorkerWebhooks {
   isUnusable(id: string): boolean;
 }
 
+// Every claim re-reads the webhooks its worker holds work for: compiled once (a named statement on PostgreSQL).
+const selectWebhooks = preparedQuery<{ ids: readonly string[] }, Selectable<WebhookTable>>((db, param) => db.selectFrom('webhooks').selectAll().where('id', 'in', param.list('ids')));
+
 /** A new webhook view for one worker. */
 export function createWorkerWebhooks(ctx: AppContext, runtime: WebhookRuntime): WorkerWebhooks {
   const { config, logger } = ctx;
@@ -27,7 +33,7 @@ export function createWorkerWebhooks(ctx: AppContext, runtime: WebhookRuntime): 
   async function load(ids: string[]): Promise<Map<string, Webhook>> {
     const out = new Map<string, Webhook>();
     for (const part of chunked(ids)) {
-      const rows = await ctx.store.db.selectFrom('webhooks').selectAll().where('id', 'in', part).execute();
+      const rows = await selectWebhooks(ctx.store.db, { ids: part });
       for (const row of rows) {
         if (row.enabled !== 1) continue;
         const hit = cache.get(row.id);
