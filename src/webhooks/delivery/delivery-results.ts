@@ -7,6 +7,7 @@ import type { AttemptVerdict, DeliveryOutcome } from './outcome.js';
 import type { SentAttempt } from '../transport/send-attempt.js';
 import { clearFailingSince, disableAndCancel, disableLongFailing, existingDeliveryIds, insertAttempts, markFailingSince, recordAttemptState, recordSucceeded } from '../../store/queue/results.js';
 import type { DeliveryRow } from '../admin/webhook-views.js';
+import { recordSucceededAtOnce } from '../../store/queue/results-at-once.js';
 
 /** One finished attempt of a claimed delivery, waiting to be recorded. */
 export interface FinishedAttempt {
@@ -96,6 +97,29 @@ async function updateStreaks(trx: Transaction<DatabaseSchema>, ctx: AppContext, 
 }
 
 /**
+ * Where each statement is a round trip (PostgreSQL), a batch whose attempts all succeeded with one status is
+ * recorded in one statement (src/store/queue/results-at-once.ts): it writes what the transaction below would.
+ * Answers null where that does not apply, or when a delivery is gone with its webhook (the statement then changed
+ * nothing): the transaction records the batch.
+ */
+async function writeAllSucceeded(ctx: AppContext, owner: string, items: FinishedAttempt[]): Promise<ResultsReport | null> {
+  const status = items[0]!.sent.responseStatus;
+  if (!ctx.store.capabilities.statementsAreRoundTrips || status === null) return null;
+  if (!items.every((i) => i.verdict.final === 'succeeded' && i.sent.responseStatus === status)) return null;
+  const deliveryIds = items.map((i) => i.delivery.id);
+  if (new Set(deliveryIds).size !== deliveryIds.length) return null;
+  const recorded = await recordSucceededAtOnce(ctx.store.db, {
+    owner,
+    attempts: items.map((i) => attemptRow(i.delivery, i.sent, i.delivery.attempt_count + 1)),
+    deliveryIds,
+    status,
+    webhookIds: [...new Set(items.map((i) => i.delivery.webhook_id))],
+    now: ctx.clock(),
+  });
+  return recorded === null ? null : { nextRetryAt: null, disabledWebhooks: [] };
+}
+
+/**
  * Records a batch of finished attempts in ONE transaction: the attempt rows (multi-row insert), each delivery's
  * next state (succeeded ones grouped per status code into one update), 410s (disable + cancel) and failure
  * streaks. Updates only deliveries this worker still leases, so a delivery re-claimed after a lost lease is
@@ -103,6 +127,8 @@ async function updateStreaks(trx: Transaction<DatabaseSchema>, ctx: AppContext, 
  */
 export async function writeResults(ctx: AppContext, owner: string, items: FinishedAttempt[]): Promise<ResultsReport> {
   if (items.length === 0) return { nextRetryAt: null, disabledWebhooks: [] };
+  const atOnce = await writeAllSucceeded(ctx, owner, items);
+  if (atOnce) return atOnce;
   return ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
     const existing = new Set<string>();
