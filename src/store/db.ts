@@ -160,7 +160,11 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const checkpointer = file === ':memory:' ? null : startCheckpointer(file, sqlite);
+    // A connection opened with another thread's write lock (serve's engine thread) leaves checkpoints to that
+    // thread's checkpointer: one per file is enough, and a second only competes with it for the same pages.
+    const sharesFile = options.threadWriteLock !== undefined;
+    if (sharesFile) sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    const checkpointer = file === ':memory:' || sharesFile ? null : startCheckpointer(file, sqlite);
     // Reads while a transaction holds the connection (src/store/sqlite-group-commit.ts); an in-memory database is
     // private to its connection, so it has none.
     const readerDb = file === ':memory:' ? null : new Database(file, { readonly: true });
