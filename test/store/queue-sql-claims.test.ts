@@ -39,34 +39,26 @@ describe('claim due deliveries', () => {
         },
         {
           "parameters": [
-            "pending",
             1000,
             0,
-            "pending",
-            "delivering",
-            "delivering",
             1000,
             10,
             1,
             "wh_full",
             50,
           ],
-          "sql": "select "c"."id", "c"."webhook_id", "c"."next_attempt_at" from "webhooks" as "w" inner join "deliveries" as "c" on "c"."id" in (select "d"."id" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = ? and "d"."next_attempt_at" <= ? and ("w"."ordered" = ? or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in (?, ?) and (("e"."status" = ? and "e"."next_attempt_at" > ?) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) order by "d"."next_attempt_at", "d"."id" limit ?) where "w"."enabled" = ? and "w"."id" not in (?) order by "c"."next_attempt_at", "c"."id" limit ?",
+          "sql": "select "c"."id", "c"."webhook_id", "c"."next_attempt_at" from "webhooks" as "w" inner join "deliveries" as "c" on "c"."id" in (select "d"."id" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = 'pending' and "d"."next_attempt_at" <= ? and ("w"."ordered" = ? or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ('pending', 'delivering') and (("e"."status" = 'delivering' and "e"."next_attempt_at" > ?) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) order by "d"."next_attempt_at", "d"."id" limit ?) where "w"."enabled" = ? and "w"."id" not in (?) order by "c"."next_attempt_at", "c"."id" limit ?",
         },
         {
           "parameters": [
-            "delivering",
             1000,
             1,
             0,
-            "pending",
-            "delivering",
-            "delivering",
             1000,
             "wh_full",
             50,
           ],
-          "sql": "select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" inner join "webhooks" as "w" on "w"."id" = "d"."webhook_id" where "d"."status" = ? and "d"."next_attempt_at" <= ? and "w"."enabled" = ? and ("w"."ordered" = ? or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in (?, ?) and (("e"."status" = ? and "e"."next_attempt_at" > ?) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) and "d"."webhook_id" not in (?) order by "d"."next_attempt_at", "d"."id" limit ?",
+          "sql": "select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" inner join "webhooks" as "w" on "w"."id" = "d"."webhook_id" where "d"."status" = 'delivering' and "d"."next_attempt_at" <= ? and "w"."enabled" = ? and ("w"."ordered" = ? or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ('pending', 'delivering') and (("e"."status" = 'delivering' and "e"."next_attempt_at" > ?) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) and "d"."webhook_id" not in (?) order by "d"."next_attempt_at", "d"."id" limit ?",
         },
         {
           "parameters": [
@@ -143,35 +135,27 @@ describe('claim due deliveries', () => {
         },
         {
           "parameters": [
-            "pending",
             1000,
             0,
-            "pending",
-            "delivering",
-            "delivering",
             1000,
             10,
             "wh_1",
             "wh_2",
             50,
           ],
-          "sql": "select "c"."id", "c"."webhook_id", "c"."next_attempt_at" from "webhooks" as "w" inner join lateral (select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = $1 and "d"."next_attempt_at" <= $2 and ("w"."ordered" = $3 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ($4, $5) and (("e"."status" = $6 and "e"."next_attempt_at" > $7) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) order by "d"."next_attempt_at", "d"."id" limit $8 for update skip locked) as "c" on true where "w"."id" in ($9, $10) order by "c"."next_attempt_at", "c"."id" limit $11",
+          "sql": "select "c"."id", "c"."webhook_id", "c"."next_attempt_at" from "webhooks" as "w" inner join lateral (select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = 'pending' and "d"."next_attempt_at" <= $1 and ("w"."ordered" = $2 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ('pending', 'delivering') and (("e"."status" = 'delivering' and "e"."next_attempt_at" > $3) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) order by "d"."next_attempt_at", "d"."id" limit $4 for update skip locked) as "c" on true where "w"."id" in ($5, $6) order by "c"."next_attempt_at", "c"."id" limit $7",
         },
         {
           "parameters": [
-            "delivering",
             1000,
             1,
             0,
-            "pending",
-            "delivering",
-            "delivering",
             1000,
             "wh_1",
             "wh_2",
             50,
           ],
-          "sql": "select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" inner join "webhooks" as "w" on "w"."id" = "d"."webhook_id" where "d"."status" = $1 and "d"."next_attempt_at" <= $2 and "w"."enabled" = $3 and ("w"."ordered" = $4 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ($5, $6) and (("e"."status" = $7 and "e"."next_attempt_at" > $8) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) and "d"."webhook_id" in ($9, $10) order by "d"."next_attempt_at", "d"."id" limit $11 for update of "d" skip locked",
+          "sql": "select "d"."id", "d"."webhook_id", "d"."next_attempt_at" from "deliveries" as "d" inner join "webhooks" as "w" on "w"."id" = "d"."webhook_id" where "d"."status" = 'delivering' and "d"."next_attempt_at" <= $1 and "w"."enabled" = $2 and ("w"."ordered" = $3 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ('pending', 'delivering') and (("e"."status" = 'delivering' and "e"."next_attempt_at" > $4) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) and "d"."webhook_id" in ($5, $6) order by "d"."next_attempt_at", "d"."id" limit $7 for update of "d" skip locked",
         },
         {
           "parameters": [
@@ -214,19 +198,17 @@ describe('next due time', () => {
       [
         {
           "parameters": [
-            "pending",
             1000,
             1,
           ],
-          "sql": "select "next_attempt_at" from "deliveries" where "status" = ? and "next_attempt_at" > ? order by "next_attempt_at" limit ?",
+          "sql": "select "next_attempt_at" from "deliveries" where "status" = 'pending' and "next_attempt_at" > ? order by "next_attempt_at" limit ?",
         },
         {
           "parameters": [
-            "delivering",
             1000,
             1,
           ],
-          "sql": "select "next_attempt_at" from "deliveries" where "status" = ? and "next_attempt_at" > ? order by "next_attempt_at" limit ?",
+          "sql": "select "next_attempt_at" from "deliveries" where "status" = 'delivering' and "next_attempt_at" > ? order by "next_attempt_at" limit ?",
         },
       ]
     `);
@@ -239,19 +221,17 @@ describe('next due time', () => {
       [
         {
           "parameters": [
-            "pending",
             1000,
             1,
           ],
-          "sql": "select "next_attempt_at" from "deliveries" where "status" = $1 and "next_attempt_at" > $2 order by "next_attempt_at" limit $3",
+          "sql": "select "next_attempt_at" from "deliveries" where "status" = 'pending' and "next_attempt_at" > $1 order by "next_attempt_at" limit $2",
         },
         {
           "parameters": [
-            "delivering",
             1000,
             1,
           ],
-          "sql": "select "next_attempt_at" from "deliveries" where "status" = $1 and "next_attempt_at" > $2 order by "next_attempt_at" limit $3",
+          "sql": "select "next_attempt_at" from "deliveries" where "status" = 'delivering' and "next_attempt_at" > $1 order by "next_attempt_at" limit $2",
         },
       ]
     `);
@@ -277,10 +257,9 @@ describe('renew and release leases', () => {
             31000,
             "dlv_1",
             "dlv_2",
-            "delivering",
             "wrk_a",
           ],
-          "sql": "update "deliveries" set "lease_expires_at" = ?, "next_attempt_at" = ? where "id" in (?, ?) and "status" = ? and "lease_owner" = ?",
+          "sql": "update "deliveries" set "lease_expires_at" = ?, "next_attempt_at" = ? where "id" in (?, ?) and "status" = 'delivering' and "lease_owner" = ?",
         },
         {
           "parameters": [
@@ -289,11 +268,10 @@ describe('renew and release leases', () => {
             null,
             2000,
             2000,
-            "delivering",
             "wrk_a",
             "dlv_1",
           ],
-          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "status" = ? and "lease_owner" = ? and "id" in (?)",
+          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "status" = 'delivering' and "lease_owner" = ? and "id" in (?)",
         },
         {
           "parameters": [
@@ -302,10 +280,9 @@ describe('renew and release leases', () => {
             null,
             2000,
             2000,
-            "delivering",
             "wrk_a",
           ],
-          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "status" = ? and "lease_owner" = ?",
+          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "status" = 'delivering' and "lease_owner" = ?",
         },
         {
           "parameters": [
@@ -314,9 +291,8 @@ describe('renew and release leases', () => {
             null,
             3000,
             3000,
-            "delivering",
           ],
-          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "status" = ?",
+          "sql": "update "deliveries" set "status" = ?, "lease_owner" = ?, "lease_expires_at" = ?, "next_attempt_at" = ?, "updated_at" = ? where "status" = 'delivering'",
         },
       ]
     `);
@@ -331,10 +307,9 @@ describe('renew and release leases', () => {
             31000,
             "dlv_1",
             "dlv_2",
-            "delivering",
             "wrk_a",
           ],
-          "sql": "update "deliveries" set "lease_expires_at" = $1, "next_attempt_at" = $2 where "id" in ($3, $4) and "status" = $5 and "lease_owner" = $6",
+          "sql": "update "deliveries" set "lease_expires_at" = $1, "next_attempt_at" = $2 where "id" in ($3, $4) and "status" = 'delivering' and "lease_owner" = $5",
         },
         {
           "parameters": [
@@ -343,11 +318,10 @@ describe('renew and release leases', () => {
             null,
             2000,
             2000,
-            "delivering",
             "wrk_a",
             "dlv_1",
           ],
-          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "status" = $6 and "lease_owner" = $7 and "id" in ($8)",
+          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "status" = 'delivering' and "lease_owner" = $6 and "id" in ($7)",
         },
         {
           "parameters": [
@@ -356,10 +330,9 @@ describe('renew and release leases', () => {
             null,
             2000,
             2000,
-            "delivering",
             "wrk_a",
           ],
-          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "status" = $6 and "lease_owner" = $7",
+          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "status" = 'delivering' and "lease_owner" = $6",
         },
         {
           "parameters": [
@@ -368,9 +341,8 @@ describe('renew and release leases', () => {
             null,
             3000,
             3000,
-            "delivering",
           ],
-          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "status" = $6",
+          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5 where "status" = 'delivering'",
         },
       ]
     `);

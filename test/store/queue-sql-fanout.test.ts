@@ -207,9 +207,8 @@ describe('lock open batches', () => {
             "wh_1",
             "wh_2",
             1,
-            "pending",
           ],
-          "sql": "select "id", "webhook_id", "team_id", "project_id", "event_type", "event_ids", "event_seq", "batch_records", "payload", "created_at", "next_attempt_at" from "deliveries" where "webhook_id" in (?, ?) and "batch_open" = ? and "status" = ?",
+          "sql": "select "id", "webhook_id", "team_id", "project_id", "event_type", "event_ids", "event_seq", "batch_records", "payload", "created_at", "next_attempt_at" from "deliveries" where "webhook_id" in (?, ?) and "batch_open" = ? and "status" = 'pending'",
         },
         {
           "parameters": [],
@@ -231,9 +230,8 @@ describe('lock open batches', () => {
             "wh_1",
             "wh_2",
             1,
-            "pending",
           ],
-          "sql": "select "id", "webhook_id", "team_id", "project_id", "event_type", "event_ids", "event_seq", "batch_records", "payload", "created_at", "next_attempt_at" from "deliveries" where "webhook_id" in ($1, $2) and "batch_open" = $3 and "status" = $4 for update",
+          "sql": "select "id", "webhook_id", "team_id", "project_id", "event_type", "event_ids", "event_seq", "batch_records", "payload", "created_at", "next_attempt_at" from "deliveries" where "webhook_id" in ($1, $2) and "batch_open" = $3 and "status" = 'pending' for update",
         },
         {
           "parameters": [],

@@ -3,6 +3,7 @@ import type { StoreCapabilities } from '../capabilities.js';
 import { preparedQuery, type QueryParam, type Store } from '../db.js';
 import type { DatabaseSchema, DeliveryTable } from '../schema.js';
 import { claimShares, lockClaimable } from './claim-shares.js';
+import { DELIVERING, PENDING } from './status-literals.js';
 
 // The delivery worker's claim on the queue, in SQL per database (docs/architecture.md "The seams → Database").
 // Every claim runs these statements: each is compiled once per database and list length (preparedQuery).
@@ -50,10 +51,10 @@ function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['
           .whereRef('e.webhook_id', '=', 'd.webhook_id')
           .where(sql<boolean>`(e.project_id = d.project_id or (e.project_id is null and d.project_id is null))`)
           .whereRef('e.id', '<>', 'd.id')
-          .where('e.status', 'in', ['pending', 'delivering'])
+          .where('e.status', 'in', [PENDING, DELIVERING])
           .where((x) =>
             x.or([
-              x.and([x('e.status', '=', 'delivering'), x('e.next_attempt_at', '>', now)]),
+              x.and([x('e.status', '=', DELIVERING), x('e.next_attempt_at', '>', now)]),
               x('e.event_seq', '<', x.ref('d.event_seq')),
               x.and([x('e.event_seq', '=', x.ref('d.event_seq')), x('e.id', '<', x.ref('d.id'))]),
             ]),
@@ -71,7 +72,7 @@ function dueOfWebhook(db: Kysely<DatabaseSchema>, param: QueryParam<Pick<SelectP
   return db
     .selectFrom('deliveries as d')
     .where('d.webhook_id', '=', sql.ref<string>('w.id'))
-    .where('d.status', '=', 'pending')
+    .where('d.status', '=', PENDING)
     .where('d.next_attempt_at', '<=', param('now'))
     .where((eb) => headOfLine(eb, param('now')))
     .orderBy('d.next_attempt_at')
@@ -130,7 +131,7 @@ function expiredOfWebhooks(db: Kysely<DatabaseSchema>, param: QueryParam<{ now: 
     .selectFrom('deliveries as d')
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
     .select(['d.id', 'd.webhook_id', 'd.next_attempt_at'])
-    .where('d.status', '=', 'delivering')
+    .where('d.status', '=', DELIVERING)
     .where('d.next_attempt_at', '<=', param('now'))
     .where('w.enabled', '=', 1)
     .where((eb) => headOfLine(eb, param('now')))
@@ -229,16 +230,21 @@ function stampQuery(closeBatches: boolean) {
 const stampLeases = stampQuery(false);
 const stampLeasesClosingBatches = stampQuery(true);
 
-const selectNextDue = preparedQuery<{ status: 'pending' | 'delivering'; now: number }, { next_attempt_at: number }>((db, param) =>
-  db.selectFrom('deliveries').select('next_attempt_at').where('status', '=', param('status')).where('next_attempt_at', '>', param('now')).orderBy('next_attempt_at').limit(1),
-);
+/** The earliest future due time of the deliveries in one status: a single index probe on (status, next_attempt_at). */
+function nextDueOf(status: typeof PENDING | typeof DELIVERING) {
+  return preparedQuery<{ now: number }, { next_attempt_at: number }>((db, param) =>
+    db.selectFrom('deliveries').select('next_attempt_at').where('status', '=', status).where('next_attempt_at', '>', param('now')).orderBy('next_attempt_at').limit(1),
+  );
+}
+
+const selectNextDue = [nextDueOf(PENDING), nextDueOf(DELIVERING)];
 
 /** Earliest future time a pending (or leased) delivery comes due, for the worker's sleep; null when none. */
 export async function nextDueAt(store: Pick<Store, 'db'>, now: number): Promise<number | null> {
-  // One status per query: each is a single index probe on (status, next_attempt_at).
+  // One status per query, each its own statement (the status a literal).
   let earliest: number | null = null;
-  for (const status of ['pending', 'delivering'] as const) {
-    const [row] = await selectNextDue(store.db, { status, now });
+  for (const select of selectNextDue) {
+    const [row] = await select(store.db, { now });
     if (row && (earliest === null || Number(row.next_attempt_at) < earliest)) earliest = Number(row.next_attempt_at);
   }
   return earliest;

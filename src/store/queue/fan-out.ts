@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { StoreCapabilities } from '../capabilities.js';
 import { powerOfTwoParts, preparedQuery } from '../db.js';
 import type { DatabaseSchema, DeliveryTable, WebhookTable } from '../schema.js';
+import { PENDING } from './status-literals.js';
 
 // Every fan-out pass runs these statements: each is compiled once per database and list length (preparedQuery).
 
@@ -93,7 +94,7 @@ function openBatchesQuery(locking: boolean) {
       .select(['id', 'webhook_id', 'team_id', 'project_id', 'event_type', 'event_ids', 'event_seq', 'batch_records', 'payload', 'created_at', 'next_attempt_at'])
       .where('webhook_id', 'in', param.list('webhookIds'))
       .where('batch_open', '=', 1)
-      .where('status', '=', 'pending');
+      .where('status', '=', PENDING);
     return locking ? q.forUpdate() : q;
   });
 }

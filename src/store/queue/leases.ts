@@ -1,4 +1,5 @@
 import { preparedQuery, type Store } from '../db.js';
+import { DELIVERING } from './status-literals.js';
 
 // Lease statements of the delivery queue; the same SQL on both databases. Callers keep `ids` to one `in` list's
 // worth (src/webhooks/delivery/leases.ts chunks them).
@@ -14,7 +15,7 @@ const updateHeldLeases = preparedQuery<{ owner: string; ids: readonly string[]; 
     .updateTable('deliveries')
     .set({ lease_expires_at: param('leaseEnd'), next_attempt_at: param('leaseEnd') })
     .where('id', 'in', param.list('ids'))
-    .where('status', '=', 'delivering')
+    .where('status', '=', DELIVERING)
     .where('lease_owner', '=', param('owner')),
 );
 
@@ -23,7 +24,7 @@ export async function releaseHeldLeases(store: Pick<Store, 'db'>, owner: string,
   let q = store.db
     .updateTable('deliveries')
     .set({ status: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now })
-    .where('status', '=', 'delivering')
+    .where('status', '=', DELIVERING)
     .where('lease_owner', '=', owner);
   if (ids !== undefined) q = q.where('id', 'in', ids);
   return Number((await q.executeTakeFirst()).numUpdatedRows);
@@ -34,7 +35,7 @@ export async function releaseEveryLease(store: Pick<Store, 'db'>, now: number): 
   const res = await store.db
     .updateTable('deliveries')
     .set({ status: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now })
-    .where('status', '=', 'delivering')
+    .where('status', '=', DELIVERING)
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }

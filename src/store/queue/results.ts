@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { powerOfTwoParts, preparedQuery } from '../db.js';
 import type { AttemptTable, DatabaseSchema, DeliveryTable } from '../schema.js';
+import { DELIVERING, PENDING } from './status-literals.js';
 
 // Result statements of the delivery queue (src/webhooks/delivery/delivery-results.ts decides, these write); the same
 // SQL on both databases. Callers keep id lists to one `in` list's worth (chunked) and run them in one transaction.
@@ -47,7 +48,7 @@ const updateAttemptState = preparedQuery<AttemptState & { owner: string; id: str
       updated_at: param('now'),
     }))
     .where('id', '=', param('id'))
-    .where('status', '=', 'delivering')
+    .where('status', '=', DELIVERING)
     .where('lease_owner', '=', param('owner')),
 );
 
@@ -71,7 +72,7 @@ const updateSucceeded = preparedQuery<{ owner: string; ids: readonly string[]; s
       updated_at: param('now'),
     }))
     .where('id', 'in', param.list('ids'))
-    .where('status', '=', 'delivering')
+    .where('status', '=', DELIVERING)
     .where('lease_owner', '=', param('owner')),
 );
 
@@ -82,7 +83,7 @@ export async function disableAndCancel(db: Db, ids: readonly string[], owner: st
     .updateTable('deliveries')
     .set({ status: 'cancelled', completed_at: now, updated_at: now, lease_owner: null, lease_expires_at: null, batch_open: 0, batch_records: null })
     .where('webhook_id', 'in', ids)
-    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'delivering'), eb('lease_owner', '=', owner)])]))
+    .where((eb) => eb.or([eb('status', '=', PENDING), eb.and([eb('status', '=', DELIVERING), eb('lease_owner', '=', owner)])]))
     .execute();
 }
 
