@@ -1,8 +1,8 @@
 // Micro benchmark of the delivery queue's writes on SQLite (issue 14): the four writes of one delivery (fan-out
 // insert, claim update, attempt insert, result update) timed per statement kind on the real schema, and what each
-// index or schema variant changes. The statements here write their status predicates as literals, so the partial
-// index variants show what SQLite would gain if the queue's SQL did too (with bound parameters SQLite prepares a
-// statement again at every run to match a partial index). CPU time, median of MICRO_REPEAT runs (default 3);
+// index or schema variant changes. The statements here write their status predicates as literals, as the queue's SQL
+// does (src/store/queue/status-literals.ts: with a bound status SQLite would prepare a statement again at every run
+// to match a partial index). CPU time, median of MICRO_REPEAT runs (default 3);
 // MICRO_DIR=/dev/shm keeps the disk out. Run: node --import tsx bench/micro-queue.ts [N] [variant ...]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,8 @@ const PAYLOAD = JSON.stringify({ type: 'LABEL_CREATED', data: { text: 'x'.repeat
 const RESPONSE_HEADERS = JSON.stringify({ 'content-type': 'text/plain', date: 'Tue, 01 Dec 2026 15:00:00 GMT', connection: 'keep-alive', 'keep-alive': 'timeout=5', 'content-length': '2' });
 const REQUEST_HEADERS = JSON.stringify({ 'user-agent': 'labelhook/1.0.0', 'webhook-id': 'msg_01jd0000000000000000', 'webhook-timestamp': '1764600000', 'webhook-signature': 'v1,' + 'a'.repeat(44), 'content-type': 'application/json' });
 
-type Variant = { name: string; ddl: string[]; latest?: boolean; sidePayload?: boolean; compactAttempt?: boolean };
+/** `upTo`: the last migration of the schema the variant starts from (default 010, before migration 011). */
+type Variant = { name: string; ddl: string[]; upTo?: string; sidePayload?: boolean; compactAttempt?: boolean };
 
 const PARTIAL_DUE = [
   'drop index deliveries_due_order',
@@ -38,23 +39,24 @@ const VARIANTS: Variant[] = [
   { name: 'partial-all', ddl: [...PARTIAL_DUE, ...PARTIAL_BATCH, 'drop index attempts_at_all'] },
   { name: 'side-payload', ddl: ['create table delivery_payloads (id text primary key, payload text not null)'], sidePayload: true },
   { name: 'compact-attempt', ddl: [], compactAttempt: true },
-  // Migration 011 on SQLite, and what SQLite would add with status-literal partial due indexes (the claim's SQL
-  // binds the status as a parameter: a partial index would cost a re-prepare per run).
-  { name: 'm011', ddl: [], latest: true },
-  { name: 'm011+partial-due', ddl: PARTIAL_DUE, latest: true },
+  // Migration 011 on SQLite, one partial index per status on top of it, and migration 012 (the two due indexes
+  // partial: unfinished deliveries only).
+  { name: 'm011', ddl: [], upTo: '011-lean-queue-indexes' },
+  { name: 'm011+partial-due', ddl: PARTIAL_DUE, upTo: '011-lean-queue-indexes' },
+  { name: 'm012', ddl: [], upTo: '012-sqlite-live-due-indexes' },
   { name: 'partial-all+side', ddl: [...PARTIAL_DUE, ...PARTIAL_BATCH, 'drop index attempts_at_all', 'create table delivery_payloads (id text primary key, payload text not null)'], sidePayload: true },
 ];
 
 const KINDS = ['insert', 'claim', 'attempt', 'result', 'commit'] as const;
 type Kind = (typeof KINDS)[number];
 
-/** The schema the variants start from: before migration 011, or (latest) with every migration. */
-async function freshDatabase(latest: boolean): Promise<{ file: string; dir: string }> {
+/** The schema the variants start from: every migration up to `upTo`. */
+async function freshDatabase(upTo: string): Promise<{ file: string; dir: string }> {
   const dir = mkdtempSync(join(process.env.MICRO_DIR ?? tmpdir(), 'lh-micro-'));
   const file = join(dir, 'q.db');
   const store = openStore(`sqlite:${file}`);
   const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrationsFor('sqlite') } });
-  const { error } = latest ? await migrator.migrateToLatest() : await migrator.migrateTo('010-export-jobs');
+  const { error } = await migrator.migrateTo(upTo);
   if (error) throw error;
   await store.close();
   return { file, dir };
@@ -66,7 +68,7 @@ function deliveryRow(i: number, now: number, payload: string): unknown[] {
 }
 
 async function run(v: Variant): Promise<Record<Kind, number>> {
-  const { file, dir } = await freshDatabase(v.latest === true);
+  const { file, dir } = await freshDatabase(v.upTo ?? '010-export-jobs');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

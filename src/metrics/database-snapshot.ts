@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Store } from '../store/db.js';
+import { isUnfinished } from '../store/queue/status-literals.js';
 
 /** Queue figures read from the database at scrape time: the same in every process, whichever one is scraped. */
 export interface QueueSnapshot {
@@ -18,7 +19,7 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 
 /**
  * Reads the queue figures in three small queries: one grouped scan of the pending/delivering range of the
- * deliveries_due index, a count on the small webhooks table and a count on the events_undispatched partial index.
+ * deliveries_due_order index, a count on the small webhooks table and a count on the events_undispatched partial index.
  */
 export async function readQueueSnapshot(store: Store, now: number): Promise<QueueSnapshot> {
   const rows = await store.db
@@ -29,7 +30,7 @@ export async function readQueueSnapshot(store: Store, now: number): Promise<Queu
       eb.fn.min('created_at').as('oldest'),
       sql<number>`sum(case when next_attempt_at > ${now} then 1 else 0 end)`.as('leased'),
     ])
-    .where('status', 'in', ['pending', 'delivering'])
+    .where(isUnfinished('status'))
     .groupBy('status')
     .execute();
   const pending = rows.find((r) => r.status === 'pending');

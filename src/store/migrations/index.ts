@@ -11,6 +11,7 @@ import * as m008 from './008-integer-aliases.js';
 import * as m009 from './009-workers.js';
 import * as m010 from './010-export-jobs.js';
 import * as m011 from './011-lean-queue-indexes.js';
+import * as m012 from './012-sqlite-live-due-indexes.js';
 
 /** Every migration in order; forward-only. Add a numbered file and list it here. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -26,5 +27,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '009-workers': { up: (db) => m009.up(db) },
     '010-export-jobs': { up: (db) => m010.up(db) },
     '011-lean-queue-indexes': { up: (db) => m011.up(db) },
+    '012-sqlite-live-due-indexes': { up: (db) => m012.up(db, dialect) },
   };
 }

@@ -3,7 +3,7 @@ import type { StoreCapabilities } from '../capabilities.js';
 import { preparedQuery, type QueryParam, type Store } from '../db.js';
 import type { DatabaseSchema, DeliveryTable } from '../schema.js';
 import { claimShares, lockClaimable } from './claim-shares.js';
-import { DELIVERING, PENDING } from './status-literals.js';
+import { DELIVERING, isUnfinished, PENDING } from './status-literals.js';
 
 // The delivery worker's claim on the queue, in SQL per database (docs/architecture.md "The seams → Database").
 // Every claim runs these statements: each is compiled once per database and list length (preparedQuery).
@@ -37,10 +37,17 @@ type SelectParams = { now: number; perWebhook: number; limit: number; exclude: r
 type LockedParams = Omit<SelectParams, 'exclude'> & { only: readonly string[] };
 
 /**
+ * How a statement says "unfinished" of the line's other deliveries: SQLite's statements as the OR its partial due
+ * indexes are defined with (migration 012; SQLite matches a partial index only against that form), PostgreSQL's as
+ * an IN list (an index condition on the status column there).
+ */
+type UnfinishedForm = 'or' | 'in';
+
+/**
  * For an ordered webhook only the head of each (webhook, project) line qualifies: nothing earlier in the line is
  * unfinished and nothing in it is in flight. `d` is the candidate; the webhook's `ordered` flag comes from `w`.
  */
-function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['deliveries'] }, 'd'>, now: number) {
+function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['deliveries'] }, 'd'>, now: number, form: UnfinishedForm) {
   return eb.or([
     eb(sql.ref('w.ordered'), '=', 0),
     eb.not(
@@ -51,7 +58,7 @@ function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['
           .whereRef('e.webhook_id', '=', 'd.webhook_id')
           .where(sql<boolean>`(e.project_id = d.project_id or (e.project_id is null and d.project_id is null))`)
           .whereRef('e.id', '<>', 'd.id')
-          .where('e.status', 'in', [PENDING, DELIVERING])
+          .where((x) => (form === 'or' ? isUnfinished('e.status') : x('e.status', 'in', [PENDING, DELIVERING])))
           .where((x) =>
             x.or([
               x.and([x('e.status', '=', DELIVERING), x('e.next_attempt_at', '>', now)]),
@@ -68,13 +75,13 @@ function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['
  * The first due pending deliveries of the webhook `w` of the enclosing query, in due order: an index probe on
  * (webhook_id, status, next_attempt_at, id), so another webhook's backlog is never read.
  */
-function dueOfWebhook(db: Kysely<DatabaseSchema>, param: QueryParam<Pick<SelectParams, 'now' | 'perWebhook'>>) {
+function dueOfWebhook(db: Kysely<DatabaseSchema>, param: QueryParam<Pick<SelectParams, 'now' | 'perWebhook'>>, form: UnfinishedForm) {
   return db
     .selectFrom('deliveries as d')
     .where('d.webhook_id', '=', sql.ref<string>('w.id'))
     .where('d.status', '=', PENDING)
     .where('d.next_attempt_at', '<=', param('now'))
-    .where((eb) => headOfLine(eb, param('now')))
+    .where((eb) => headOfLine(eb, param('now'), form))
     .orderBy('d.next_attempt_at')
     .orderBy('d.id')
     .limit(param('perWebhook'));
@@ -86,7 +93,7 @@ const selectPendingLateral = preparedQuery<LockedParams, Candidate>((db, param) 
   db
     .selectFrom('webhooks as w')
     .innerJoinLateral(
-      () => dueOfWebhook(db, param).select(['d.id', 'd.webhook_id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
+      () => dueOfWebhook(db, param, 'in').select(['d.id', 'd.webhook_id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
       (join) => join.onTrue(),
     )
     .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
@@ -100,7 +107,7 @@ const selectPendingLateral = preparedQuery<LockedParams, Candidate>((db, param) 
 const selectPendingCorrelated = preparedQuery<SelectParams, Candidate>((db, param) => {
   const q = db
     .selectFrom('webhooks as w')
-    .innerJoin('deliveries as c', (join) => join.on('c.id', 'in', dueOfWebhook(db, param).select('d.id')))
+    .innerJoin('deliveries as c', (join) => join.on('c.id', 'in', dueOfWebhook(db, param, 'or').select('d.id')))
     .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
     .where('w.enabled', '=', 1)
     .orderBy('c.next_attempt_at')
@@ -112,21 +119,21 @@ const selectPendingCorrelated = preparedQuery<SelectParams, Candidate>((db, para
 
 /** Deliveries whose lease expired, of the enabled webhooks not excluded (SQLite: one writer, no locks). */
 const selectExpiredPlain = preparedQuery<Omit<SelectParams, 'perWebhook'>, Candidate>((db, param) => {
-  const q = expiredOfWebhooks(db, param);
+  const q = expiredOfWebhooks(db, param, 'or');
   const exclude = param.list('exclude');
   return exclude.length > 0 ? q.where('d.webhook_id', 'not in', [...exclude]) : q;
 });
 
 /** The same of the webhooks this claim locked, `FOR UPDATE OF d SKIP LOCKED` (PostgreSQL). */
 const selectExpiredLocking = preparedQuery<Omit<LockedParams, 'perWebhook'>, Candidate>((db, param) =>
-  expiredOfWebhooks(db, param).where('d.webhook_id', 'in', param.list('only')).forUpdate('d').skipLocked(),
+  expiredOfWebhooks(db, param, 'in').where('d.webhook_id', 'in', param.list('only')).forUpdate('d').skipLocked(),
 );
 
 /**
  * Deliveries whose lease expired (next_attempt_at is the lease expiry while delivering): a crashed or stalled
  * worker's. Only leased rows are walked, and there are never more of them than the workers hold.
  */
-function expiredOfWebhooks(db: Kysely<DatabaseSchema>, param: QueryParam<{ now: number; limit: number }>) {
+function expiredOfWebhooks(db: Kysely<DatabaseSchema>, param: QueryParam<{ now: number; limit: number }>, form: UnfinishedForm) {
   return db
     .selectFrom('deliveries as d')
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
@@ -134,7 +141,7 @@ function expiredOfWebhooks(db: Kysely<DatabaseSchema>, param: QueryParam<{ now: 
     .where('d.status', '=', DELIVERING)
     .where('d.next_attempt_at', '<=', param('now'))
     .where('w.enabled', '=', 1)
-    .where((eb) => headOfLine(eb, param('now')))
+    .where((eb) => headOfLine(eb, param('now'), form))
     .orderBy('d.next_attempt_at')
     .orderBy('d.id')
     .limit(param('limit'));

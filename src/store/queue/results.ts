@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { powerOfTwoParts, preparedQuery } from '../db.js';
 import type { AttemptTable, DatabaseSchema, DeliveryTable } from '../schema.js';
-import { DELIVERING, PENDING } from './status-literals.js';
+import { DELIVERING, isUnfinished, PENDING } from './status-literals.js';
 
 // Result statements of the delivery queue (src/webhooks/delivery/delivery-results.ts decides, these write); the same
 // SQL on both databases. Callers keep id lists to one `in` list's worth (chunked) and run them in one transaction.
@@ -83,7 +83,9 @@ export async function disableAndCancel(db: Db, ids: readonly string[], owner: st
     .updateTable('deliveries')
     .set({ status: 'cancelled', completed_at: now, updated_at: now, lease_owner: null, lease_expires_at: null, batch_open: 0, batch_records: null })
     .where('webhook_id', 'in', ids)
-    .where((eb) => eb.or([eb('status', '=', PENDING), eb.and([eb('status', '=', DELIVERING), eb('lease_owner', '=', owner)])]))
+    // Pending, or delivering under `owner`: written as the unfinished predicate of SQLite's due index (migration 012).
+    .where(isUnfinished('status'))
+    .where((eb) => eb.or([eb('status', '=', PENDING), eb('lease_owner', '=', owner)]))
     .execute();
 }
 

@@ -14,3 +14,13 @@ export const PENDING = literal('pending');
 
 /** `'delivering'`, as a literal in the statement's text. */
 export const DELIVERING = literal('delivering');
+
+/**
+ * `(column = 'pending' or column = 'delivering')`: an unfinished delivery, in the form of the predicate of SQLite's
+ * due indexes (migration 012), which SQLite matches only as written so (an IN list does not match an OR).
+ * PostgreSQL plans it as a BitmapOr of two index conditions.
+ */
+export function isUnfinished(column: `${string}status`): RawBuilder<boolean> {
+  const ref = sql.ref(column);
+  return sql<boolean>`(${ref} = ${PENDING} or ${ref} = ${DELIVERING})`;
+}
