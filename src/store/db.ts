@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, sql, type Compilable, type CompiledQuery, type Transaction, type TransactionBuilder } from 'kysely';
+import { Kysely, Migrator, sql, type Compilable, type CompiledQuery, type QueryResult, type Transaction, type TransactionBuilder } from 'kysely';
 import pg from 'pg';
 import { capabilitiesOf, type StoreCapabilities } from './capabilities.js';
 import type { DialectName } from './dialect.js';
@@ -264,6 +264,21 @@ function valueOf(slot: Slot, params: Record<string, unknown>): unknown {
 export function preparedQuery<P extends Record<string, unknown>, R>(
   build: (db: Kysely<DatabaseSchema>, param: QueryParam<P>) => Compilable<R>,
 ): (db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>, params: P) => Promise<R[]> {
+  return preparedStatement(build, (result) => result.rows);
+}
+
+/** A preparedQuery for a write (no RETURNING): answers how many rows it changed. */
+export function preparedWrite<P extends Record<string, unknown>>(
+  build: (db: Kysely<DatabaseSchema>, param: QueryParam<P>) => Compilable<unknown>,
+): (db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>, params: P) => Promise<number> {
+  return preparedStatement(build, (result) => Number(result.numAffectedRows ?? 0n));
+}
+
+/** What preparedQuery and preparedWrite share: compile once per shape, run with the values given, answer `answer(result)`. */
+function preparedStatement<P extends Record<string, unknown>, R, A>(
+  build: (db: Kysely<DatabaseSchema>, param: QueryParam<P>) => Compilable<R>,
+  answer: (result: QueryResult<R>) => A,
+): (db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>, params: P) => Promise<A> {
   type Entry = { compiled: CompiledQuery<R>; slots: Slot[] };
   // Keyed by the dialect adapter (one per Kysely root, shared by its transactions): SQLite and PostgreSQL compile
   // differently. getExecutor is marked internal in Kysely's typings, but it is the only handle a transaction shares.
@@ -305,8 +320,7 @@ export function preparedQuery<P extends Record<string, unknown>, R>(
     }
     forDb.byShape.set(shape!, entry);
     const parameters = entry.slots.map((s) => valueOf(s, params));
-    const result = await db.executeQuery<R>({ ...entry.compiled, parameters });
-    return result.rows;
+    return answer(await db.executeQuery<R>({ ...entry.compiled, parameters }));
   };
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { powerOfTwoParts, preparedQuery } from '../../src/store/db.js';
+import { powerOfTwoParts, preparedQuery, preparedWrite } from '../../src/store/db.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/backends.js';
 
 const insertTeam = preparedQuery<{ id: string; createdAt: number }, unknown>((db, param) =>
@@ -18,6 +18,10 @@ const selectTeamsIn = preparedQuery<{ ids: readonly string[]; skip: readonly str
   const skip = param.list('skip');
   return skip.length > 0 ? q.where('id', 'not in', [...skip]) : q;
 });
+
+const renameTeamsIn = preparedWrite<{ ids: readonly string[]; name: string }>((db, param) =>
+  db.updateTable('teams').set({ name: param('name') }).where('id', 'in', param.list('ids')).where('name', '<>', param('name')),
+);
 
 describe('powerOfTwoParts', () => {
   it('splits rows, in order, into parts of power-of-two sizes', () => {
@@ -68,6 +72,14 @@ describe.each(BACKENDS)('preparedQuery (%s)', (backend) => {
     expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l9', 'team_l8'], skip: ['team_l8'] }))).toEqual(['team_l9']);
     expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l1', 'team_l2', 'team_l3', 'team_l4', 'team_l5'], skip: ['team_l2', 'team_l3', 'team_l5'] }))).toEqual(['team_l1', 'team_l4']);
     expect(ids(await selectTeamsIn(d.store.db, { ids: ['team_l6'], skip: [] }))).toEqual(['team_l6']);
+  });
+
+  it('a write answers how many rows it changed: each row once, however the padded list repeats it', async () => {
+    await insertTeams(d.store.db, { rows: [{ id: 'team_w1', name: 'W', created_at: 1 }, { id: 'team_w2', name: 'W', created_at: 2 }, { id: 'team_w3', name: 'W', created_at: 3 }] });
+    // Three ids pad to four (team_w2 twice): still two rows; team_none matches none.
+    expect(await renameTeamsIn(d.store.db, { ids: ['team_none', 'team_w1', 'team_w2'], name: 'Renamed' })).toBe(2);
+    expect(await d.store.db.transaction().execute((trx) => renameTeamsIn(trx, { ids: ['team_w1', 'team_w2', 'team_w3'], name: 'Renamed' }))).toBe(1);
+    expect(await renameTeamsIn(d.store.db, { ids: ['team_w3'], name: 'Renamed' })).toBe(0);
   });
 });
 

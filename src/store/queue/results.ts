@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { powerOfTwoParts, preparedQuery } from '../db.js';
+import { powerOfTwoParts, preparedQuery, preparedWrite } from '../db.js';
 import type { AttemptTable, DatabaseSchema, DeliveryTable } from '../schema.js';
 import { DELIVERING, isUnfinished, PENDING } from './status-literals.js';
 
@@ -12,7 +12,10 @@ type Db = Kysely<DatabaseSchema>;
 /** A delivery's state after an attempt that did not succeed with a status (or that retries). */
 export type AttemptState = Pick<DeliveryTable, 'status' | 'next_attempt_at' | 'completed_at' | 'last_status' | 'last_error'>;
 
-/** The listed deliveries that still exist (a webhook deleted mid-attempt took its deliveries with it). */
+/**
+ * The listed deliveries that still exist (a webhook deleted mid-attempt took its deliveries with it). Only for the
+ * deliveries whose state update matched nothing: one that matched exists.
+ */
 export async function existingDeliveryIds(db: Db, ids: readonly string[]): Promise<string[]> {
   return (await selectExisting(db, { ids })).map((r) => r.id);
 }
@@ -28,12 +31,15 @@ export async function insertAttempts(db: Db, rows: readonly AttemptTable[]): Pro
 
 const insertAttemptRows = preparedQuery<{ rows: readonly AttemptTable[] }, unknown>((db, param) => db.insertInto('attempts').values([...param.rows('rows')]));
 
-/** Records one delivery's next state, if `owner` still leases it (a re-claimed delivery keeps its newer state). */
-export async function recordAttemptState(db: Db, owner: string, id: string, state: AttemptState, now: number): Promise<void> {
-  await updateAttemptState(db, { ...state, owner, id, now });
+/**
+ * Records one delivery's next state, if `owner` still leases it (a re-claimed delivery keeps its newer state).
+ * Answers whether it did.
+ */
+export async function recordAttemptState(db: Db, owner: string, id: string, state: AttemptState, now: number): Promise<boolean> {
+  return (await updateAttemptState(db, { ...state, owner, id, now })) > 0;
 }
 
-const updateAttemptState = preparedQuery<AttemptState & { owner: string; id: string; now: number }, unknown>((db, param) =>
+const updateAttemptState = preparedWrite<AttemptState & { owner: string; id: string; now: number }>((db, param) =>
   db
     .updateTable('deliveries')
     .set((eb) => ({
@@ -52,12 +58,12 @@ const updateAttemptState = preparedQuery<AttemptState & { owner: string; id: str
     .where('lease_owner', '=', param('owner')),
 );
 
-/** Marks the listed deliveries `owner` still leases succeeded with HTTP `status`, in one statement. */
-export async function recordSucceeded(db: Db, owner: string, ids: readonly string[], status: number, now: number): Promise<void> {
-  await updateSucceeded(db, { owner, ids, status, now });
+/** Marks the listed deliveries `owner` still leases succeeded with HTTP `status`, in one statement. Answers how many. */
+export async function recordSucceeded(db: Db, owner: string, ids: readonly string[], status: number, now: number): Promise<number> {
+  return updateSucceeded(db, { owner, ids, status, now });
 }
 
-const updateSucceeded = preparedQuery<{ owner: string; ids: readonly string[]; status: number; now: number }, unknown>((db, param) =>
+const updateSucceeded = preparedWrite<{ owner: string; ids: readonly string[]; status: number; now: number }>((db, param) =>
   db
     .updateTable('deliveries')
     .set((eb) => ({

@@ -96,6 +96,13 @@ async function updateStreaks(trx: Transaction<DatabaseSchema>, ctx: AppContext, 
   return disableLongFailing(trx, failing, now - ctx.config.autoDisableAfterMs, reason, now);
 }
 
+/** The earliest retry a batch schedules (a retry is timed from `now`), null when none. */
+function earliestRetry(items: readonly FinishedAttempt[], now: number): number | null {
+  let at: number | null = null;
+  for (const { verdict } of items) if (verdict.final === null) at = Math.min(at ?? Infinity, now + verdict.retryInMs);
+  return at;
+}
+
 /**
  * Where each statement is a round trip (PostgreSQL), a batch whose attempts all succeeded with one status is
  * recorded in one statement (src/store/queue/results-at-once.ts): it writes what the transaction below would.
@@ -120,10 +127,38 @@ async function writeAllSucceeded(ctx: AppContext, owner: string, items: Finished
 }
 
 /**
- * Records a batch of finished attempts in ONE transaction: the attempt rows (multi-row insert), each delivery's
- * next state (succeeded ones grouped per status code into one update), 410s (disable + cancel) and failure
- * streaks. Updates only deliveries this worker still leases, so a delivery re-claimed after a lost lease is
- * not overwritten with stale state. The statements are in src/store/queue/results.ts.
+ * Writes each delivery's next state (succeeded ones grouped per status code into one update), if this worker
+ * still leases it. Answers the ids whose update matched nothing: leased again elsewhere (a lost lease), or gone
+ * with their webhook; every other one exists.
+ */
+async function writeStates(trx: Transaction<DatabaseSchema>, owner: string, items: readonly FinishedAttempt[], now: number): Promise<string[]> {
+  const unmatched: string[] = [];
+  const succeededByStatus = new Map<number, string[]>();
+  for (const item of items) {
+    const d = nextState(item.verdict, now);
+    const status = item.sent.responseStatus;
+    if (d.status === 'succeeded' && status !== null) {
+      succeededByStatus.set(status, [...(succeededByStatus.get(status) ?? []), item.delivery.id]);
+      continue;
+    }
+    if (!(await recordAttemptState(trx, owner, item.delivery.id, { ...d, last_status: status, last_error: failureSummary(item.sent) }, now))) unmatched.push(item.delivery.id);
+  }
+  for (const [status, ids] of succeededByStatus) {
+    for (const part of chunked(ids)) {
+      // Fewer rows than ids (a lost lease, a deleted delivery, an id twice): which ones is asked afterwards.
+      if ((await recordSucceeded(trx, owner, part, status, now)) < part.length) unmatched.push(...part);
+    }
+  }
+  return unmatched;
+}
+
+/**
+ * Records a batch of finished attempts in ONE transaction: each delivery's next state, the attempt rows
+ * (multi-row insert), 410s (disable + cancel) and failure streaks. Updates only deliveries this worker still leases,
+ * so a delivery re-claimed after a lost lease is not overwritten with stale state (its attempt is still logged).
+ * The states go first: an update that matched proves its delivery exists (on PostgreSQL it also holds the row until
+ * commit, so a concurrent webhook delete cannot take it before its attempt row is in), and only the unmatched are
+ * looked up. The statements are in src/store/queue/results.ts.
  */
 export async function writeResults(ctx: AppContext, owner: string, items: FinishedAttempt[]): Promise<ResultsReport> {
   if (items.length === 0) return { nextRetryAt: null, disabledWebhooks: [] };
@@ -131,33 +166,20 @@ export async function writeResults(ctx: AppContext, owner: string, items: Finish
   if (atOnce) return atOnce;
   return ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
-    const existing = new Set<string>();
-    for (const part of chunked([...new Set(items.map((i) => i.delivery.id))])) {
-      for (const id of await existingDeliveryIds(trx, part)) existing.add(id);
+    const unmatched = await writeStates(trx, owner, items, now);
+    let live = items;
+    if (unmatched.length > 0) {
+      const existing = new Set<string>();
+      for (const part of chunked([...new Set(unmatched)])) for (const id of await existingDeliveryIds(trx, part)) existing.add(id);
+      // A webhook deleted mid-attempt took its deliveries with it: nothing left to record.
+      const deleted = new Set(unmatched.filter((id) => !existing.has(id)));
+      if (deleted.size > 0) live = items.filter((i) => !deleted.has(i.delivery.id));
     }
-    // A webhook deleted mid-attempt took its deliveries with it: nothing left to record.
-    const live = items.filter((i) => existing.has(i.delivery.id));
     const attempts = live.map((i) => attemptRow(i.delivery, i.sent, i.delivery.attempt_count + 1));
     for (const part of chunked(attempts)) await insertAttempts(trx, part);
-
-    let nextRetryAt: number | null = null;
-    const succeededByStatus = new Map<number, string[]>();
-    for (const item of live) {
-      const d = nextState(item.verdict, now);
-      const status = item.sent.responseStatus;
-      if (d.status === 'succeeded' && status !== null) {
-        succeededByStatus.set(status, [...(succeededByStatus.get(status) ?? []), item.delivery.id]);
-        continue;
-      }
-      if (d.status === 'pending') nextRetryAt = Math.min(nextRetryAt ?? Infinity, d.next_attempt_at);
-      await recordAttemptState(trx, owner, item.delivery.id, { ...d, last_status: status, last_error: failureSummary(item.sent) }, now);
-    }
-    for (const [status, ids] of succeededByStatus) {
-      for (const part of chunked(ids)) await recordSucceeded(trx, owner, part, status, now);
-    }
     const gone = [...new Set(live.filter((i) => i.sent.outcome.kind === 'gone').map((i) => i.delivery.webhook_id))];
     if (gone.length > 0) await disableAndCancel(trx, gone, owner, GONE_REASON, now);
     const autoDisabled = await updateStreaks(trx, ctx, live, now);
-    return { nextRetryAt, disabledWebhooks: [...gone, ...autoDisabled] };
+    return { nextRetryAt: earliestRetry(live, now), disabledWebhooks: [...gone, ...autoDisabled] };
   });
 }
