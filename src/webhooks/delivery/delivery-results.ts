@@ -96,6 +96,13 @@ async function updateStreaks(trx: Transaction<DatabaseSchema>, ctx: AppContext, 
   return disableLongFailing(trx, failing, now - ctx.config.autoDisableAfterMs, reason, now);
 }
 
+/** The webhooks whose receiver answered 410 in this batch (none, nearly always: no array per delivery then). */
+function goneWebhooks(items: readonly FinishedAttempt[]): string[] {
+  const ids = new Set<string>();
+  for (const i of items) if (i.sent.outcome.kind === 'gone') ids.add(i.delivery.webhook_id);
+  return [...ids];
+}
+
 /** The earliest retry a batch schedules (a retry is timed from `now`), null when none. */
 function earliestRetry(items: readonly FinishedAttempt[], now: number): number | null {
   let at: number | null = null;
@@ -135,13 +142,16 @@ async function writeStates(trx: Transaction<DatabaseSchema>, owner: string, item
   const unmatched: string[] = [];
   const succeededByStatus = new Map<number, string[]>();
   for (const item of items) {
-    const d = nextState(item.verdict, now);
     const status = item.sent.responseStatus;
-    if (d.status === 'succeeded' && status !== null) {
-      succeededByStatus.set(status, [...(succeededByStatus.get(status) ?? []), item.delivery.id]);
+    // The common case allocates nothing per delivery: its id joins its status code's list.
+    if (item.verdict.final === 'succeeded' && status !== null) {
+      const ids = succeededByStatus.get(status);
+      if (ids) ids.push(item.delivery.id);
+      else succeededByStatus.set(status, [item.delivery.id]);
       continue;
     }
-    if (!(await recordAttemptState(trx, owner, item.delivery.id, { ...d, last_status: status, last_error: failureSummary(item.sent) }, now))) unmatched.push(item.delivery.id);
+    const state = { ...nextState(item.verdict, now), last_status: status, last_error: failureSummary(item.sent) };
+    if (!(await recordAttemptState(trx, owner, item.delivery.id, state, now))) unmatched.push(item.delivery.id);
   }
   for (const [status, ids] of succeededByStatus) {
     for (const part of chunked(ids)) {
@@ -177,7 +187,7 @@ export async function writeResults(ctx: AppContext, owner: string, items: Finish
     }
     const attempts = live.map((i) => attemptRow(i.delivery, i.sent, i.delivery.attempt_count + 1));
     for (const part of chunked(attempts)) await insertAttempts(trx, part);
-    const gone = [...new Set(live.filter((i) => i.sent.outcome.kind === 'gone').map((i) => i.delivery.webhook_id))];
+    const gone = goneWebhooks(live);
     if (gone.length > 0) await disableAndCancel(trx, gone, owner, GONE_REASON, now);
     const autoDisabled = await updateStreaks(trx, ctx, live, now);
     return { nextRetryAt: earliestRetry(live, now), disabledWebhooks: [...gone, ...autoDisabled] };

@@ -16,6 +16,13 @@ export interface WorkerResult extends FinishedAttempt {
   ordered: boolean;
 }
 
+/** The metrics samples of a batch (one array for the batch, none per result). */
+function samplesOf(batch: readonly WorkerResult[]): AttemptSample[] {
+  const samples: AttemptSample[] = [];
+  for (const b of batch) if (b.sample) samples.push(b.sample);
+  return samples;
+}
+
 /** Records a worker's finished attempts in batches. */
 export interface ResultFlusher {
   /** Queues a result; `urgent` records it (and whatever waits with it) at once. */
@@ -68,7 +75,7 @@ export function createResultFlusher(
       const batch = results.splice(0, FLUSH_BATCH);
       try {
         const report = await writeOwned(batch);
-        ctx.metrics?.recordAttempts(batch.flatMap((b) => (b.sample ? [b.sample] : [])));
+        if (ctx.metrics) ctx.metrics.recordAttempts(samplesOf(batch));
         logAttempts(ctx.logger, batch);
         await recorded(report, batch);
       } catch (err) {
