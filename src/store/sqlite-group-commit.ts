@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { noteWrite, readRows } from './sqlite-raw-rows.js';
 import type { ThreadWriteLock } from './sqlite-thread-lock.js';
 import {
   SqliteAdapter,
@@ -281,7 +282,8 @@ class GroupCommitDriver implements Driver {
 
   #runOn<R>(prepare: (sql: string) => Database.Statement, query: CompiledQuery): Promise<QueryResult<R>> {
     const stmt = prepare(query.sql);
-    if (stmt.reader) return Promise.resolve({ rows: stmt.all(query.parameters as unknown[]) as R[] });
+    if (stmt.reader) return Promise.resolve({ rows: readRows(stmt, query.parameters) as R[] });
+    noteWrite(query.sql);
     const { changes, lastInsertRowid } = stmt.run(query.parameters as unknown[]);
     return Promise.resolve({ numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] });
   }
