@@ -47,7 +47,7 @@ describe.each(BACKENDS)('migration 012: due indexes of unfinished deliveries on 
     }
 
     const claimed = await claimDeliveries(store, { now: NOW, owner: 'wrk_1', leaseMs: 30_000, limit: 10, perWebhook: 10, concurrency: 10, exclude: [] });
-    expect(claimed.map((d) => d.id)).toEqual(['dlv_due', 'dlv_expired']);
+    expect(claimed.map((d) => d.id).sort()).toEqual(['dlv_due', 'dlv_expired']);
     expect(await nextDueAt(store, NOW)).toBe(NOW + 10_000);
     expect(await readQueueSnapshot(store, NOW)).toMatchObject({ pending: 1, inFlight: 3, oldestPendingAt: NOW });
 
