@@ -326,8 +326,8 @@ function preparedStatement<P extends Record<string, unknown>, R, A>(
 
 /** Applies pending migrations under the migrator's lock (an advisory lock on PostgreSQL). */
 export async function migrate(store: Store): Promise<string[]> {
-  // Name the schema on PostgreSQL: without it Kysely takes a migration table in ANY schema (another tenant's or
-  // test's) as ours, skips creating its own, then fails to find it on the search_path.
+  // Name the schema on PostgreSQL, so the migrator creates its tables in ours. Its introspection sees our schema
+  // only (src/store/pg-own-schema-introspector.ts): other tenants' or tests' DDL cannot fail our migration.
   const schema =
     store.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s : undefined;
   const migrator = new Migrator({
@@ -335,23 +335,9 @@ export async function migrate(store: Store): Promise<string[]> {
     provider: { getMigrations: async () => migrationsFor(store.dialect) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  for (let attempt = 1; ; attempt++) {
-    const { error, results } = await migrator.migrateToLatest();
-    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    // Kysely's migrator introspects every schema of the database: another instance's (or test's) schema dropped
-    // mid-way fails it with 3F000 (invalid_schema_name), which says nothing about ours. Migrations run under a
-    // lock and each in its own transaction, so trying again is safe.
-    if (!otherSchemaVanished(error, schema) || attempt >= MIGRATE_ATTEMPTS) throw error;
-  }
-}
-
-/** Runs of the migrator before a vanished foreign schema counts as a real failure. */
-const MIGRATE_ATTEMPTS = 5;
-
-/** True for PostgreSQL's 3F000 about a schema other than `own`. */
-function otherSchemaVanished(err: unknown, own: string | undefined): boolean {
-  const e = err as { code?: unknown; message?: unknown } | null;
-  return e?.code === '3F000' && own !== undefined && !String(e.message).includes(own);
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** Creates a PostgreSQL schema if missing (used by tests and `--schema`). */

@@ -1,6 +1,7 @@
-import { PostgresDialect, type CompiledQuery, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import { PostgresDialect, type CompiledQuery, type DatabaseIntrospector, type Kysely, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import { isConnectionLoss, storeErrorFor } from './driver-errors.js';
+import { OwnSchemaIntrospector } from './pg-own-schema-introspector.js';
 import { statementName } from './statement-names.js';
 
 /** How the PostgreSQL pool connects. */
@@ -13,7 +14,8 @@ export interface PostgresPoolOptions {
 
 /**
  * Kysely's dialect over a pg.Pool: clients that survive a connection the server ended while it sat idle in the pool
- * (retryingPool), and driver errors turned into labelhook's (storeErrorFor), so no layer above reads SQLSTATEs.
+ * (retryingPool), driver errors turned into labelhook's (storeErrorFor), so no layer above reads SQLSTATEs, and
+ * introspection (the migrator's) that sees our own schema only (OwnSchemaIntrospector).
  */
 export function postgresDialect(url: string, options: PostgresPoolOptions): PostgresDialect {
   const pool = new pg.Pool({
@@ -26,7 +28,7 @@ export function postgresDialect(url: string, options: PostgresPoolOptions): Post
   // Nor may a checked-out one: its 'error' event has no pool listener then, and an unhandled one kills the
   // process. The query in flight fails and the pool discards the broken client on release.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new PostgresDialect({
+  return new OwnSchemaPostgresDialect({
     pool: retryingPool(pool, options.poolSize),
     onCreateConnection: async (connection) => {
       const execute = connection.executeQuery.bind(connection);
@@ -39,6 +41,13 @@ export function postgresDialect(url: string, options: PostgresPoolOptions): Post
       };
     },
   });
+}
+
+/** PostgresDialect whose introspector reads the current schema only. */
+class OwnSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db);
+  }
 }
 
 /**
