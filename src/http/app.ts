@@ -29,7 +29,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   capConnections(app, ctx.config);
   installJsonLimits(app);
   installErrorHandler(app);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
