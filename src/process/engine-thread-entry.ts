@@ -8,6 +8,7 @@ import { wakeExportRunner } from '../export/runner-wake.js';
 import { createLogger } from '../logger.js';
 import { openStore, type Store } from '../store/db.js';
 import { startEngineHost, type EngineHost } from './engine-host.js';
+import { wakeFlags } from './wake-flags.js';
 import { toThreadError, type EngineThreadData, type FromEngine, type ToEngine } from './engine-thread-protocol.js';
 
 /**
@@ -89,9 +90,11 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
   }
   const { ctx } = running.composed;
   const relayed = relay(ctx, post);
+  const flags = wakeFlags(data.wakeFlags);
   port.on('message', (message: ToEngine) => {
     switch (message.t) {
       case 'signal':
+        flags.lower(message.event);
         if (message.event === 'eventsCommitted') relayed.fromApi();
         ctx.commitSignal.emit(message.event, 'local');
         break;

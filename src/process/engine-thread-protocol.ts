@@ -11,6 +11,8 @@ export interface EngineThreadData {
   role: string;
   /** SQLite: the API store's turns at the write lock (shared memory), so the two connections take turns. */
   threadWriteLock: SharedArrayBuffer | null;
+  /** Which wake-ups the engine has not read yet (src/process/wake-flags.ts). */
+  wakeFlags: SharedArrayBuffer;
 }
 
 /** An error as it crosses the thread boundary (its class does not). */

@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.js';
 import { onExportQueued } from '../export/runner-wake.js';
 import type { MetricsJson } from '../metrics/metrics.js';
 import { ENGINE_THREAD_ENTRY } from './engine-thread-entry.js';
+import { wakeFlags } from './wake-flags.js';
 import { fromThreadError, type EngineThreadData, type FromEngine, type ToEngine } from './engine-thread-protocol.js';
 
 // A scrape waits this long for the engine's figures, then shows the API thread's alone.
@@ -38,7 +39,8 @@ export function engineThreadAvailable(): boolean {
  * announcements wake the API's event streams; /metrics adds the thread's figures.
  */
 export async function startEngineThread(ctx: AppContext, options: EngineThreadOptions): Promise<EngineThread> {
-  const data: EngineThreadData = { engineThread: true, config: ctx.config, role: options.role, threadWriteLock: ctx.store.threadWriteLock };
+  const flags = wakeFlags();
+  const data: EngineThreadData = { engineThread: true, config: ctx.config, role: options.role, threadWriteLock: ctx.store.threadWriteLock, wakeFlags: flags.buffer };
   const worker = new Worker(options.entry ?? new URL(ENGINE_THREAD_ENTRY), { workerData: data });
   const send = (message: ToEngine): void => worker.postMessage(message);
   const metricsWaiting = new Map<number, (figures: MetricsJson | null) => void>();
@@ -79,8 +81,8 @@ export async function startEngineThread(ctx: AppContext, options: EngineThreadOp
   await started;
 
   const unlink = [
-    ctx.commitSignal.on('eventsCommitted', (origin) => origin === 'local' && send({ t: 'signal', event: 'eventsCommitted' })),
-    ctx.commitSignal.on('deliveriesDue', (origin) => origin === 'local' && send({ t: 'signal', event: 'deliveriesDue' })),
+    ctx.commitSignal.on('eventsCommitted', (origin) => origin === 'local' && flags.raise('eventsCommitted') && send({ t: 'signal', event: 'eventsCommitted' })),
+    ctx.commitSignal.on('deliveriesDue', (origin) => origin === 'local' && flags.raise('deliveriesDue') && send({ t: 'signal', event: 'deliveriesDue' })),
     onExportQueued(ctx, () => send({ t: 'exportQueued' })),
   ];
   ctx.metrics.addPeer(() => {
