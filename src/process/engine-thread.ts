@@ -81,8 +81,8 @@ export async function startEngineThread(ctx: AppContext, options: EngineThreadOp
   await started;
 
   const unlink = [
-    ctx.commitSignal.on('eventsCommitted', (origin) => origin === 'local' && flags.raise('eventsCommitted') && send({ t: 'signal', event: 'eventsCommitted' })),
-    ctx.commitSignal.on('deliveriesDue', (origin) => origin === 'local' && flags.raise('deliveriesDue') && send({ t: 'signal', event: 'deliveriesDue' })),
+    // At the emit itself (a tap), not a loop turn later: the flags coalesce what the engine has not read yet.
+    ctx.commitSignal.tap((event, origin) => origin === 'local' && flags.raise(event) && send({ t: 'signal', event })),
     onExportQueued(ctx, () => send({ t: 'exportQueued' })),
   ];
   ctx.metrics.addPeer(() => {

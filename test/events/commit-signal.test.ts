@@ -52,4 +52,23 @@ describe('commit signal', () => {
     expect(signal.listenerCount('deliveriesDue')).toBe(1);
     expect(signal.listenerCount()).toBe(2);
   });
+
+  it('calls a tap at every emit, synchronously and uncoalesced, until it is removed', async () => {
+    const signal = createCommitSignal();
+    const tapped: string[] = [];
+    let woken = 0;
+    signal.on('eventsCommitted', () => void (woken += 1));
+    const off = signal.tap((event, origin) => tapped.push(`${event}:${origin}`));
+    signal.emit('eventsCommitted');
+    signal.emit('eventsCommitted');
+    signal.emit('deliveriesDue', 'peer');
+    // Before the check phase: the tap has seen all three, the listener nothing yet.
+    expect(tapped).toEqual(['eventsCommitted:local', 'eventsCommitted:local', 'deliveriesDue:peer']);
+    expect(woken).toBe(0);
+    await nextCheck();
+    expect(woken).toBe(1);
+    off();
+    signal.emit('eventsCommitted');
+    expect(tapped).toHaveLength(3);
+  });
 });
