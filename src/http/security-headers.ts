@@ -36,7 +36,7 @@ const HELMET_OPTIONS: HelmetOptions = {
  * on the request (no CSP nonces), and helmet's per-request run (the Fastify plugin builds the middleware again for
  * every request, CSP parsing included) cost ~35 µs of every API call.
  */
-export function helmetHeaders(options: HelmetOptions = HELMET_OPTIONS): Record<string, string> {
+function helmetHeaders(options: HelmetOptions = HELMET_OPTIONS): Record<string, string> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader: (name: string, value: string | number | readonly string[]) => void (headers[name.toLowerCase()] = String(value)),
