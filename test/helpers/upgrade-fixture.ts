@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Migrator, sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import { onTestFinished } from 'vitest';
 import { ensurePostgresSchema, openStore, type Store } from '../../src/store/db.js';
 import { migrationsFor } from '../../src/store/migrations/index.js';
 import type { Backend } from './backends.js';
@@ -11,7 +12,7 @@ import type { Backend } from './backends.js';
 // Upgrade tests: a database as an older release left it, then the current migrations on top of its rows.
 
 /** An empty, unmigrated store on `backend` (a temporary SQLite file, or a fresh PostgreSQL schema named `prefix_…`). */
-export async function openEmptyStore(backend: Backend, prefix: string): Promise<{ store: Store; drop(): Promise<void> }> {
+async function openEmptyStore(backend: Backend, prefix: string): Promise<{ store: Store; drop(): Promise<void> }> {
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), `labelhook-${prefix}-`));
     const store = openStore(`sqlite:${join(dir, 'test.db')}`);
@@ -37,6 +38,17 @@ export async function openEmptyStore(backend: Backend, prefix: string): Promise<
       await client.end();
     },
   };
+}
+
+/**
+ * An empty store on `backend` with only the migrations before `first` applied (the schema of the release before
+ * it), thrown away when the running test finishes.
+ */
+export async function storeBefore(backend: Backend, prefix: string, first: string): Promise<Store> {
+  const db = await openEmptyStore(backend, prefix);
+  onTestFinished(() => db.drop());
+  await migrateBefore(db.store, first);
+  return db.store;
 }
 
 /** Applies only the migrations named before `first` (e.g. '011'): the schema of the release before it. */

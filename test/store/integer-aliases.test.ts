@@ -1,24 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/db.js';
 import { migrationsFor } from '../../src/store/migrations/index.js';
 import { allocateNums } from '../../src/store/num-alias.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { migrateBefore, openEmptyStore } from '../helpers/upgrade-fixture.js';
+import { storeBefore } from '../helpers/upgrade-fixture.js';
 
 // Migration 008 numbers the rows that exist, in id order, and new rows continue after them on both databases.
 
 describe.each(BACKENDS)('migration 008: integer aliases (%s)', (backend) => {
-  let drop: (() => Promise<void>) | null = null;
-  afterEach(async () => {
-    await drop?.();
-    drop = null;
-  });
-
   it('backfills existing rows in id order and numbers new rows after them', async () => {
-    const db = await openEmptyStore(backend, 'alias');
-    drop = db.drop;
-    const { store } = db;
-    await migrateBefore(store, '008');
+    const store = await storeBefore(backend, 'alias', '008');
     const raw = store.db as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
     await raw.insertInto('teams').values({ id: 'team_1', name: 'T', created_at: 1 }).execute();
     await raw.insertInto('members').values({ id: 'mem_1', team_id: 'team_1', email: 'a@x', name: 'A', role: 'admin', instance_admin: 0, created_at: 1 }).execute();

@@ -1,25 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimDeliveries, nextDueAt } from '../../src/store/queue/delivery-claims.js';
 import { lockOpenBatches } from '../../src/store/queue/fan-out.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { deliveryRow as delivery, insertTeamAndWebhook, migrateBefore, openEmptyStore, queueIndexes, untyped } from '../helpers/upgrade-fixture.js';
+import { deliveryRow as delivery, insertTeamAndWebhook, migrateBefore, queueIndexes, storeBefore, untyped } from '../helpers/upgrade-fixture.js';
 
 // Migration 011 runs on upgrade, on a database full of deliveries: the queue goes on where it was, with the new indexes.
 
 const NOW = 1_764_600_000_000;
 
 describe.each(BACKENDS)('migration 011: lean queue indexes (%s)', (backend) => {
-  let drop: (() => Promise<void>) | null = null;
-  afterEach(async () => {
-    await drop?.();
-    drop = null;
-  });
-
   it('replaces the indexes on a database with deliveries, and the queue carries on', async () => {
-    const db = await openEmptyStore(backend, 'm011');
-    drop = db.drop;
-    const { store } = db;
-    await migrateBefore(store, '011');
+    const store = await storeBefore(backend, 'm011', '011');
     const raw = untyped(store);
     await insertTeamAndWebhook(store);
     await raw.insertInto('deliveries').values([delivery('dlv_a', 'succeeded', 0, NOW), delivery('dlv_b', 'pending', 1, NOW + 60_000), delivery('dlv_c', 'pending', 0, NOW - 1)]).execute();

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/db.js';
 import { claimDeliveries, nextDueAt } from '../../src/store/queue/delivery-claims.js';
 import { recordSucceeded } from '../../src/store/queue/results.js';
 import { readQueueSnapshot } from '../../src/metrics/database-snapshot.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { deliveryRow, insertTeamAndWebhook, migrateBefore, openEmptyStore, queueIndexes, untyped } from '../helpers/upgrade-fixture.js';
+import { deliveryRow, insertTeamAndWebhook, queueIndexes, storeBefore, untyped } from '../helpers/upgrade-fixture.js';
 
 // Migration 012 runs on upgrade, on a database with deliveries in every state: the queue goes on where it was.
 
@@ -12,17 +12,8 @@ const NOW = 1_764_600_000_000;
 const UNFINISHED = /where status = 'pending' or status = 'delivering'$/i;
 
 describe.each(BACKENDS)('migration 012: due indexes of unfinished deliveries on SQLite (%s)', (backend) => {
-  let drop: (() => Promise<void>) | null = null;
-  afterEach(async () => {
-    await drop?.();
-    drop = null;
-  });
-
   it('narrows the due indexes on SQLite only, and claims, leases, wake-ups and metrics carry on', async () => {
-    const db = await openEmptyStore(backend, 'm012');
-    drop = db.drop;
-    const { store } = db;
-    await migrateBefore(store, '012');
+    const store = await storeBefore(backend, 'm012', '012');
     await insertTeamAndWebhook(store);
     await untyped(store)
       .insertInto('deliveries')
