@@ -11,10 +11,15 @@ const BOTH: ReadonlySet<WakeKind> = new Set<WakeKind>(['events', 'deliveries']);
 
 /** Cross-process wake-ups over PostgreSQL LISTEN/NOTIFY. */
 export interface PgWakeups {
-  /** Tells every other listening process that work of `kind` (default: both) may be waiting. Coalesced. */
+  /**
+   * Tells every other listening process that work of `kind` (default: both) may be waiting. Coalesced; sent only
+   * while another process listens, or when that is unknown (see `peers`).
+   */
   notify(kind?: WakeKind): void;
   /** True while the LISTEN connection is up (polling covers the gaps). */
   listening(): boolean;
+  /** Whether another process listens on this database, as last seen; null while unknown (then notify sends). */
+  peers(): boolean | null;
   close(): Promise<void>;
 }
 
@@ -30,7 +35,18 @@ export interface PgWakeupOptions {
   onWake?: (kinds: ReadonlySet<WakeKind>) => void;
   /** First reconnect delay of the LISTEN connection; doubles up to 5 s. */
   reconnectMs?: number;
+  /** How often the presence of other listeners is read again (default 1 s). */
+  presenceCheckMs?: number;
 }
+
+// Presence (docs/architecture.md, "The seams → Database"): each LISTEN session holds a shared advisory lock on
+// (PRESENCE_CLASS, hashtext(channel)) for as long as it lives, so pg_locks says which other sessions listen. A NOTIFY
+// with no other listener cost a round trip per commit for nothing, and its echo a wake-up of our own listener.
+// 'lhwk': apart from the bigint-keyed dispatch lock (pg_locks tells the two key forms apart by objsubid).
+const PRESENCE_CLASS = 0x6c68776b;
+
+/** Payload list of the notification a listener sends once it is up: it announces a listener, not work. */
+const HELLO = 'hello';
 
 /** The channel of one labelhook database: per schema, so instances (and test schemas) sharing a server stay apart. */
 async function channelOf(store: Store): Promise<string> {
@@ -58,6 +74,31 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
   let up = false;
   let retryTimer: NodeJS.Timeout | null = null;
   let delay = baseDelay;
+  // Another process's listener is up (true), none is (false), or we cannot tell (null: notify anyway).
+  let peers: boolean | null = null;
+  let listenerPid = 0;
+  // Notifications heard from other processes: one heard while a check ran proves a peer the check may have missed.
+  let heard = 0;
+
+  // Reads who else holds the presence lock. Fail-safe: an error leaves `peers` unknown, so notifies go out.
+  let checking: Promise<void> | null = null;
+  const checkPeers = (): Promise<void> =>
+    (checking ??= (async () => {
+      const before = heard;
+      try {
+        const row = (
+          await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and objsubid = 2 and granted
+            and database = (select oid from pg_database where datname = current_database())
+            and classid = ${PRESENCE_CLASS}::int4::oid and objid = hashtext(${channel})::oid and pid <> ${listenerPid}`.execute(store.db)
+        ).rows[0];
+        peers = (row?.n ?? 1) > 0 || heard !== before;
+      } catch (err) {
+        peers = null;
+        logger.debug({ err }, 'could not read which processes listen; notifying all the same');
+      } finally {
+        checking = null;
+      }
+    })());
 
   const connect = async (): Promise<void> => {
     if (closed || !options.onWake) return;
@@ -67,6 +108,7 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
       if (client !== c) return;
       client = null;
       up = false;
+      listenerPid = 0;
       c.removeAllListeners('notification');
       void c.end().catch(() => undefined);
       if (closed) return;
@@ -79,14 +121,23 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
     c.on('notification', (msg) => {
       if (msg.channel !== channel) return;
       const kinds = parsePayload(msg.payload ?? '', token);
-      if (kinds) options.onWake?.(kinds);
+      if (!kinds) return;
+      // Another process is there (it may have just come up and said hello): notify it from now on.
+      heard += 1;
+      peers = true;
+      if (kinds.size > 0) options.onWake?.(kinds);
     });
     try {
       await c.connect();
       await c.query(`LISTEN ${quoteIdent(channel)}`);
+      const locked = await c.query<{ pid: number }>('select pg_backend_pid() as pid, pg_advisory_lock_shared($1, hashtext($2))', [PRESENCE_CLASS, channel]);
       if (client !== c) return;
       up = true;
       delay = baseDelay;
+      listenerPid = locked.rows[0]?.pid ?? 0;
+      // Processes that found themselves alone learn of this one now instead of at their next presence check.
+      await c.query('select pg_notify($1, $2)', [channel, `${token}:${HELLO}`]);
+      await checkPeers();
       // Anything notified while we were away was missed: look for work once.
       options.onWake?.(BOTH);
     } catch (err) {
@@ -94,6 +145,10 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
     }
   };
   await connect();
+  // A process that only notifies (no onWake) still needs to know whether anyone listens.
+  if (!options.onWake) await checkPeers();
+  const presenceTimer = setInterval(() => void checkPeers(), options.presenceCheckMs ?? 1000);
+  presenceTimer.unref();
 
   let sending = false;
   const pending = new Set<WakeKind>();
@@ -115,30 +170,38 @@ export async function startPgWakeups(options: PgWakeupOptions): Promise<PgWakeup
 
   return {
     notify(kind?: WakeKind) {
-      if (closed) return;
+      // Alone on this database: nobody to wake (a process that comes up says hello, and is notified from then on).
+      if (closed || peers === false) return;
       if (kind) pending.add(kind);
       else for (const k of BOTH) pending.add(k);
       // One NOTIFY in flight at a time, one more after it for everything that arrived meanwhile.
       if (!sending) void send();
     },
     listening: () => up,
+    peers: () => peers,
     async close() {
       closed = true;
+      clearInterval(presenceTimer);
       if (retryTimer) clearTimeout(retryTimer);
       const c = client;
       client = null;
       up = false;
       if (c) await c.end().catch(() => undefined);
-      // Let an in-flight NOTIFY finish before the caller closes the pool under it.
+      // Let an in-flight NOTIFY or presence check finish before the caller closes the pool under it.
       while (sending) await new Promise((r) => setTimeout(r, 5));
+      await checking;
     },
   };
 }
 
-/** The kinds a notification announces; null for this process's own (`token`). A payload without kinds means both. */
+/**
+ * The kinds a notification announces; null for this process's own (`token`), none for a hello. A payload without
+ * kinds means both.
+ */
 function parsePayload(payload: string, token: string): ReadonlySet<WakeKind> | null {
   const [sender, list] = payload.split(':', 2);
   if (sender === token) return null;
+  if (list === HELLO) return new Set();
   const kinds = new Set((list ?? '').split(',').filter((k): k is WakeKind => k === 'events' || k === 'deliveries'));
   return kinds.size > 0 ? kinds : BOTH;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,8 +25,8 @@ describe.runIf(BACKENDS.includes('postgres'))('LISTEN/NOTIFY wake-ups (postgres)
     cleanup.push(() => db.drop());
     return db;
   };
-  const wakeups = async (db: TestDatabase, onWake?: (kinds: ReadonlySet<WakeKind>) => void, url = db.url): Promise<PgWakeups> => {
-    const w = await startPgWakeups({ url, store: db.store, logger, reconnectMs: 20, ...(onWake ? { onWake } : {}) });
+  const wakeups = async (db: TestDatabase, onWake?: (kinds: ReadonlySet<WakeKind>) => void, url = db.url, presenceCheckMs?: number): Promise<PgWakeups> => {
+    const w = await startPgWakeups({ url, store: db.store, logger, reconnectMs: 20, ...(onWake ? { onWake } : {}), ...(presenceCheckMs ? { presenceCheckMs } : {}) });
     cleanup.push(() => w.close());
     return w;
   };
@@ -89,5 +90,81 @@ describe.runIf(BACKENDS.includes('postgres'))('LISTEN/NOTIFY wake-ups (postgres)
     const sender = await wakeups(db);
     sender.notify();
     await until(() => woken > before);
+  });
+
+  /**
+   * A plain LISTEN session on the database's channel that holds no presence lock: it sees every notification sent
+   * without counting as a process to notify. `marker()` sends a notification of its own; PostgreSQL delivers in
+   * commit order, so what arrives before the marker was sent before it.
+   */
+  const observer = async (db: TestDatabase): Promise<{ heard: string[]; marker(): Promise<void> }> => {
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db.store.db)).rows[0]!.s;
+    const channel = `labelhook_wake:${schema}`;
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    cleanup.push(() => c.end());
+    const heard: string[] = [];
+    c.on('notification', (msg) => heard.push(msg.payload ?? ''));
+    await c.query(`LISTEN "${channel}"`);
+    let n = 0;
+    return {
+      heard,
+      async marker() {
+        const mark = `marker:${++n}`;
+        await c.query('select pg_notify($1, $2)', [channel, mark]);
+        await until(() => heard.includes(mark));
+      },
+    };
+  };
+
+  it('sends no NOTIFY while no other process listens, and notifies a process that comes up at once (its hello)', async () => {
+    const db = await database();
+    const seen = await observer(db);
+    // A long presence interval: only the newcomer's hello can tell `alone` that someone is there now.
+    const alone = await wakeups(db, () => undefined, db.url, 60_000);
+    expect(alone.peers()).toBe(false);
+    const before = seen.heard.length;
+    alone.notify('events');
+    await seen.marker();
+    expect(seen.heard.slice(before)).toEqual(['marker:1']);
+
+    const heardByPeer: string[] = [];
+    const peer = await wakeups(db, (kinds) => heardByPeer.push([...kinds].sort().join(',')), db.url, 60_000);
+    expect(peer.peers()).toBe(true);
+    await until(() => alone.peers() === true);
+    alone.notify('events');
+    await until(() => heardByPeer.includes('events'));
+  });
+
+  it('stops notifying once the other process has gone, at its next presence check', async () => {
+    const db = await database();
+    const seen = await observer(db);
+    const stays = await wakeups(db, () => undefined, db.url, 50);
+    const leaves = await wakeups(db, () => undefined, db.url, 50);
+    await until(() => stays.peers() === true);
+    stays.notify('deliveries');
+    await until(() => seen.heard.some((p) => p.endsWith(':deliveries')));
+    await leaves.close();
+    await until(() => stays.peers() === false);
+    const before = seen.heard.length;
+    stays.notify('deliveries');
+    await seen.marker();
+    expect(seen.heard.slice(before)).toEqual(['marker:1']);
+  });
+
+  it('a process that only notifies sends while a listener is up, and not when none is', async () => {
+    const db = await database();
+    const seen = await observer(db);
+    const sender = await wakeups(db, undefined, db.url, 50);
+    expect(sender.peers()).toBe(false);
+    sender.notify('events');
+    await seen.marker();
+    expect(seen.heard.some((p) => p.endsWith(':events'))).toBe(false);
+    let woken = 0;
+    await wakeups(db, () => (woken += 1), db.url, 50);
+    await until(() => sender.peers() === true);
+    const start = woken;
+    sender.notify('events');
+    await until(() => woken > start);
   });
 });
