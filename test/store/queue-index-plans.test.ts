@@ -81,7 +81,9 @@ async function explain(t: TestApp, s: Captured): Promise<string[]> {
     await client.query(`prepare plan_probe as ${s.sql}`);
     await client.query('set local plan_cache_mode = force_generic_plan');
     // EXPLAIN EXECUTE takes its arguments as literals.
-    const literal = (v: unknown): string => (v === null ? 'null' : typeof v === 'number' ? String(v) : client.escapeLiteral(String(v)));
+    // An array parameter (the claim's per-webhook takes, `$n::int[]`) as an array literal.
+    const literal = (v: unknown): string =>
+      v === null ? 'null' : typeof v === 'number' ? String(v) : client.escapeLiteral(Array.isArray(v) ? `{${v.map((x) => JSON.stringify(String(x))).join(',')}}` : String(v));
     const args = s.parameters.map(literal).join(', ');
     const generic = await client.query<{ 'QUERY PLAN': string }>(`explain execute plan_probe${args ? `(${args})` : ''}`);
     return [...custom.rows, ...generic.rows].map((r) => r['QUERY PLAN']);
@@ -146,6 +148,12 @@ describe.each(BACKENDS)('queue and log statements use an index (%s)', (backend) 
       () => claimDeliveries(ctx.store, { now: NOW, owner, leaseMs: 30_000, limit: 10, perWebhook: 5, concurrency: 5, exclude: [] }),
       // PostgreSQL probes each webhook's due rows (claim-shares.ts): no scan of every webhook's through the due order.
       onPg ? ['deliveries_webhook_due'] : ['deliveries_webhook_due', 'deliveries_due_order'],
+    ],
+    [
+      // The claim of every poll but one a second: on PostgreSQL its probe and lease stamp are one statement.
+      'claim without expired leases',
+      () => claimDeliveries(ctx.store, { now: NOW, owner: 'wrk_plans_2', leaseMs: 30_000, limit: 10, perWebhook: 5, concurrency: 5, exclude: [], includeExpired: false }),
+      ['deliveries_webhook_due'],
     ],
     ['claim excluding a webhook', () => claimDeliveries(ctx.store, { now: NOW + 60_000, owner, leaseMs: 30_000, limit: 10, perWebhook: 5, concurrency: 5, exclude: ['wh_other'] }), []],
     ['next due', () => nextDueAt(ctx.store, NOW), ['deliveries_due_order']],

@@ -178,6 +178,48 @@ describe('claim due deliveries', () => {
     `);
   });
 
+  it('on PostgreSQL without expired leases (every claim but one a second): the probe per webhook and the lease stamp are one statement, each webhook taking its share', async () => {
+    const store = recordingStore('postgres', candidates);
+    await claimDeliveries(store, { ...REQ, includeExpired: false });
+    // wh_1 may take 10 (no other worker holds any: perWebhook), wh_2 its share of 2; wh_3 none, so it is not probed.
+    expect(store.statements.slice(3)).toMatchInlineSnapshot(`
+      [
+        {
+          "parameters": [
+            "delivering",
+            "wrk_a",
+            31000,
+            31000,
+            1000,
+            0,
+            1000,
+            0,
+            1000,
+            [
+              10,
+              2,
+            ],
+            [
+              "wh_1",
+              "wh_2",
+            ],
+            [
+              "wh_1",
+              "wh_2",
+            ],
+            50,
+          ],
+          "sql": "update "deliveries" set "status" = $1, "lease_owner" = $2, "lease_expires_at" = $3, "next_attempt_at" = $4, "updated_at" = $5, "batch_open" = $6, "batch_records" = case when batch_open = 1 then null else batch_records end where "id" in (select "c"."id" from "webhooks" as "w" inner join lateral (select "d"."id", "d"."next_attempt_at" from "deliveries" as "d" where "d"."webhook_id" = "w"."id" and "d"."status" = 'pending' and "d"."next_attempt_at" <= $7 and ("w"."ordered" = $8 or not exists (select 1 as "one" from "deliveries" as "e" where "e"."webhook_id" = "d"."webhook_id" and (e.project_id = d.project_id or (e.project_id is null and d.project_id is null)) and "e"."id" <> "d"."id" and "e"."status" in ('pending', 'delivering') and (("e"."status" = 'delivering' and "e"."next_attempt_at" > $9) or "e"."event_seq" < "d"."event_seq" or ("e"."event_seq" = "d"."event_seq" and "e"."id" < "d"."id")))) order by "d"."next_attempt_at", "d"."id" limit ($10::int[])[array_position($11::text[], "w"."id")] for update skip locked) as "c" on true where "w"."id" = any($12::text[]) order by "c"."next_attempt_at", "c"."id" limit $13) returning *",
+        },
+        {
+          "parameters": [],
+          "sql": "commit",
+        },
+      ]
+    `);
+    expect(store.statements.map((s) => s.sql.split(' ')[0])).toEqual(['begin', 'select', 'select', 'update', 'commit']);
+  });
+
   it('runs no statement for a zero limit and stops after the selects when nothing is due', async () => {
     for (const dialect of ['sqlite', 'postgres'] as const) {
       const idle = recordingStore(dialect);

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { StoreCapabilities } from '../capabilities.js';
 import { preparedQuery, type QueryParam, type Store } from '../db.js';
 import type { DatabaseSchema, DeliveryTable } from '../schema.js';
@@ -75,16 +75,16 @@ function headOfLine(eb: ExpressionBuilder<DatabaseSchema & { d: DatabaseSchema['
  * The first due pending deliveries of the webhook `w` of the enclosing query, in due order: an index probe on
  * (webhook_id, status, next_attempt_at, id), so another webhook's backlog is never read.
  */
-function dueOfWebhook(db: Kysely<DatabaseSchema>, param: QueryParam<Pick<SelectParams, 'now' | 'perWebhook'>>, form: UnfinishedForm) {
+function dueOfWebhook(db: Kysely<DatabaseSchema>, now: number, most: number | RawBuilder<number>, form: UnfinishedForm) {
   return db
     .selectFrom('deliveries as d')
     .where('d.webhook_id', '=', sql.ref<string>('w.id'))
     .where('d.status', '=', PENDING)
-    .where('d.next_attempt_at', '<=', param('now'))
-    .where((eb) => headOfLine(eb, param('now'), form))
+    .where('d.next_attempt_at', '<=', now)
+    .where((eb) => headOfLine(eb, now, form))
     .orderBy('d.next_attempt_at')
     .orderBy('d.id')
-    .limit(param('perWebhook'));
+    .limit(most);
 }
 
 // With row locks (PostgreSQL): LATERAL runs the per-webhook probe once per webhook this claim locked; SKIP LOCKED
@@ -93,7 +93,7 @@ const selectPendingLateral = preparedQuery<LockedParams, Candidate>((db, param) 
   db
     .selectFrom('webhooks as w')
     .innerJoinLateral(
-      () => dueOfWebhook(db, param, 'in').select(['d.id', 'd.webhook_id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
+      () => dueOfWebhook(db, param('now'), param('perWebhook'), 'in').select(['d.id', 'd.webhook_id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
       (join) => join.onTrue(),
     )
     .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
@@ -107,7 +107,7 @@ const selectPendingLateral = preparedQuery<LockedParams, Candidate>((db, param) 
 const selectPendingCorrelated = preparedQuery<SelectParams, Candidate>((db, param) => {
   const q = db
     .selectFrom('webhooks as w')
-    .innerJoin('deliveries as c', (join) => join.on('c.id', 'in', dueOfWebhook(db, param, 'or').select('d.id')))
+    .innerJoin('deliveries as c', (join) => join.on('c.id', 'in', dueOfWebhook(db, param('now'), param('perWebhook'), 'or').select('d.id')))
     .select(['c.id', 'c.webhook_id', 'c.next_attempt_at'])
     .where('w.enabled', '=', 1)
     .orderBy('c.next_attempt_at')
@@ -161,22 +161,59 @@ async function selectCandidates(trx: Transaction<DatabaseSchema>, caps: StoreCap
     const expired = includeExpired ? await selectExpiredPlain(trx, { now, limit, exclude }) : [];
     return { candidates: [...numeric(pending), ...numeric(expired)], shares: null };
   }
-  // Each locked webhook gives at least its concurrency's worth where it is contended: lock no more than the room needs.
-  const webhooks = Math.max(1, Math.ceil(limit / Math.max(1, Math.min(perWebhook, req.concurrency))));
-  const locked = await lockClaimable(trx, { now, exclude, includeExpired, owner: req.owner, concurrency: req.concurrency, webhooks });
-  if (locked.length === 0) return { candidates: [], shares: null };
-  const shares = await claimShares(trx, { ids: locked, owner: req.owner, now, concurrency: req.concurrency, perWebhook });
-  const only = locked.filter((id) => (shares.get(id) ?? 0) > 0);
+  const { only, shares, takes } = await lockWithShares(trx, req);
   if (only.length === 0) return { candidates: [], shares };
-  // The room is spread over the locked webhooks (an even part each, at least the concurrency): a claim that took its
-  // whole room from the one webhook first in due order would leave this worker no more requests in flight than that
-  // webhook's concurrency, and other workers nothing of it.
-  const even = Math.max(req.concurrency, Math.ceil(limit / only.length));
-  const most = Math.min(even, Math.max(...only.map((id) => shares.get(id)!)));
+  const most = Math.max(...takes);
   const pending = await selectPendingLateral(trx, { now, perWebhook: most, limit, only });
   const expired = includeExpired ? await selectExpiredLocking(trx, { now, limit, only }) : [];
   return { candidates: [...numeric(pending), ...numeric(expired)], shares };
 }
+
+/**
+ * With row locks: locks the webhooks to claim from (claim-shares.ts) and answers those with a share (`only`), each
+ * one's share, and how many to take of each at most (`takes`, in `only`'s order).
+ */
+async function lockWithShares(trx: Transaction<DatabaseSchema>, req: ClaimRequest): Promise<{ only: string[]; shares: Map<string, number>; takes: number[] }> {
+  const { now, limit, perWebhook, exclude } = req;
+  // Each locked webhook gives at least its concurrency's worth where it is contended: lock no more than the room needs.
+  const webhooks = Math.max(1, Math.ceil(limit / Math.max(1, Math.min(perWebhook, req.concurrency))));
+  const locked = await lockClaimable(trx, { now, exclude, includeExpired: req.includeExpired !== false, owner: req.owner, concurrency: req.concurrency, webhooks });
+  if (locked.length === 0) return { only: [], shares: new Map(), takes: [] };
+  const shares = await claimShares(trx, { ids: locked, owner: req.owner, now, concurrency: req.concurrency, perWebhook });
+  const only = locked.filter((id) => (shares.get(id) ?? 0) > 0);
+  // The room is spread over the locked webhooks (an even part each, at least the concurrency): a claim that took its
+  // whole room from the one webhook first in due order would leave this worker no more requests in flight than that
+  // webhook's concurrency, and other workers nothing of it.
+  const even = Math.max(req.concurrency, Math.ceil(limit / Math.max(1, only.length)));
+  return { only, shares, takes: only.map((id) => Math.min(even, shares.get(id)!)) };
+}
+
+/**
+ * PostgreSQL, a claim without expired leases (all but one a second): the per-webhook probe and the lease stamp in
+ * one statement, each locked webhook taking up to its `takes` entry in due order, `limit` in all. Each statement is a
+ * round trip there; the separate select cost one per claim (issue 14: the pg-workers row claims ~12 deliveries at a time).
+ */
+const stampDuePending = preparedQuery<{ ids: readonly string[]; takes: readonly number[]; now: number; limit: number } & Omit<LeaseParams, 'ids'>, Selectable<DeliveryTable>>(
+  (db, param) => {
+    const take = sql<number>`(${param('takes')}::int[])[array_position(${param('ids')}::text[], "w"."id")]`;
+    const due = db
+      .selectFrom('webhooks as w')
+      .innerJoinLateral(
+        () => dueOfWebhook(db, param('now'), take, 'in').select(['d.id', 'd.next_attempt_at']).forUpdate().skipLocked().as('c'),
+        (join) => join.onTrue(),
+      )
+      .select('c.id')
+      .where(sql<boolean>`"w"."id" = any(${param('ids')}::text[])`)
+      .orderBy('c.next_attempt_at')
+      .orderBy('c.id')
+      .limit(param('limit'));
+    return db
+      .updateTable('deliveries')
+      .set({ ...leaseStamp(param), ...CLOSING })
+      .where('id', 'in', due)
+      .returningAll();
+  },
+);
 
 /** Keeps candidates in due order, at most `perWebhook` (or the webhook's share) of each webhook and `limit` in all. */
 function pick(candidates: Candidate[], req: ClaimRequest, shares: Map<string, number> | null): string[] {
@@ -203,6 +240,11 @@ function pick(candidates: Candidate[], req: ClaimRequest, shares: Map<string, nu
 export async function claimDeliveries(store: Pick<Store, 'db' | 'capabilities'>, req: ClaimRequest): Promise<Selectable<DeliveryTable>[]> {
   if (req.limit <= 0) return [];
   return store.db.transaction().execute(async (trx) => {
+    if (store.capabilities.rowLocks && req.includeExpired === false) {
+      const { only, takes } = await lockWithShares(trx, req);
+      if (only.length === 0) return [];
+      return stampDuePending(trx, { ids: only, takes, now: req.now, limit: req.limit, owner: req.owner, leaseEnd: req.now + req.leaseMs });
+    }
     const { candidates, shares } = await selectCandidates(trx, store.capabilities, req);
     const ids = pick(candidates, req, shares);
     if (ids.length === 0) return [];
@@ -222,16 +264,22 @@ const closeClaimedBatches = preparedQuery<{ ids: readonly string[] }, unknown>((
 
 type LeaseParams = { ids: readonly string[]; owner: string; leaseEnd: number; now: number };
 
+/** What a claim writes on the rows it takes: the lease (next_attempt_at = its expiry, so a crashed worker's come due again). */
+function leaseStamp(param: QueryParam<Omit<LeaseParams, 'ids'>>) {
+  return { status: 'delivering' as const, lease_owner: param('owner'), lease_expires_at: param('leaseEnd'), next_attempt_at: param('leaseEnd'), updated_at: param('now') };
+}
+
+/** Closes a claimed open batch for good (the dispatcher appends no more to it), written with the stamp. */
+const CLOSING = { batch_open: 0, batch_records: sql<string | null>`case when batch_open = 1 then null else batch_records end` };
+
 function stampQuery(closeBatches: boolean) {
-  return preparedQuery<LeaseParams, Selectable<DeliveryTable>>((db, param) => {
-    const stamp = { status: 'delivering' as const, lease_owner: param('owner'), lease_expires_at: param('leaseEnd'), next_attempt_at: param('leaseEnd'), updated_at: param('now') };
-    const closing = { batch_open: 0, batch_records: sql<string | null>`case when batch_open = 1 then null else batch_records end` };
-    return db
+  return preparedQuery<LeaseParams, Selectable<DeliveryTable>>((db, param) =>
+    db
       .updateTable('deliveries')
-      .set(closeBatches ? { ...stamp, ...closing } : stamp)
+      .set(closeBatches ? { ...leaseStamp(param), ...CLOSING } : leaseStamp(param))
       .where('id', 'in', param.list('ids'))
-      .returningAll();
-  });
+      .returningAll(),
+  );
 }
 
 const stampLeases = stampQuery(false);
