@@ -169,10 +169,16 @@ describe('labeling workspace (Chromium)', () => {
     await labeler.locator('mark[data-name="PERSON"]', { hasText: 'Lovelace' }).waitFor();
 
     const created = await events.waitFor('ANNOTATION_CREATED', (e) => (e.data.document as { id: string }).id === doc.id);
-    const before = events.events.findIndex((e) => e.type === 'BEFORE_UPDATE_LABELS' && (e.data.document as { id: string }).id === doc.id);
-    expect(before).toBeGreaterThanOrEqual(0);
-    expect(before).toBeLessThan(events.events.indexOf(created));
-    expect(events.events[before]!.data.isReviewDocument).toBe(false);
+    const before = await events.waitFor('BEFORE_UPDATE_LABELS', (e) => (e.data.document as { id: string }).id === doc.id);
+    expect(before.data.isReviewDocument).toBe(false);
+    // The order is the event log's (seq): an unordered webhook's deliveries may arrive in either order.
+    const log = await h.api<{ data: { type: string; data: { document?: { id: string } } }[] }>(
+      'GET',
+      `/events?projectId=${projectId}&type=BEFORE_UPDATE_LABELS&type=ANNOTATION_CREATED&limit=1000`,
+    );
+    const ofDoc = log.data.filter((e) => e.data.document?.id === doc.id).map((e) => e.type);
+    expect(ofDoc.indexOf('BEFORE_UPDATE_LABELS')).toBeGreaterThanOrEqual(0);
+    expect(ofDoc.indexOf('BEFORE_UPDATE_LABELS')).toBeLessThan(ofDoc.indexOf('ANNOTATION_CREATED'));
     const labels = (created.data.annotation as { labels: Label[] }).labels;
     expect(labels).toHaveLength(1);
     expect(TEXT.slice(labels[0]!.startCharIndex, labels[0]!.endCharIndex)).toBe('Lovelace');
